@@ -1,0 +1,117 @@
+# mv6: build the kernel with its boot tasks, run it under QEMU, test it.
+#   make            build build/s$(STAGE)/kernel
+#   make qemu       boot it in this terminal (Ctrl-A X quits); CPUS=n harts (default 3)
+#   make qemu-gdb   the same, waiting for gdb-multiarch (which reads .gdbinit)
+#   make check      run every test          make bench   the benchmarks
+#   make clean
+# STAGE=1..4 picks which subsystems run in the kernel (4: none, the finished system).
+
+STAGE ?= 4
+CPUS ?= 3
+B := build/s$(STAGE)
+
+ifeq ($(filter $(STAGE),1 2 3 4),)
+$(error STAGE must be 1, 2, 3 or 4 (got '$(STAGE)'); no other combination of hosts exists)
+endif
+
+# The first RISC-V cross toolchain found on PATH.
+TOOLPREFIX ?= $(firstword $(foreach p,riscv64-unknown-elf- riscv64-linux-gnu- riscv64-elf-,\
+                 $(if $(shell command -v $(p)gcc 2>/dev/null),$(p))))
+CC := $(TOOLPREFIX)gcc
+LD := $(TOOLPREFIX)ld
+NM := $(TOOLPREFIX)nm
+OBJDUMP := $(TOOLPREFIX)objdump
+QEMU ?= qemu-system-riscv64
+
+ARCH := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany -mno-relax
+CFLAGS := -Wall -Werror -O2 -g -fno-omit-frame-pointer -ffreestanding -fno-common -nostdlib \
+          -fno-builtin -fno-stack-protector -fno-pie -no-pie $(ARCH) -I. -DSTAGE=$(STAGE)
+KCFLAGS := $(CFLAGS) -Ikernel
+LDFLAGS := -z max-page-size=4096 --no-relax $(shell $(LD) --help 2>/dev/null | grep -q no-warn-rwx-segments && echo --no-warn-rwx-segments)
+
+KERNEL_SRC := $(filter-out kernel/boottab.c,$(wildcard kernel/*.c kernel/*.S))
+KERNEL_OBJ := $(patsubst %,$(B)/obj/%.o,$(KERNEL_SRC))
+
+ULIB_SRC := $(wildcard user/lib/*.c user/lib/*.S) kernel/fmt.c
+ULIB_OBJ := $(patsubst %,$(B)/ulib/%.o,$(ULIB_SRC))
+
+# Boot programs, each from user/NAME.c, user/tests/NAME.c or servers/NAME/*.c.
+PROGS := pong hello
+TESTPROGS :=
+ALLPROGS := $(PROGS) $(TESTPROGS)
+
+# Each program is linked at its own 16 MiB slot so that their symbols never collide.
+_pos = $(if $(filter $1,$(firstword $2)),$(words $3 x),$(call _pos,$1,$(wordlist 2,999,$2),$3 x))
+base = $(shell printf '0x%x' $$(( 0x1000000 * $(call _pos,$1,$(ALLPROGS),) )))
+srcs = $(or $(wildcard user/$1.c),$(wildcard user/tests/$1.c),$(wildcard servers/$1/*.c))
+
+.PHONY: all qemu qemu-gdb check bench clean deps
+.SECONDARY:
+.DELETE_ON_ERROR:
+
+all: $(B)/kernel
+
+$(B)/obj/%.c.o: %.c $(wildcard kernel/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c -o $@ $<
+
+$(B)/obj/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c -o $@ $<
+
+$(B)/ulib/%.c.o: %.c $(wildcard kernel/*.h user/*.h user/lib/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/ulib/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/bin/%: $(ULIB_OBJ) user/user.ld $(wildcard kernel/*.h user/*.h user/lib/*.h servers/include/*.h) FORCE_SRCS
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $(call srcs,$*) $(ULIB_OBJ) -T user/user.ld -Wl,--defsym=BASE=$(call base,$*) -Wl,--no-relax -Wl,-z,max-page-size=4096
+.PHONY: FORCE_SRCS
+FORCE_SRCS:
+
+# The kernel image: objects + boot table + embedded programs, linked twice so the
+# second link carries a symbol table for backtraces.
+define kernel_image
+$(B)/$1: $(KERNEL_OBJ) kernel/kernel.ld kernel/boottab.c $(patsubst %,$(B)/bin/%,$2) mk/bootimg.sh mk/ksyms.sh
+	@mkdir -p $(B)/$1.d
+	$(CC) $(KCFLAGS) $3 -c -o $(B)/$1.d/boottab.o kernel/boottab.c
+	sh mk/bootimg.sh $(patsubst %,$(B)/bin/%,$2) > $(B)/$1.d/bootimg.S
+	$(CC) $(KCFLAGS) -c -o $(B)/$1.d/bootimg.o $(B)/$1.d/bootimg.S
+	sh mk/ksyms.sh > $(B)/$1.d/ksyms0.S
+	$(CC) $(KCFLAGS) -c -o $(B)/$1.d/ksyms0.o $(B)/$1.d/ksyms0.S
+	$(LD) $(LDFLAGS) -T kernel/kernel.ld -o $(B)/$1.d/pass1 $(KERNEL_OBJ) $(B)/$1.d/boottab.o $(B)/$1.d/bootimg.o $(B)/$1.d/ksyms0.o
+	NM=$(NM) sh mk/ksyms.sh $(B)/$1.d/pass1 > $(B)/$1.d/ksyms.S
+	$(CC) $(KCFLAGS) -c -o $(B)/$1.d/ksyms.o $(B)/$1.d/ksyms.S
+	$(LD) $(LDFLAGS) -T kernel/kernel.ld -o $$@ $(KERNEL_OBJ) $(B)/$1.d/boottab.o $(B)/$1.d/bootimg.o $(B)/$1.d/ksyms.o
+endef
+$(eval $(call kernel_image,kernel,$(PROGS),))
+$(eval $(call kernel_image,kernel-test,$(ALLPROGS),-DMV6_TEST))
+
+QEMUOPTS = -machine virt -bios default -m 128M -smp $(CPUS) -nographic -no-reboot
+GDBPORT := $(shell expr `id -u` % 5000 + 25000)
+
+deps:
+	@sh mk/deps.sh
+
+qemu: deps $(B)/kernel
+	$(QEMU) $(QEMUOPTS) -kernel $(B)/kernel $(if $(ARGS),-append "$(ARGS)")
+
+.gdbinit: mk/gdbinit.sh FORCE_SRCS
+	sh mk/gdbinit.sh $(GDBPORT) $(B)/kernel $(patsubst %,$(B)/bin/%,$(PROGS)) > $@
+
+qemu-gdb: deps $(B)/kernel .gdbinit
+	@echo "*** Now run 'gdb-multiarch' in another window (it reads .gdbinit; port $(GDBPORT))." 1>&2
+	$(QEMU) $(QEMUOPTS) -kernel $(B)/kernel -S -gdb tcp::$(GDBPORT) $(if $(ARGS),-append "$(ARGS)")
+
+check: deps
+	@sh mk/check.sh
+
+bench: deps $(B)/kernel-test
+	@sh mk/bench.sh $(B)/kernel-test
+
+clean:
+	rm -rf build .gdbinit

@@ -1,0 +1,106 @@
+// The kernel's whole system-call surface, shared by the kernel and user code.
+//
+// Registers at `ecall`:  a7 = system call number, a0..a6 = arguments.
+// IPC messages travel in registers:  a0 = endpoint handle (or reply token),
+// a1 = tag, a2..a5 = four message words, a6 = offered buffer (call) or reply
+// token (reply_recv).  A received message comes back as:
+//   a0 = reply token (> 0 if the sender waits for a reply, 0 if not) or error (< 0),
+//   a1 = tag, a2..a5 = words, a6 = badge (the sender task's identity, set by the kernel).
+#pragma once
+
+// ---- system call numbers ----
+// IPC (any task)
+#define SYS_send        1   // (ep, tag, w0..w3)            -> 0 | err
+#define SYS_recv        2   // (ep)                         -> message
+#define SYS_call        3   // (ep, tag, w0..w3, buf)       -> reply message
+#define SYS_reply       4   // (token, tag, w0..w3)         -> 0 | err
+#define SYS_reply_recv  5   // (ep, tag, w0..w3, token)     -> next message
+#define SYS_notify      6   // (ep, bits)                   -> 0 | err
+#define SYS_copy_from   7   // (token, off, dst, len)  copy from caller's buffer -> bytes | err
+#define SYS_copy_to     8   // (token, off, src, len)  copy into caller's buffer -> bytes | err
+#define SYS_ep_create   9   // ()                           -> handle | err
+#define SYS_ep_destroy  10  // (ep)                         -> 0 | err
+#define SYS_alarm       11  // (ep, bits, ns)  notify ep with bits after ns of guest time
+// threads and misc (any task, on itself)
+#define SYS_thread_create 12 // (pc, sp, arg, prio)          -> thread id | err
+#define SYS_thread_exit 13  // ()                           -> does not return
+#define SYS_exit        14  // (status)  the whole task     -> does not return
+#define SYS_yield       15  // ()
+#define SYS_debug_write 16  // (buf, len)  through SBI      -> len | err
+#define SYS_debug_dump  17  // ()  print every task and what it waits on
+#define SYS_trace       18  // (on)  log each IPC message
+#define SYS_time        19  // ()                           -> guest time in ns
+#define SYS_self        20  // ()                           -> own badge
+#define SYS_bootinfo    21  // (dst, len)  copy struct bootinfo -> bytes | err
+// privileged mechanism (tasks marked privileged in the boot table)
+#define SYS_task_create 22  // (name, fault_ep)             -> task badge | err
+#define SYS_task_kill   23  // (task)  its endpoints die, its threads stop -> 0 | err
+#define SYS_map         24  // (task, va, pa, perm)         -> 0 | err
+#define SYS_unmap       25  // (task, va)                   -> 0 | err
+#define SYS_thread_start 26 // (task, pc, sp, arg, prio)    -> thread id | err
+#define SYS_thread_stop 27  // (thread id)  the thread exits -> 0 | err
+#define SYS_irq_route   28  // (irq, ep, bits)              -> 0 | err
+#define SYS_irq_ack     29  // (irq)                        -> 0 | err
+#define SYS_mmio_map    30  // (va, pa, len)  device registers into own space -> 0 | err
+#define SYS_task_find   31  // (name)  any task may ask     -> task badge | err
+#define SYS_poweroff    32  // (code)
+#define SYS_stat        33  // (what)  kernel counters (see STAT_*) -> value
+#define NSYSCALL        34
+
+// ---- errors: every system call returns one of these (< 0) on failure ----
+#define E_BADSYS     -1   // unknown system call number
+#define E_BADHANDLE  -2   // not an endpoint/task/token the kernel ever issued
+#define E_DEAD       -3   // stale handle: the endpoint's or task's owner is gone
+#define E_BADADDR    -4   // address outside the user space, or not allowed (kernel, read-only)
+#define E_NOTPRESENT -5   // the page is not present yet: fault it in (touch it) and retry
+#define E_RANGE      -6   // length or offset out of bounds
+#define E_PERM       -7   // not privileged, or not the endpoint's owner
+#define E_NOMEM      -8   // out of kernel objects or kernel memory
+#define E_INVAL      -9   // bad argument
+#define E_NOREPLY    -10  // reply token unknown, already used, or not for this task
+#define E_INTR       -11  // interrupted: the calling thread is being stopped
+
+// ---- message tag: label (16 bits) | buffer rights (2 bits) | buffer length (32 bits) ----
+#define TAG(label, rights, len)  ((uint64)(label) & 0xffff) | ((uint64)(rights) << 16) | ((uint64)(len) << 32)
+#define TAG_LABEL(t)   ((t) & 0xffff)
+#define TAG_RIGHTS(t)  (((t) >> 16) & 3)
+#define TAG_LEN(t)     ((t) >> 32)
+#define BUF_R  1        // the server may read the caller's buffer
+#define BUF_W  2        // the server may write the caller's buffer
+#define L_NOTIFY  0xffff // label of a notification: words[0] = the pending bits
+#define L_FAULT   0xfffe // a fault call made for a faulting thread: words = stval, scause, pc;
+                         // reply label 0 resumes the thread, any other label kills its task
+
+// ---- handles: slot | generation << 16; well-known endpoints are created at boot ----
+#define HANDLE(slot, gen) ((uint64)(slot) | ((uint64)(gen) << 16))
+#define WK(n)        HANDLE(n, 1)
+#define EP_TEST0     WK(1)   // test servers (boot-table entries name them)
+#define EP_TEST1     WK(2)
+#define EP_TEST2     WK(3)
+#define EP_KTEST     WK(4)   // in-kernel test subsystem (test builds)
+#define EP_PROC      WK(5)   // process server
+#define EP_FS        WK(6)   // file server
+#define EP_MEM       WK(7)   // memory server
+#define EP_CONSOLE   WK(8)   // console driver
+#define EP_DISK      WK(9)   // disk driver
+#define NWK          10      // slots 1..NWK-1 are well-known
+
+// ---- map permissions (SYS_map) ----
+#define MAP_R    (1 << 1)
+#define MAP_W    (1 << 2)
+#define MAP_X    (1 << 3)
+#define MAP_COW  (1 << 8)    // read-only but copy-on-write: a bulk copy into it gets E_NOTPRESENT
+
+// ---- SYS_stat counters ----
+#define STAT_FASTPATH   1   // call/reply_recv that switched directly
+#define STAT_SLOWPATH   2   // call/reply_recv that took the general path
+#define STAT_FREEPAGES  3   // kernel pool pages free
+#define STAT_NCPU       4   // harts running
+
+// ---- boot information, readable with SYS_bootinfo ----
+struct bootinfo {
+  uint64 mem_start, mem_end;   // physical memory free for user tasks (given to the pager)
+  uint64 ncpu;
+  uint64 timebase;             // timer ticks per second
+  char   bootargs[128];        // kernel command line
+};

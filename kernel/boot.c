@@ -1,0 +1,133 @@
+// Boot tasks: ELF programs embedded in the kernel image (bootimg.S), started at boot
+// as the boot table (boottab.c) says, each in its own address space with its stack
+// below USTACK_TOP and an unmapped guard page above and below. Their frames come
+// from the bottom of user memory; what is left is free for the pager.
+#include "kernel.h"
+#include "boottab.h"
+
+struct bootimg { const char *name; const uint8 *start, *end; };
+extern const struct bootimg bootimg_table[];
+
+static uint64 user_next;     // next free frame of user memory
+
+uint64 user_mem_start(void) { return user_next; }
+
+static uint64 frame(void) {
+  if (user_next + PGSIZE > ram_end)
+    panic("boot: out of memory for boot tasks");
+  uint64 pa = user_next;
+  user_next += PGSIZE;
+  memset((void *)pa, 0, PGSIZE);
+  return pa;
+}
+
+#define PT_LOAD 1
+struct elfhdr {
+  uint32 magic;
+  uint8 ident[12];
+  uint16 type, machine;
+  uint32 version;
+  uint64 entry, phoff, shoff;
+  uint32 flags;
+  uint16 ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
+};
+struct proghdr {
+  uint32 type, flags;
+  uint64 off, vaddr, paddr, filesz, memsz, align;
+};
+
+// Loads an ELF image into tk's address space; returns its entry point.
+static uint64 load_elf(struct task *tk, const uint8 *img, uint64 size) {
+  const struct elfhdr *eh = (const struct elfhdr *)img;
+  if (size < sizeof *eh || eh->magic != 0x464C457FU)
+    panic("boot: %s is not an ELF file", tk->name);
+  for (int i = 0; i < eh->phnum; i++) {
+    const struct proghdr *ph = (const struct proghdr *)(img + eh->phoff + i * eh->phentsize);
+    if (ph->type != PT_LOAD || ph->memsz == 0)
+      continue;
+    int perm = (ph->flags & 4 ? MAP_R : 0) | (ph->flags & 2 ? MAP_W | MAP_R : 0) | (ph->flags & 1 ? MAP_X | MAP_R : 0);
+    for (uint64 va = PGROUNDDOWN(ph->vaddr); va < ph->vaddr + ph->memsz; va += PGSIZE) {
+      pte_t *pte = pt_walk(tk->pt, va, 0);
+      uint64 pa = pte && (*pte & PTE_V) ? PTE2PA(*pte) : frame();
+      if (pt_map(tk->pt, va, pa, perm | (pte && (*pte & PTE_V) ? PTE_FLAGS(*pte) : 0)) < 0)
+        panic("boot: out of kernel memory");
+      // the part of this page that comes from the file
+      uint64 lo = va > ph->vaddr ? va : ph->vaddr;
+      uint64 hi = va + PGSIZE < ph->vaddr + ph->filesz ? va + PGSIZE : ph->vaddr + ph->filesz;
+      if (lo < hi)
+        memmove((void *)(pa + (lo - va)), img + ph->off + (lo - ph->vaddr), hi - lo);
+    }
+  }
+  return eh->entry;
+}
+
+static const struct bootimg *find_image(const char *name) {
+  for (const struct bootimg *b = bootimg_table; b->name; b++)
+    if (strncmp(b->name, name, 32) == 0)
+      return b;
+  return 0;
+}
+
+// The value of key=... in the kernel command line, or def.
+const char *bootarg(const char *key, char *out, int n, const char *def) {
+  uint64 klen = strlen(key);
+  for (const char *p = bootargs; *p;) {
+    while (*p == ' ')
+      p++;
+    if (strncmp(p, key, klen) == 0 && p[klen] == '=') {
+      p += klen + 1;
+      int i = 0;
+      while (*p && *p != ' ' && i < n - 1)
+        out[i++] = *p++;
+      out[i] = 0;
+      return out;
+    }
+    while (*p && *p != ' ')
+      p++;
+  }
+  return def;
+}
+
+static int in_group(const char *groups, const char *run) {
+  uint64 n = strlen(run);
+  for (const char *p = groups; *p;) {
+    if (strncmp(p, run, n) == 0 && (p[n] == ',' || p[n] == 0))
+      return 1;
+    if (p[0] == '*' && (p[1] == ',' || p[1] == 0))
+      return 1;
+    while (*p && *p != ',')
+      p++;
+    if (*p == ',')
+      p++;
+  }
+  return 0;
+}
+
+void boot_tasks(void) {
+  char buf[32];
+  const char *run = bootarg("run", buf, sizeof buf, BOOT_DEFAULT_GROUP);
+  user_next = kpool_end;
+  int started = 0;
+  for (const struct bootentry *e = boottab; e->name; e++) {
+    if (!in_group(e->groups, run))
+      continue;
+    const struct bootimg *img = find_image(e->name);
+    if (!img)
+      panic("boot: no image for %s", e->name);
+    struct task *tk = task_alloc(e->name);
+    if (!tk)
+      panic("boot: no task slot for %s", e->name);
+    tk->priv = e->priv;
+    tk->fault_ep = e->fault ? WK(e->fault) : 0;
+    if (e->serve && !ep_alloc(tk, e->serve))
+      panic("boot: well-known endpoint %d taken", e->serve);
+    uint64 entry = load_elf(tk, img->start, img->end - img->start);
+    for (int i = 1; i <= USTACK_PAGES; i++)
+      pt_map(tk->pt, USTACK_TOP - i * PGSIZE, frame(), MAP_R | MAP_W);
+    if (!thread_start(tk, entry, USTACK_TOP, e->arg, e->prio))
+      panic("boot: no thread for %s", e->name);
+    started++;
+  }
+  if (!started)
+    kprintf("boot: no boot task in group '%s'\n", run);
+}

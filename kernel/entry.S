@@ -1,0 +1,37 @@
+# Boot entry. OpenSBI jumps here in S-mode with the MMU off:
+# a0 = hart id, a1 = device tree. The first hart clears .bss and calls start();
+# harts started later through SBI HSM enter at _secondary and call start_secondary().
+#include "param.h"
+
+.section .text.entry
+.globl _entry
+_entry:
+        li      t0, NCPU
+        bgeu    a0, t0, park
+        la      t0, __bss_start          # clear .bss (our stack lives there, still unused)
+        la      t1, __bss_end
+1:      bgeu    t0, t1, 2f
+        sd      zero, 0(t0)
+        addi    t0, t0, 8
+        j       1b
+2:      call    setstack
+        call    start
+        j       park
+
+.globl _secondary
+_secondary:
+        li      t0, NCPU
+        bgeu    a0, t0, park
+        call    setstack
+        call    start_secondary
+park:   wfi
+        j       park
+
+# sp = bootstacks + (hartid + 1) * BOOTSTACK; keeps a0/a1
+setstack:
+        la      sp, bootstacks
+        li      t0, BOOTSTACK
+        addi    t1, a0, 1
+        mul     t0, t0, t1
+        add     sp, sp, t0
+        ret

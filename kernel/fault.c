@@ -1,0 +1,60 @@
+// User faults. A fault never panics the kernel: it becomes a call, made on the
+// faulting thread's behalf, to its task's fault endpoint (its pager or supervisor),
+// whose reply resumes the thread or kills the task; a task without a fault handler
+// is killed. The report names the task, pc, scause and stval.
+#include "kernel.h"
+
+static const char *cause_name(uint64 c) {
+  switch (c) {
+  case 0: return "misaligned fetch";
+  case 1: return "fetch access fault";
+  case 2: return "illegal instruction";
+  case 3: return "breakpoint";
+  case 4: return "misaligned load";
+  case 5: return "load access fault";
+  case 6: return "misaligned store";
+  case 7: return "store access fault";
+  case 12: return "instruction page fault";
+  case 13: return "load page fault";
+  case 15: return "store page fault";
+  }
+  return "exception";
+}
+
+// A page fault on a page that the tables do allow: a stale TLB entry from before a
+// map. A local fence and a retry fix it.
+static int spurious(struct task *tk, uint64 scause, uint64 va) {
+  uint64 need = scause == 12 ? PTE_X : scause == 13 ? PTE_R : scause == 15 ? PTE_W : 0;
+  if (!need || va >= MAXUVA)
+    return 0;
+  pte_t *pte = pt_walk(tk->pt, va, 0);
+  if (!pte || (*pte & (PTE_V | PTE_U | need)) != (PTE_V | PTE_U | need))
+    return 0;
+  sfence_vma_all();
+  return 1;
+}
+
+void user_fault(struct thread *t, uint64 scause, uint64 stval) {
+  struct task *tk = t->task;
+  uint64 pc = t->tf->epc;
+  if (spurious(tk, scause, stval))
+    return;
+  int err;
+  struct endpoint *ep = tk->fault_ep ? ep_lookup(tk->fault_ep, &err) : 0;
+  if (ep && ep->owner != tk) {
+    t->msg_tag = TAG(L_FAULT, 0, 0);
+    t->msg_w[0] = stval;
+    t->msg_w[1] = scause;
+    t->msg_w[2] = pc;
+    t->msg_w[3] = 0;
+    t->is_call = 1;
+    t->fault_call = 1;
+    t->buflen = 0;
+    int64 r = ipc_send_msg(t, ep);
+    t->fault_call = 0;
+    if (r == 0 || t->stopping)
+      return;
+  }
+  kprintf("fault: task %s pc %p scause %d (%s) stval %p\n", tk->name, pc, (int)scause, cause_name(scause), stval);
+  task_kill(tk, ep ? "its fault handler refused" : "fault with no handler");
+}

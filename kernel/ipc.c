@@ -1,0 +1,273 @@
+// Synchronous IPC between threads: send, recv, call, reply, reply_recv and
+// notifications on endpoints. This is the general path; fastpath.c handles the
+// common call / reply_recv hand-off. The message of a blocked sender waits in its
+// thread (msg_tag, msg_w), so the kernel can also send on a thread's behalf (faults).
+#include "kernel.h"
+
+struct endpoint endpoints[NEP];
+int ipc_trace;
+uint64 stat_fast, stat_slow;
+
+// Resolves a handle: E_BADHANDLE if never issued, E_DEAD if its endpoint is gone.
+struct endpoint *ep_lookup(uint64 h, int *err) {
+  uint64 slot = h & 0xffff, gen = h >> 16;
+  if (slot == 0 || slot >= NEP || gen == 0 || gen > endpoints[slot].gen) {
+    *err = E_BADHANDLE;
+    return 0;
+  }
+  struct endpoint *ep = &endpoints[slot];
+  if (gen < ep->gen || !ep->live) {
+    *err = E_DEAD;
+    return 0;
+  }
+  return ep;
+}
+
+// A new endpoint owned by owner, in a given well-known slot or in any free one.
+struct endpoint *ep_alloc(struct task *owner, int slot) {
+  int lo = slot ? slot : NWK, hi = slot ? slot + 1 : NEP;
+  for (int i = lo; i < hi; i++) {
+    struct endpoint *ep = &endpoints[i];
+    if (ep->live)
+      continue;
+    uint32 gen = ep->gen + 1;
+    memset(ep, 0, sizeof *ep);
+    ep->gen = gen;
+    ep->live = 1;
+    ep->owner = owner;
+    return ep;
+  }
+  return 0;
+}
+
+uint64 ep_handle(struct endpoint *ep) { return HANDLE(ep - endpoints, ep->gen); }
+
+// The endpoint dies: its generation moves on, so every handle to it is now stale,
+// and every thread queued on it gets E_DEAD at once.
+void ep_kill(struct endpoint *ep) {
+  ep->live = 0;
+  ep->gen++;
+  ep->alarm_at = 0;
+  struct thread *lists[2] = {ep->sendq, ep->recvq};
+  ep->sendq = ep->sendq_tail = ep->recvq = 0;
+  for (int l = 0; l < 2; l++) {
+    for (struct thread *t = lists[l], *next; t; t = next) {
+      next = t->next;
+      t->ipc_ret = E_DEAD;
+      make_runnable(t);
+    }
+  }
+}
+
+static void trace(const char *what, struct thread *from, struct endpoint *ep, uint64 tag) {
+  if (ipc_trace)
+    kprintf("ipc: %s %s -> ep %d label %d len %d\n", what, from->task->name, (int)(ep - endpoints),
+            (int)TAG_LABEL(tag), (int)TAG_LEN(tag));
+}
+
+// Copy the message of `from` into the registers of `to`, which waits in recv.
+void ipc_deliver(struct thread *from, struct thread *to) {
+  struct trapframe *tf = to->tf;
+  tf->a1 = from->msg_tag;
+  tf->a2 = from->msg_w[0];
+  tf->a3 = from->msg_w[1];
+  tf->a4 = from->msg_w[2];
+  tf->a5 = from->msg_w[3];
+  tf->a6 = TASK_BADGE(from->task);
+  to->ipc_ret = from->is_call ? THREAD_TOKEN(from) : 0;
+}
+
+static void deliver_bits(struct endpoint *ep, struct thread *to) {
+  struct trapframe *tf = to->tf;
+  tf->a1 = L_NOTIFY;
+  tf->a2 = ep->bits;
+  tf->a3 = tf->a4 = tf->a5 = tf->a6 = 0;
+  ep->bits = 0;
+  to->ipc_ret = 0;
+}
+
+// A delivered call waits for its reply; a delivered send is done.
+static void sender_delivered(struct thread *s, struct task *receiver) {
+  if (s->is_call) {
+    s->state = T_REPLY;
+    s->reply_from = receiver;
+  } else {
+    s->ipc_ret = 0;
+    make_runnable(s);
+  }
+}
+
+// Send cur's prepared message (msg_tag, msg_w, is_call) to ep and wait as needed.
+// Returns what the IPC returns: 0 or a reply status, or an error.
+int64 ipc_send_msg(struct thread *cur, struct endpoint *ep) {
+  trace(cur->is_call ? "call" : "send", cur, ep, cur->msg_tag);
+  if (ep->handler)
+    return kep_call(ep, cur);
+  struct thread *r = ep->recvq;
+  if (r) {
+    ep->recvq = r->next;
+    ipc_deliver(cur, r);
+    make_runnable(r);
+    if (!cur->is_call)
+      return 0;
+    cur->state = T_REPLY;
+    cur->reply_from = ep->owner;
+  } else {
+    cur->state = T_SEND;
+    cur->ep = ep;
+    cur->next = 0;
+    if (ep->sendq_tail)
+      ep->sendq_tail->next = cur;
+    else
+      ep->sendq = cur;
+    ep->sendq_tail = cur;
+  }
+  sched_block();
+  return cur->ipc_ret;
+}
+
+// send / call from user registers: a0 = handle, a1 = tag, a2..a5 words, a6 = buffer.
+int64 ipc_send(uint64 h, int is_call) {
+  struct thread *cur = curthread();
+  struct trapframe *tf = cur->tf;
+  int err;
+  struct endpoint *ep = ep_lookup(h, &err);
+  if (!ep)
+    return err;
+  cur->is_call = is_call;
+  cur->fault_call = 0;
+  cur->buflen = 0;
+  if (is_call && TAG_LEN(tf->a1)) {
+    if (!user_range(tf->a6, TAG_LEN(tf->a1)))
+      return E_BADADDR;
+    cur->buf = tf->a6;
+    cur->buflen = TAG_LEN(tf->a1);
+    cur->bufrights = TAG_RIGHTS(tf->a1);
+  }
+  cur->msg_tag = tf->a1;
+  cur->msg_w[0] = tf->a2;
+  cur->msg_w[1] = tf->a3;
+  cur->msg_w[2] = tf->a4;
+  cur->msg_w[3] = tf->a5;
+  if (is_call)
+    stat_slow++;
+  return ipc_send_msg(cur, ep);
+}
+
+int64 ipc_recv(uint64 h) {
+  struct thread *cur = curthread();
+  int err;
+  struct endpoint *ep = ep_lookup(h, &err);
+  if (!ep)
+    return err;
+  if (ep->owner != cur->task)
+    return E_PERM;
+  if (ep->bits) {
+    deliver_bits(ep, cur);
+    return 0;
+  }
+  struct thread *s = ep->sendq;
+  if (s) {
+    ep->sendq = s->next;
+    if (!ep->sendq)
+      ep->sendq_tail = 0;
+    ipc_deliver(s, cur);
+    sender_delivered(s, cur->task);
+    return cur->ipc_ret;
+  }
+  cur->state = T_RECV;
+  cur->ep = ep;
+  cur->next = ep->recvq;
+  ep->recvq = cur;
+  sched_block();
+  return cur->ipc_ret;
+}
+
+// The thread a reply token names, if it still exists.
+struct thread *token_thread(uint64 token) {
+  uint64 slot = (token & 0xffff) - 1, gen = token >> 16;
+  if (slot >= NTHREAD || threads[slot].gen != gen || threads[slot].state == T_FREE)
+    return 0;
+  return &threads[slot];
+}
+
+// Answer a caller waiting for this task's reply; never blocks. src holds the reply
+// registers (a1 = tag, a2..a5 words). A fault call's reply resumes (label 0) or kills.
+int64 ipc_reply(uint64 token, struct trapframe *src) {
+  struct thread *cur = curthread();
+  struct thread *t = token_thread(token);
+  if (!t || t->state != T_REPLY || t->reply_from != cur->task)
+    return E_NOREPLY;
+  if (ipc_trace)
+    kprintf("ipc: reply %s -> %s label %d\n", cur->task->name, t->task->name, (int)TAG_LABEL(src->a1));
+  if (t->fault_call) {
+    t->ipc_ret = TAG_LABEL(src->a1) == 0 ? 0 : E_INVAL;
+  } else {
+    t->tf->a1 = src->a1;
+    t->tf->a2 = src->a2;
+    t->tf->a3 = src->a3;
+    t->tf->a4 = src->a4;
+    t->tf->a5 = src->a5;
+    t->ipc_ret = 0;
+  }
+  make_runnable(t);
+  return 0;
+}
+
+// reply_recv: a0 = endpoint, a1..a5 = reply, a6 = token (0: nothing to answer).
+int64 ipc_reply_recv(void) {
+  struct thread *cur = curthread();
+  struct trapframe *tf = cur->tf;
+  stat_slow++;
+  if (tf->a6)
+    ipc_reply(tf->a6, tf);   // a failed reply (caller gone) must not stop the server
+  return ipc_recv(tf->a0);
+}
+
+// Set notification bits without blocking; a waiting receiver gets them now.
+void ep_notify(struct endpoint *ep, uint64 bits) {
+  ep->bits |= bits;
+  struct thread *r = ep->recvq;
+  if (r && ep->bits) {
+    ep->recvq = r->next;
+    deliver_bits(ep, r);
+    make_runnable(r);
+  }
+}
+
+// Remove t from the endpoint queue it waits in (it is being stopped).
+void ipc_abort_thread(struct thread *t) {
+  struct endpoint *ep = t->ep;
+  struct thread **pp = t->state == T_SEND ? &ep->sendq : &ep->recvq, *prev = 0;
+  for (; *pp; prev = *pp, pp = &(*pp)->next) {
+    if (*pp == t) {
+      *pp = t->next;
+      if (t->state == T_SEND && ep->sendq_tail == t)
+        ep->sendq_tail = prev;
+      return;
+    }
+  }
+}
+
+// Bulk copy between the caller of a pending call and the current thread's space
+// (pt = 0: a kernel buffer). Only within the buffer that call offered, only in the
+// direction it allowed, only while the call waits.
+int64 buf_copy(struct thread *caller, uint64 off, pagetable_t pt, uint64 va, uint64 len, int to_caller) {
+  if (!(caller->bufrights & (to_caller ? BUF_W : BUF_R)))
+    return E_PERM;
+  if (off > caller->buflen || len > caller->buflen - off)
+    return E_RANGE;
+  if (pt && !user_range(va, len))
+    return E_BADADDR;
+  int r = to_caller ? copy_between(caller->task->pt, caller->buf + off, pt, va, len)
+                    : copy_between(pt, va, caller->task->pt, caller->buf + off, len);
+  return r < 0 ? r : (int64)len;
+}
+
+int64 bulk_copy(uint64 token, uint64 off, uint64 va, uint64 len, int to_caller) {
+  struct thread *cur = curthread();
+  struct thread *t = token_thread(token);
+  if (!t || t->state != T_REPLY || t->reply_from != cur->task || t->fault_call)
+    return E_NOREPLY;
+  return buf_copy(t, off, cur->task->pt, va, len, to_caller);
+}

@@ -1,0 +1,255 @@
+// The kernel's objects (harts, threads, tasks, endpoints) and every kernel function,
+// grouped by file: the whole kernel's surface on one page.
+#pragma once
+#include "types.h"
+#include "param.h"
+#include "riscv.h"
+#include "memlayout.h"
+#include "abi.h"
+
+// Registers saved on a trap from user mode, at the top of the thread's kernel stack.
+// x1..x31 in order, so trapvec.S can use offset (n-1)*8 for register xn.
+struct trapframe {
+  uint64 ra, sp, gp, tp, t0, t1, t2, s0, s1;
+  uint64 a0, a1, a2, a3, a4, a5, a6, a7;
+  uint64 s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
+  uint64 t3, t4, t5, t6;
+  uint64 epc;                 // user pc
+  struct cpu *cpu;            // this hart, loaded into tp on entry
+};
+
+// Callee-saved registers for swtch().
+struct context {
+  uint64 ra, sp, s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
+};
+
+struct cpu {
+  struct thread *cur;         // running thread, or 0 when idle
+  struct context idle_ctx;    // swtch() here to idle
+  int id;                     // hart id
+  int idle;                   // waiting in wfi
+  struct task *as;            // address space loaded in satp (0 = kernel only)
+  uint64 next_tick;           // time of this hart's next timer interrupt
+};
+
+enum tstate { T_FREE, T_RUNNABLE, T_RUNNING, T_SEND, T_RECV, T_REPLY, T_SLEEP, T_STOPPED };
+
+struct thread {
+  enum tstate state;
+  int id;                     // slot in thread[]
+  uint32 gen;                 // bumped when the slot is reused: stale ids fail
+  int prio;
+  struct task *task;
+  struct context ctx;
+  struct trapframe *tf;       // top of kstack
+  struct thread *next;        // run queue or endpoint queue link
+  struct endpoint *ep;        // endpoint this thread waits on (T_SEND/T_RECV)
+  int is_call;                // T_SEND: wants a reply
+  struct task *reply_from;    // T_REPLY: the task allowed to answer
+  uint64 buf, buflen;         // T_REPLY: buffer offered with the call
+  int bufrights;
+  void *chan;                 // T_SLEEP: what it sleeps on
+  uint64 wake_at;             // T_SLEEP: deadline (ns of guest time), 0 = none
+  int stopping;               // asked to stop; kernel sleeps return E_INTR
+  int fault_call;             // the pending call is a fault: the reply resumes or kills
+  uint64 msg_tag, msg_w[4];   // T_SEND: the message to deliver
+  int64 ipc_ret;              // what the blocked IPC system call returns in a0
+  __attribute__((aligned(16))) char kstack[KSTACK_SIZE];
+};
+
+struct task {
+  int used;
+  int id;
+  uint32 gen;
+  char name[16];
+  pagetable_t pt;
+  int priv;                   // privileged mechanism allowed
+  uint64 fault_ep;            // faults become calls to this endpoint; 0 = kill
+  uint64 watch_ep, watch_bits;// notified when the task dies
+  int nthreads;
+  int exiting;
+  int exit_status;
+};
+
+// An endpoint is answered either by its owner task's threads (recv) or, when
+// `handler` is set, by an in-kernel handler run on the caller's own kernel stack.
+struct kreq;
+typedef void (*khandler_t)(struct kreq *);
+
+struct endpoint {
+  uint32 gen;                 // 0 = never used
+  int live;
+  struct task *owner;
+  khandler_t handler;
+  struct thread *sendq, *sendq_tail;   // senders and callers waiting for a receiver
+  struct thread *recvq;                // owner threads waiting in recv
+  uint64 bits;                         // pending notification bits
+  uint64 alarm_at, alarm_bits;         // armed alarm (guest time, ns)
+};
+
+#define TASK_BADGE(t) HANDLE((t)->id, (t)->gen)
+#define THREAD_TOKEN(th) HANDLE((th)->id + 1, (th)->gen)
+
+// ---- globals ----
+extern struct cpu cpus[NCPU];
+extern struct thread threads[NTHREAD];
+extern struct task tasks[NTASK];
+extern struct endpoint endpoints[NEP];
+extern int ncpu;
+extern uint64 timebase;
+extern char bootargs[128];
+extern uint64 ram_end;
+extern uint64 kpool_end;     // user memory starts here
+
+static inline struct cpu *mycpu(void) { return (struct cpu *)r_tp(); }
+static inline struct thread *curthread(void) { return mycpu()->cur; }
+
+// entry.S / trapvec.S / swtch.S
+void trapvec(void);
+void userret(struct trapframe *tf) __attribute__((noreturn));
+void swtch(struct context *old, struct context *new);
+
+// lock.c: the big kernel lock, held whenever a hart runs kernel code outside idle
+void bkl_acquire(void);
+void bkl_release(void);
+
+// sbi.c
+void sbi_putchar(int c);
+void sbi_set_timer(uint64 t);
+void sbi_send_ipi(int hart);
+void sbi_poweroff(int fail) __attribute__((noreturn));
+int sbi_hart_start(int hart, uint64 addr, uint64 arg);
+void sbi_remote_sfence(void);
+void sbi_probe(void);
+extern int has_srst, has_hsm, has_ipi, has_time, has_rfence;
+
+// printf.c
+void printf(const char *fmt, ...);
+void kprintf(const char *fmt, ...);      // "[kernel] " prefix, whole line under the print lock
+void panic(const char *fmt, ...) __attribute__((noreturn));
+void print_lock(void);
+void print_unlock(void);
+void backtrace(uint64 fp);
+
+// fdt.c
+void fdt_parse(uint64 dtb);
+extern uint64 fdt_mem_end;
+
+// kalloc.c: the kernel pool (page tables)
+void kinit(uint64 start, uint64 end);
+void *kalloc(void);
+void kfree(void *pa);
+uint64 kfree_count(void);
+
+// vm.c
+void kvm_init(void);
+pagetable_t pt_create(void);
+void pt_destroy(pagetable_t pt);
+pte_t *pt_walk(pagetable_t pt, uint64 va, int alloc);
+int pt_map(pagetable_t pt, uint64 va, uint64 pa, int perm);
+int pt_unmap(pagetable_t pt, uint64 va);
+void vm_switch(struct task *t);
+int user_range(uint64 va, uint64 len);
+int uaccess_check(pagetable_t pt, uint64 va, uint64 len, int write);
+int copy_between(pagetable_t dpt, uint64 dva, pagetable_t spt, uint64 sva, uint64 len);
+int copyin(pagetable_t pt, void *dst, uint64 va, uint64 len);
+int copyout(pagetable_t pt, uint64 va, const void *src, uint64 len);
+int copyinstr(pagetable_t pt, char *dst, uint64 va, uint64 max);
+extern pagetable_t kernel_pt;
+
+// trap.c
+void trap_init_hart(void);
+void usertrap(struct trapframe *tf);
+void usertrapret(void) __attribute__((noreturn));
+void kerneltrap(uint64 *regs);
+void intr_poll(void);
+
+// plic.c
+void plic_init(void);
+void plic_enable(int irq, int on);
+int plic_claim(void);
+void plic_complete(int irq);
+extern int plic_hart;
+
+// timer.c
+void timer_init_hart(void);
+void timer_interrupt(void);
+uint64 now_ns(void);
+extern uint64 watchdog_at;
+
+// sched.c
+void sched_init(void);
+void scheduler(void) __attribute__((noreturn));
+void make_runnable(struct thread *t);
+void sched_block(void);
+void sched_yield(void);
+int switch_to(struct thread *t);
+int runq_top_prio(void);
+void rq_remove(struct thread *t);
+void sleep(void *chan);
+int sleep_until(void *chan, uint64 deadline);
+void sleep_timeouts(uint64 now);
+void wakeup(void *chan);
+struct thread *thread_alloc(struct task *task, int prio);
+void thread_free(struct thread *t);
+
+// task.c
+struct task *task_alloc(const char *name);
+struct task *task_lookup(uint64 badge, int *err);
+void task_kill(struct task *t, const char *why);
+void thread_stop(struct thread *t);
+struct thread *thread_start(struct task *tk, uint64 pc, uint64 sp, uint64 arg, int prio);
+void thread_exit(void) __attribute__((noreturn));
+void task_exit(int status) __attribute__((noreturn));
+void stop_check(void);
+
+// ipc.c
+struct endpoint *ep_lookup(uint64 h, int *err);
+struct endpoint *ep_alloc(struct task *owner, int slot);
+void ep_kill(struct endpoint *ep);
+void ep_notify(struct endpoint *ep, uint64 bits);
+int64 ipc_send(uint64 h, int is_call);
+int64 ipc_send_msg(struct thread *cur, struct endpoint *ep);
+int64 ipc_recv(uint64 h);
+int64 ipc_reply(uint64 token, struct trapframe *src);
+int64 ipc_reply_recv(void);
+void ipc_deliver(struct thread *from, struct thread *to);
+struct thread *token_thread(uint64 token);
+int64 bulk_copy(uint64 token, uint64 off, uint64 va, uint64 len, int to_caller);
+void ipc_abort_thread(struct thread *t);
+extern int ipc_trace;
+extern uint64 stat_fast, stat_slow;
+
+// fastpath.c
+int64 fastpath_call(struct thread *cur);
+int64 fastpath_reply_recv(struct thread *cur);
+
+// syscall.c / sysmech.c
+void syscall(struct trapframe *tf);
+int64 sys_mech(struct thread *cur, struct trapframe *tf);
+
+// fault.c
+void user_fault(struct thread *t, uint64 scause, uint64 stval);
+
+// boot.c
+void boot_tasks(void);
+const char *bootarg(const char *key, char *out, int n, const char *def);
+uint64 user_mem_start(void);
+
+// debug.c
+void debug_dump(const char *why);
+
+// kep.c: kernel-answered endpoints and in-kernel IRQ handlers
+int64 kep_call(struct endpoint *ep, struct thread *cur);
+void irq_dispatch(int irq);
+int irq_route(int irq, uint64 ep, uint64 bits);
+int irq_ack(int irq);
+
+// string.c
+void *memset(void *dst, int c, uint64 n);
+void *memmove(void *dst, const void *src, uint64 n);
+void *memcpy(void *dst, const void *src, uint64 n);
+int memcmp(const void *a, const void *b, uint64 n);
+int strncmp(const char *a, const char *b, uint64 n);
+uint64 strlen(const char *s);
+char *safestrcpy(char *dst, const char *src, int n);

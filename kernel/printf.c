@@ -1,0 +1,70 @@
+// Kernel output through the SBI console. Every kernel line starts with "[kernel] "
+// so tests can tell it from user output; a line is printed whole under the print
+// lock so that harts do not interleave. panic() prints a symbolic backtrace.
+#include <stdarg.h>
+#include "kernel.h"
+
+int vsnfmt(char *buf, int n, const char *fmt, va_list ap);
+const char *ksym_lookup(uint64 pc, uint64 *off);
+
+static void puts_raw(const char *s) {
+  while (*s)
+    sbi_putchar(*s++);
+}
+
+// Continues a line (used by dumps that print several pieces under print_lock()).
+void printf(const char *fmt, ...) {
+  char buf[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnfmt(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  print_lock();
+  puts_raw(buf);
+  print_unlock();
+}
+
+void kprintf(const char *fmt, ...) {
+  char buf[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnfmt(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  print_lock();
+  puts_raw("[kernel] ");
+  puts_raw(buf);
+  print_unlock();
+}
+
+// Walk the frame-pointer chain: with -fno-omit-frame-pointer, s0 points just above
+// the frame, the return address is at s0-8 and the caller's s0 at s0-16.
+void backtrace(uint64 fp) {
+  for (int depth = 0; depth < 24 && fp >= KERNBASE && fp < ram_end && (fp & 7) == 0; depth++) {
+    uint64 ra = *(uint64 *)(fp - 8);
+    uint64 off;
+    const char *name = ksym_lookup(ra, &off);
+    kprintf("  %p %s+%d\n", ra, name, (int)off);
+    uint64 prev = *(uint64 *)(fp - 16);
+    if (prev <= fp)
+      break;
+    fp = prev;
+  }
+}
+
+static volatile int panicking;
+
+void panic(const char *fmt, ...) {
+  char buf[200];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnfmt(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  print_lock();
+  if (!panicking) {
+    panicking = 1;
+    kprintf("panic: %s\n", buf);
+    kprintf("backtrace:\n");
+    backtrace(r_fp());
+  }
+  sbi_poweroff(1);
+}

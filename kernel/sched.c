@@ -1,0 +1,200 @@
+// Threads and the scheduler: priority round robin over one set of run queues shared
+// by every hart (all under the big kernel lock). A hart with nothing to run waits in
+// wfi; making a thread runnable kicks an idle hart, or one running something of
+// lower priority, with an IPI.
+#include "kernel.h"
+
+struct thread threads[NTHREAD];
+struct cpu cpus[NCPU];
+
+static struct thread *rq_head[NPRIO], *rq_tail[NPRIO];
+static uint32 rq_mask;       // bit p set: rq_head[p] not empty
+
+static int top_bit(uint32 m) {
+  int p = NPRIO - 1;
+  while (p > 0 && !(m & (1u << p)))
+    p--;
+  return p;
+}
+
+static void rq_push(struct thread *t) {
+  t->next = 0;
+  if (rq_tail[t->prio])
+    rq_tail[t->prio]->next = t;
+  else
+    rq_head[t->prio] = t;
+  rq_tail[t->prio] = t;
+  rq_mask |= 1u << t->prio;
+}
+
+static struct thread *rq_pop(void) {
+  if (!rq_mask)
+    return 0;
+  int p = top_bit(rq_mask);
+  struct thread *t = rq_head[p];
+  rq_head[p] = t->next;
+  if (!rq_head[p]) {
+    rq_tail[p] = 0;
+    rq_mask &= ~(1u << p);
+  }
+  return t;
+}
+
+void rq_remove(struct thread *t) {
+  struct thread **pp = &rq_head[t->prio], *prev = 0;
+  for (; *pp; prev = *pp, pp = &(*pp)->next) {
+    if (*pp == t) {
+      *pp = t->next;
+      if (rq_tail[t->prio] == t)
+        rq_tail[t->prio] = prev;
+      if (!rq_head[t->prio])
+        rq_mask &= ~(1u << t->prio);
+      return;
+    }
+  }
+}
+
+int runq_top_prio(void) { return rq_mask ? top_bit(rq_mask) : -1; }
+
+// Wake an idle hart, or else preempt the hart running the lowest priority below t's.
+static void kick(struct thread *t) {
+  struct cpu *victim = 0;
+  for (int i = 0; i < NCPU; i++) {
+    struct cpu *c = &cpus[i];
+    if (!c->cur && c->idle) {
+      if (c != mycpu())
+        sbi_send_ipi(c->id);
+      return;
+    }
+  }
+  for (int i = 0; i < NCPU; i++) {
+    struct cpu *c = &cpus[i];
+    if (c->cur && c->cur->prio < t->prio && (!victim || c->cur->prio < victim->cur->prio))
+      victim = c;
+  }
+  if (victim)
+    sbi_send_ipi(victim->id);
+}
+
+void make_runnable(struct thread *t) {
+  t->state = T_RUNNABLE;
+  rq_push(t);
+  kick(t);
+}
+
+// Run next on this hart in place of the current thread (whose state is already set).
+static void run(struct thread *next) {
+  struct cpu *c = mycpu();
+  struct thread *cur = c->cur;
+  c->cur = next;
+  next->state = T_RUNNING;
+  vm_switch(next->task);
+  swtch(&cur->ctx, &next->ctx);
+}
+
+// Direct hand-off used by the IPC fast path: no run queue involved.
+int switch_to(struct thread *next) {
+  run(next);
+  return 0;
+}
+
+// The current thread stops running (it blocked, exited or yielded).
+void sched_block(void) {
+  struct thread *next = rq_pop();
+  if (next) {
+    run(next);
+  } else {
+    struct cpu *c = mycpu();
+    struct thread *cur = c->cur;
+    c->cur = 0;
+    swtch(&cur->ctx, &c->idle_ctx);
+  }
+}
+
+// Give the hart to a runnable thread of the same or higher priority, if any.
+void sched_yield(void) {
+  struct thread *cur = curthread();
+  if (runq_top_prio() < cur->prio)
+    return;
+  cur->state = T_RUNNABLE;
+  rq_push(cur);
+  sched_block();
+}
+
+// Each hart's idle loop, on its boot stack.
+void scheduler(void) {
+  struct cpu *c = mycpu();
+  bkl_acquire();
+  for (;;) {
+    struct thread *t = rq_pop();
+    if (t) {
+      c->cur = t;
+      t->state = T_RUNNING;
+      vm_switch(t->task);
+      swtch(&c->idle_ctx, &t->ctx);
+      continue;
+    }
+    vm_switch(0);
+    c->idle = 1;
+    bkl_release();
+    wfi();              // interrupts stay off: wfi returns when one is pending
+    bkl_acquire();
+    c->idle = 0;
+    intr_poll();
+  }
+}
+
+// Sleep in the kernel (kernel-answered handlers). Returns 0 when woken, E_INTR if the
+// thread is being stopped: the caller must then unwind and return.
+int sleep_until(void *chan, uint64 deadline) {
+  struct thread *cur = curthread();
+  if (cur->stopping)
+    return E_INTR;
+  cur->chan = chan;
+  cur->wake_at = deadline;
+  cur->state = T_SLEEP;
+  sched_block();
+  cur->chan = 0;
+  cur->wake_at = 0;
+  return cur->stopping ? E_INTR : 0;
+}
+
+void sleep(void *chan) { sleep_until(chan, 0); }
+
+void wakeup(void *chan) {
+  for (int i = 0; i < NTHREAD; i++)
+    if (threads[i].state == T_SLEEP && threads[i].chan == chan)
+      make_runnable(&threads[i]);
+}
+
+// Called from the tick: wake sleepers whose deadline passed.
+void sleep_timeouts(uint64 now) {
+  for (int i = 0; i < NTHREAD; i++)
+    if (threads[i].state == T_SLEEP && threads[i].wake_at && now >= threads[i].wake_at)
+      make_runnable(&threads[i]);
+}
+
+static void thread_entry(void) { usertrapret(); }
+
+// A new thread of task, ready to enter user mode at tf->epc once set up.
+struct thread *thread_alloc(struct task *task, int prio) {
+  for (int i = 0; i < NTHREAD; i++) {
+    struct thread *t = &threads[i];
+    if (t->state != T_FREE)
+      continue;
+    uint32 gen = t->gen + 1;
+    memset(t, 0, (uint64)&t->kstack - (uint64)t);
+    t->id = i;
+    t->gen = gen;
+    t->task = task;
+    t->prio = prio < 0 ? 0 : prio >= NPRIO ? NPRIO - 1 : prio;
+    t->tf = (struct trapframe *)((uint64)(t->kstack + KSTACK_SIZE - sizeof(struct trapframe)) & ~15UL);
+    memset(t->tf, 0, sizeof *t->tf);
+    t->ctx.ra = (uint64)thread_entry;
+    t->ctx.sp = (uint64)t->tf;
+    t->state = T_STOPPED;     // until started
+    task->nthreads++;
+    return t;
+  }
+  return 0;
+}

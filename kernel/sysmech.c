@@ -1,0 +1,118 @@
+// Privileged mechanism for servers: address spaces, mappings, threads in other
+// tasks, interrupts and device registers. Only tasks the boot table marks as
+// privileged may use it. The kernel checks addresses and frames, not policy.
+#include "kernel.h"
+
+int irq_route(int irq, uint64 h, uint64 bits);
+int irq_ack(int irq);
+uint64 user_mem_start(void);
+
+// Device pages a driver may map: the UART and the virtio-mmio slots.
+static int device_page(uint64 pa) {
+  return pa == UART0_PA || (pa >= VIRTIO_PA && pa < VIRTIO_PA + 8 * 0x1000);
+}
+
+static int64 sys_map(uint64 tb, uint64 va, uint64 pa, uint64 perm) {
+  int err;
+  struct task *tk = task_lookup(tb, &err);
+  if (!tk)
+    return err;
+  if ((va | pa) & (PGSIZE - 1) || !user_range(va, PGSIZE))
+    return E_BADADDR;
+  if (pa < user_mem_start() || pa >= ram_end)
+    return E_BADADDR;        // kernel frames and firmware memory are never mapped
+  if (!(perm & MAP_R) || (perm & ~(MAP_R | MAP_W | MAP_X | MAP_COW)))
+    return E_INVAL;
+  return pt_map(tk->pt, va, pa, perm);
+}
+
+static int64 sys_mmio_map(struct thread *cur, uint64 va, uint64 pa, uint64 len) {
+  if ((va | pa | len) & (PGSIZE - 1) || !user_range(va, len) || len == 0)
+    return E_BADADDR;
+  for (uint64 off = 0; off < len; off += PGSIZE)
+    if (!device_page(pa + off))
+      return E_BADADDR;
+  for (uint64 off = 0; off < len; off += PGSIZE) {
+    int r = pt_map(cur->task->pt, va + off, pa + off, MAP_R | MAP_W);
+    if (r < 0)
+      return r;
+  }
+  return 0;
+}
+
+static int64 sys_task_create(struct thread *cur, uint64 uname, uint64 fault_ep) {
+  char name[16];
+  int r = copyinstr(cur->task->pt, name, uname, sizeof name);
+  if (r < 0)
+    return r == E_RANGE ? E_INVAL : r;
+  struct task *tk = task_alloc(name);
+  if (!tk)
+    return E_NOMEM;
+  tk->fault_ep = fault_ep;
+  tk->watch_ep = 0;
+  return TASK_BADGE(tk);
+}
+
+static int64 sys_thread_start(struct thread *cur, struct trapframe *tf) {
+  int err;
+  struct task *tk = task_lookup(tf->a0, &err);
+  if (!tk)
+    return err;
+  if (!user_range(tf->a1, 1))
+    return E_BADADDR;
+  struct thread *t = thread_start(tk, tf->a1, tf->a2, tf->a3, (int)tf->a4);
+  return t ? THREAD_TOKEN(t) : E_NOMEM;
+}
+
+static int64 sys_task_find(struct thread *cur, uint64 uname) {
+  char name[16];
+  int r = copyinstr(cur->task->pt, name, uname, sizeof name);
+  if (r < 0)
+    return r == E_RANGE ? E_INVAL : r;
+  for (int i = 0; i < NTASK; i++)
+    if (tasks[i].used && !tasks[i].exiting && strncmp(tasks[i].name, name, sizeof name) == 0)
+      return TASK_BADGE(&tasks[i]);
+  return E_INVAL;
+}
+
+int64 sys_mech(struct thread *cur, struct trapframe *tf) {
+  int err;
+  if (tf->a7 == SYS_task_find)
+    return sys_task_find(cur, tf->a0);
+  if (tf->a7 < SYS_task_create || tf->a7 >= NSYSCALL)
+    return E_BADSYS;
+  if (!cur->task->priv)
+    return E_PERM;
+  switch (tf->a7) {
+  case SYS_task_create: return sys_task_create(cur, tf->a0, tf->a1);
+  case SYS_task_kill: {
+    struct task *tk = task_lookup(tf->a0, &err);
+    if (!tk)
+      return err;
+    task_kill(tk, "killed by another task");
+    return 0;
+  }
+  case SYS_map: return sys_map(tf->a0, tf->a1, tf->a2, tf->a3);
+  case SYS_unmap: {
+    struct task *tk = task_lookup(tf->a0, &err);
+    if (!tk)
+      return err;
+    return user_range(tf->a1, PGSIZE) && !(tf->a1 & (PGSIZE - 1)) ? pt_unmap(tk->pt, tf->a1) : E_BADADDR;
+  }
+  case SYS_thread_start: return sys_thread_start(cur, tf);
+  case SYS_thread_stop: {
+    struct thread *t = token_thread(tf->a0);
+    if (!t)
+      return E_BADHANDLE;
+    thread_stop(t);
+    return 0;
+  }
+  case SYS_irq_route: return irq_route((int)tf->a0, tf->a1, tf->a2);
+  case SYS_irq_ack: return irq_ack((int)tf->a0);
+  case SYS_mmio_map: return sys_mmio_map(cur, tf->a0, tf->a1, tf->a2);
+  case SYS_poweroff:
+    kprintf("power off (%d)\n", (int)tf->a0);
+    sbi_poweroff(tf->a0 != 0);
+  }
+  return E_BADSYS;
+}

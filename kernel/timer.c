@@ -1,0 +1,59 @@
+// Time: a periodic tick on every hart drives preemption; any hart's tick fires due
+// alarms, wakes timed sleepers and checks the watchdog. The Sstc extension
+// (stimecmp) is used when a probe finds it, else the SBI timer call.
+#include "kernel.h"
+
+extern volatile int probing;
+static int has_sstc;
+uint64 watchdog_at;           // ns of guest time; 0 = off
+
+uint64 now_ns(void) {
+  uint64 t = r_time();
+  return t / timebase * 1000000000UL + t % timebase * 1000000000UL / timebase;
+}
+
+static void set_timer(uint64 t) {
+  if (has_sstc)
+    asm volatile("csrw 0x14d, %0" :: "r"(t));   // stimecmp
+  else
+    sbi_set_timer(t);
+}
+
+// Reads stimecmp once: an illegal-instruction trap (kerneltrap) means no Sstc.
+static void probe_sstc(void) {
+  probing = 1;
+  asm volatile("csrr t0, 0x14d" ::: "t0", "memory");
+  has_sstc = probing;
+  probing = 0;
+}
+
+void timer_init_hart(void) {
+  static int probed;
+  if (!probed) {
+    probe_sstc();
+    probed = 1;
+    kprintf("timer: %s, %d Hz tick\n", has_sstc ? "sstc" : "sbi", TICK_HZ);
+  }
+  struct cpu *c = mycpu();
+  c->next_tick = r_time() + timebase / TICK_HZ;
+  set_timer(c->next_tick);
+}
+
+void alarms_fire(uint64 now);
+
+void timer_interrupt(void) {
+  struct cpu *c = mycpu();
+  uint64 t = r_time();
+  c->next_tick += timebase / TICK_HZ;
+  if (c->next_tick <= t)
+    c->next_tick = t + timebase / TICK_HZ;
+  set_timer(c->next_tick);
+  uint64 now = now_ns();
+  alarms_fire(now);
+  sleep_timeouts(now);
+  if (watchdog_at && now >= watchdog_at) {
+    watchdog_at = 0;
+    debug_dump("watchdog: time limit reached");
+    sbi_poweroff(1);
+  }
+}

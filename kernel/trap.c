@@ -1,0 +1,82 @@
+// Traps: system calls, faults and interrupts from user mode (usertrap), the way back
+// (usertrapret), exceptions in the kernel (kerneltrap), and interrupt polling for
+// idle harts. The kernel runs with interrupts off; they are taken in user mode or
+// noticed by an idle hart's wfi.
+#include "kernel.h"
+
+static void intr(uint64 cause) {
+  switch (cause) {
+  case IRQ_S_TIMER:
+    timer_interrupt();
+    break;
+  case IRQ_S_EXT:
+    for (int irq; (irq = plic_claim()) != 0;)
+      irq_dispatch(irq);
+    break;
+  case IRQ_S_SOFT:
+    csrc(sip, SIE_SSIE);     // an IPI: just a reason to look at the run queues
+    break;
+  }
+}
+
+void trap_init_hart(void) {
+  csrw(stvec, (uint64)trapvec);
+  csrw(sscratch, 0);
+  csrw(sie, SIE_SEIE | SIE_STIE | SIE_SSIE);
+}
+
+void usertrap(struct trapframe *tf) {
+  bkl_acquire();
+  struct thread *cur = curthread();
+  uint64 scause = csrr(scause);
+  if (scause == EXC_ECALL_U) {
+    tf->epc += 4;
+    syscall(tf);
+  } else if (scause & SCAUSE_INTR) {
+    intr(scause & ~SCAUSE_INTR);
+    if (runq_top_prio() >= cur->prio)
+      sched_yield();
+  } else {
+    user_fault(cur, scause, csrr(stval));
+  }
+  usertrapret();
+}
+
+void usertrapret(void) {
+  stop_check();
+  struct thread *cur = curthread();
+  uint64 s = csrr(sstatus);
+  s &= ~(SSTATUS_SPP | SSTATUS_SIE);
+  s |= SSTATUS_SPIE;
+  csrw(sstatus, s);
+  cur->tf->cpu = mycpu();
+  bkl_release();
+  userret(cur->tf);
+}
+
+// Set while probing for an optional instruction or CSR: an illegal-instruction trap
+// then skips it and clears the flag instead of panicking.
+volatile int probing;
+
+void kerneltrap(uint64 *regs) {
+  uint64 scause = csrr(scause), sepc = csrr(sepc), stval = csrr(stval);
+  if (scause == EXC_ILLEGAL && probing) {
+    probing = 0;
+    csrw(sepc, sepc + 4);
+    return;
+  }
+  kprintf("kernel trap: scause %p sepc %p stval %p\n", scause, sepc, stval);
+  backtrace(regs[16]);      // s0 saved by trapvec.S: the trapped function's frame
+  panic("kerneltrap");
+}
+
+// An idle hart woke from wfi: handle whatever is pending.
+void intr_poll(void) {
+  uint64 sip = csrr(sip);
+  if (sip & SIE_STIE)
+    intr(IRQ_S_TIMER);
+  if (sip & SIE_SEIE)
+    intr(IRQ_S_EXT);
+  if (sip & SIE_SSIE)
+    intr(IRQ_S_SOFT);
+}

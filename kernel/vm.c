@@ -1,0 +1,176 @@
+// Sv39 page tables: the kernel half shared by every address space, mapping and
+// unmapping user pages, and checked copies between address spaces.
+//
+// An address space switch writes satp with the task's ASID and no fence: stale
+// entries of a reused ASID are flushed when its task is destroyed, and unmaps
+// flush every hart. A map adds no fence; a fault on a page that is in fact mapped
+// (a stale invalid entry) is retried after a local fence (trap.c).
+#include "kernel.h"
+
+pagetable_t kernel_pt;
+
+static pte_t kernel_ram_pte, kernel_dev_pte;
+
+void kvm_init(void) {
+  kernel_pt = kalloc();
+  // One gigapage each: RAM and the kernel (identity), and the device window.
+  kernel_ram_pte = PA2PTE(RAMBASE) | PTE_R | PTE_W | PTE_X | PTE_G | PTE_A | PTE_D | PTE_V;
+  kernel_dev_pte = PA2PTE(0) | PTE_R | PTE_W | PTE_G | PTE_A | PTE_D | PTE_V;
+  kernel_pt[PX(2, RAMBASE)] = kernel_ram_pte;
+  kernel_pt[PX(2, KDEV)] = kernel_dev_pte;
+}
+
+void kvm_enable(void) {
+  csrw(satp, MAKE_SATP(kernel_pt, 0));
+  sfence_vma_all();
+}
+
+pagetable_t pt_create(void) {
+  pagetable_t pt = kalloc();
+  if (!pt)
+    return 0;
+  pt[PX(2, RAMBASE)] = kernel_ram_pte;
+  pt[PX(2, KDEV)] = kernel_dev_pte;
+  return pt;
+}
+
+// Frees the table pages of the user half (not the user frames: those are not the kernel's).
+void pt_destroy(pagetable_t pt) {
+  for (int i = 0; i < PX(2, MAXUVA); i++) {
+    if (!(pt[i] & PTE_V))
+      continue;
+    pagetable_t l1 = (pagetable_t)PTE2PA(pt[i]);
+    for (int j = 0; j < 512; j++)
+      if (l1[j] & PTE_V)
+        kfree((void *)PTE2PA(l1[j]));
+    kfree(l1);
+  }
+  kfree(pt);
+}
+
+// The level-0 PTE for va, creating table pages if alloc; 0 if absent or out of memory.
+pte_t *pt_walk(pagetable_t pt, uint64 va, int alloc) {
+  for (int level = 2; level > 0; level--) {
+    pte_t *pte = &pt[PX(level, va)];
+    if (*pte & PTE_V) {
+      pt = (pagetable_t)PTE2PA(*pte);
+    } else {
+      if (!alloc || !(pt = kalloc()))
+        return 0;
+      *pte = PA2PTE(pt) | PTE_V;
+    }
+  }
+  return &pt[PX(0, va)];
+}
+
+int pt_map(pagetable_t pt, uint64 va, uint64 pa, int perm) {
+  pte_t *pte = pt_walk(pt, va, 1);
+  if (!pte)
+    return E_NOMEM;
+  int downgrade = (*pte & PTE_V) && (PTE2PA(*pte) != pa || (PTE_FLAGS(*pte) & ~perm & (PTE_R | PTE_W | PTE_X)));
+  *pte = PA2PTE(pa) | (perm & (PTE_R | PTE_W | PTE_X | PTE_COW)) | PTE_U | PTE_A | PTE_D | PTE_V;
+  if (downgrade)
+    sbi_remote_sfence();
+  return 0;
+}
+
+int pt_unmap(pagetable_t pt, uint64 va) {
+  pte_t *pte = pt_walk(pt, va, 0);
+  if (!pte || !(*pte & PTE_V))
+    return E_INVAL;
+  *pte = 0;
+  sbi_remote_sfence();
+  return 0;
+}
+
+// Loads t's address space (0: the kernel's) unless this hart has it already: a
+// satp write is slow on QEMU, which flushes its whole TLB on each.
+void vm_switch(struct task *t) {
+  struct cpu *c = mycpu();
+  if (c->as == t)
+    return;
+  c->as = t;
+  csrw(satp, t ? MAKE_SATP(t->pt, t->id + 1) : MAKE_SATP(kernel_pt, 0));
+}
+
+// Is [va, va+len) inside the user half?
+int user_range(uint64 va, uint64 len) {
+  return va < MAXUVA && len <= MAXUVA - va;
+}
+
+// Checks one user page for a read or a write through its *user* permissions.
+static int upage(pagetable_t pt, uint64 va, int write, uint64 *pa) {
+  pte_t *pte = pt_walk(pt, va, 0);
+  if (!pte || !(*pte & PTE_V))
+    return E_NOTPRESENT;
+  pte_t e = *pte;
+  if (!(e & PTE_U) || !(e & PTE_R))
+    return E_BADADDR;
+  if (write && !(e & PTE_W))
+    return (e & PTE_COW) ? E_NOTPRESENT : E_BADADDR;
+  uint64 p = PTE2PA(e);
+  if (p < RAMBASE || p >= ram_end)
+    return E_BADADDR;           // device registers are not copied to or from
+  *pa = p;
+  return 0;
+}
+
+// 0 if every page of [va, va+len) allows the access; else the first error. A copy
+// checks its whole range first, so a failed copy writes nothing.
+int uaccess_check(pagetable_t pt, uint64 va, uint64 len, int write) {
+  if (!user_range(va, len))
+    return E_BADADDR;
+  uint64 pa;
+  for (uint64 a = PGROUNDDOWN(va); a < va + len; a += PGSIZE) {
+    int r = upage(pt, a, write, &pa);
+    if (r < 0)
+      return r;
+  }
+  return 0;
+}
+
+// Copies len bytes from (spt, sva) to (dpt, dva), page piece by page piece, with no
+// intermediate buffer. A 0 page table means the kernel (identity-mapped) side.
+int copy_between(pagetable_t dpt, uint64 dva, pagetable_t spt, uint64 sva, uint64 len) {
+  int r;
+  if ((dpt && (r = uaccess_check(dpt, dva, len, 1)) < 0) || (spt && (r = uaccess_check(spt, sva, len, 0)) < 0))
+    return r;
+  while (len > 0) {
+    uint64 dpa = dva, spa = sva, n = len;
+    if (dpt) {
+      upage(dpt, PGROUNDDOWN(dva), 1, &dpa);
+      dpa += dva & (PGSIZE - 1);
+      if (PGSIZE - (dva & (PGSIZE - 1)) < n)
+        n = PGSIZE - (dva & (PGSIZE - 1));
+    }
+    if (spt) {
+      upage(spt, PGROUNDDOWN(sva), 0, &spa);
+      spa += sva & (PGSIZE - 1);
+      if (PGSIZE - (sva & (PGSIZE - 1)) < n)
+        n = PGSIZE - (sva & (PGSIZE - 1));
+    }
+    memmove((void *)dpa, (void *)spa, n);
+    dva += n, sva += n, len -= n;
+  }
+  return 0;
+}
+
+int copyin(pagetable_t pt, void *dst, uint64 va, uint64 len) {
+  return copy_between(0, (uint64)dst, pt, va, len);
+}
+
+int copyout(pagetable_t pt, uint64 va, const void *src, uint64 len) {
+  return copy_between(pt, va, 0, (uint64)src, len);
+}
+
+// Copies a NUL-terminated string of at most max bytes (including the NUL).
+int copyinstr(pagetable_t pt, char *dst, uint64 va, uint64 max) {
+  for (uint64 i = 0; i < max; i++) {
+    int r = copyin(pt, dst + i, va + i, 1);
+    if (r < 0)
+      return r;
+    if (dst[i] == 0)
+      return 0;
+  }
+  return E_RANGE;
+}

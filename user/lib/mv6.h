@@ -1,0 +1,98 @@
+// mv6's own user API: IPC and kernel mechanism (see kernel/abi.h for the registers).
+// xv6's API is in user/user.h; both may be included.
+#pragma once
+#include "kernel/types.h"
+#include "kernel/abi.h"
+
+// A message: a tag (label, buffer rights, buffer length), four words, and on
+// receipt the sender's badge.
+struct msg {
+  uint64 tag;
+  uint64 w[4];
+  uint64 badge;
+};
+
+#define msg_label(m) TAG_LABEL((m)->tag)
+
+static inline int64 syscall7(uint64 n, uint64 a0, uint64 a1, uint64 a2, uint64 a3, uint64 a4,
+                             uint64 a5, uint64 a6) {
+  register uint64 r0 asm("a0") = a0, r1 asm("a1") = a1, r2 asm("a2") = a2, r3 asm("a3") = a3;
+  register uint64 r4 asm("a4") = a4, r5 asm("a5") = a5, r6 asm("a6") = a6, r7 asm("a7") = n;
+  asm volatile("ecall" : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r4), "+r"(r5), "+r"(r6)
+               : "r"(r7) : "memory");
+  return r0;
+}
+#define sys0(n) syscall7(n, 0, 0, 0, 0, 0, 0, 0)
+#define sys1(n, a) syscall7(n, (uint64)(a), 0, 0, 0, 0, 0, 0)
+#define sys2(n, a, b) syscall7(n, (uint64)(a), (uint64)(b), 0, 0, 0, 0, 0)
+#define sys3(n, a, b, c) syscall7(n, (uint64)(a), (uint64)(b), (uint64)(c), 0, 0, 0, 0)
+#define sys4(n, a, b, c, d) syscall7(n, (uint64)(a), (uint64)(b), (uint64)(c), (uint64)(d), 0, 0, 0)
+#define sys5(n, a, b, c, d, e) syscall7(n, (uint64)(a), (uint64)(b), (uint64)(c), (uint64)(d), (uint64)(e), 0, 0)
+
+// One IPC system call carrying a message in registers and receiving one back.
+static inline int64 ipc_syscall(uint64 n, uint64 h, struct msg *m, uint64 a6) {
+  register uint64 r0 asm("a0") = h, r1 asm("a1") = m->tag, r2 asm("a2") = m->w[0];
+  register uint64 r3 asm("a3") = m->w[1], r4 asm("a4") = m->w[2], r5 asm("a5") = m->w[3];
+  register uint64 r6 asm("a6") = a6, r7 asm("a7") = n;
+  asm volatile("ecall" : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r4), "+r"(r5), "+r"(r6)
+               : "r"(r7) : "memory");
+  m->tag = r1;
+  m->w[0] = r2;
+  m->w[1] = r3;
+  m->w[2] = r4;
+  m->w[3] = r5;
+  m->badge = r6;
+  return r0;
+}
+
+// call: send m (with buf offered as the tag says), wait for the reply into m. 0 or error.
+static inline int64 ipc_call(uint64 ep, struct msg *m, void *buf) { return ipc_syscall(SYS_call, ep, m, (uint64)buf); }
+// send: deliver m and go on (blocks until a receiver takes it). 0 or error.
+static inline int64 ipc_send(uint64 ep, struct msg *m) { struct msg c = *m; return ipc_syscall(SYS_send, ep, &c, 0); }
+// recv: the next message or notification (label L_NOTIFY) into m. Returns the reply
+// token (> 0) if the sender waits for a reply, 0 if not, or an error.
+static inline int64 ipc_recv(uint64 ep, struct msg *m) {
+  *m = (struct msg){0};
+  return ipc_syscall(SYS_recv, ep, m, 0);
+}
+// reply: answer the caller named by token (now or later); never blocks.
+static inline int64 ipc_reply(uint64 token, struct msg *m) { struct msg c = *m; return ipc_syscall(SYS_reply, token, &c, 0); }
+// reply_recv: answer token (0: nobody) with m, then receive the next message into m.
+static inline int64 ipc_reply_recv(uint64 ep, uint64 token, struct msg *m) { return ipc_syscall(SYS_reply_recv, ep, m, token); }
+
+static inline int64 ipc_notify(uint64 ep, uint64 bits) { return sys2(SYS_notify, ep, bits); }
+// Bulk copy from/to the buffer the caller of token offered. Bytes copied or error.
+static inline int64 ipc_copy_from(uint64 token, uint64 off, void *dst, uint64 len) { return sys4(SYS_copy_from, token, off, dst, len); }
+static inline int64 ipc_copy_to(uint64 token, uint64 off, const void *src, uint64 len) { return sys4(SYS_copy_to, token, off, src, len); }
+static inline int64 ep_create(void) { return sys0(SYS_ep_create); }
+static inline int64 ep_destroy(uint64 ep) { return sys1(SYS_ep_destroy, ep); }
+static inline int64 alarm_ns(uint64 ep, uint64 bits, uint64 ns) { return sys3(SYS_alarm, ep, bits, ns); }
+
+static inline int64 debug_write(const void *buf, uint64 n) { return sys2(SYS_debug_write, buf, n); }
+static inline int64 debug_dump(void) { return sys0(SYS_debug_dump); }
+static inline int64 ipc_tracing(int on) { return sys1(SYS_trace, on); }
+static inline uint64 time_ns(void) { return sys0(SYS_time); }
+static inline uint64 self_badge(void) { return sys0(SYS_self); }
+static inline int64 kstat(int what) { return sys1(SYS_stat, what); }
+static inline int64 get_bootinfo(struct bootinfo *bi) { return sys2(SYS_bootinfo, bi, sizeof *bi); }
+static inline void yield(void) { sys0(SYS_yield); }
+
+// privileged mechanism
+static inline int64 task_create(const char *name, uint64 fault_ep) { return sys2(SYS_task_create, name, fault_ep); }
+static inline int64 task_kill(uint64 task) { return sys1(SYS_task_kill, task); }
+static inline int64 task_find(const char *name) { return sys1(SYS_task_find, name); }
+static inline int64 page_map(uint64 task, uint64 va, uint64 pa, int perm) { return sys4(SYS_map, task, va, pa, perm); }
+static inline int64 page_unmap(uint64 task, uint64 va) { return sys2(SYS_unmap, task, va); }
+static inline int64 irq_route(int irq, uint64 ep, uint64 bits) { return sys3(SYS_irq_route, irq, ep, bits); }
+static inline int64 irq_ack(int irq) { return sys1(SYS_irq_ack, irq); }
+static inline int64 mmio_map(uint64 va, uint64 pa, uint64 len) { return sys3(SYS_mmio_map, va, pa, len); }
+static inline void poweroff(int code) { sys1(SYS_poweroff, code); }
+
+// threads (thread.c): run fn(arg) on a new thread of this task with the given stack.
+int64 thread_create(void (*fn)(void *), void *arg, void *stack, uint64 stacksize, int prio);
+static inline void thread_exit(void) { sys0(SYS_thread_exit); }
+
+// The boot table's argument for this task.
+extern uint64 task_arg;
+// A short name for an error code.
+const char *errstr(int64 e);

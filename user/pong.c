@@ -1,0 +1,21 @@
+// pong: a tiny IPC server on the well-known endpoint EP_TEST0. It answers each call
+// with w0 + 1, echoes w1..w3, and tells the caller its badge in w3 if asked (label 2).
+#include "user/user.h"
+#include "user/lib/mv6.h"
+
+int main(int argc, char *argv[]) {
+  struct msg m;
+  int64 tok = ipc_recv(EP_TEST0, &m);
+  for (;;) {
+    if (tok < 0) {
+      printf("pong: recv failed: %s\n", errstr(tok));
+      tok = ipc_recv(EP_TEST0, &m);
+      continue;
+    }
+    m.w[0] += 1;
+    if (msg_label(&m) == 2)
+      m.w[3] = m.badge;
+    m.tag = TAG(0, 0, 0);
+    tok = ipc_reply_recv(EP_TEST0, tok, &m);
+  }
+}
