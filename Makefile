@@ -20,6 +20,7 @@ TOOLPREFIX ?= $(firstword $(foreach p,riscv64-unknown-elf- riscv64-linux-gnu- ri
 CC := $(TOOLPREFIX)gcc
 LD := $(TOOLPREFIX)ld
 NM := $(TOOLPREFIX)nm
+AR := $(TOOLPREFIX)ar
 OBJDUMP := $(TOOLPREFIX)objdump
 QEMU ?= qemu-system-riscv64
 
@@ -32,12 +33,18 @@ LDFLAGS := -z max-page-size=4096 --no-relax $(shell $(LD) --help 2>/dev/null | g
 KERNEL_SRC := $(filter-out kernel/boottab.c,$(wildcard kernel/*.c kernel/*.S))
 KERNEL_OBJ := $(patsubst %,$(B)/obj/%.o,$(KERNEL_SRC))
 
-ULIB_SRC := $(wildcard user/lib/*.c user/lib/*.S) kernel/fmt.c
+# The user library: an archive, so a program links only the members it uses.
+ULIB_SRC := $(wildcard user/lib/*.c servers/lib/*.c) kernel/fmt.c
 ULIB_OBJ := $(patsubst %,$(B)/ulib/%.o,$(ULIB_SRC))
+CRT0 := $(B)/ulib/user/lib/crt0.S.o
+
+# Subsystem cores hosted in the kernel, per image.
+KTEST_OBJ := $(B)/obj/servers/echo/echo.c.o
 
 # Boot programs, each from user/NAME.c, user/tests/NAME.c or servers/NAME/*.c.
 PROGS := pong hello
-TESTPROGS :=
+TESTPROGS := pingpong manycli collect echo bulk notify kwait stopper slowsrv midsrv outcli \
+             spinner preempt badinput faulter survivor tpager lazy
 ALLPROGS := $(PROGS) $(TESTPROGS)
 
 # Each program is linked at its own 16 MiB slot so that their symbols never collide.
@@ -67,29 +74,33 @@ $(B)/ulib/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(B)/bin/%: $(ULIB_OBJ) user/user.ld $(wildcard kernel/*.h user/*.h user/lib/*.h servers/include/*.h) FORCE_SRCS
+$(B)/ulib.a: $(ULIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/bin/%: $(B)/ulib.a $(CRT0) user/user.ld $(wildcard kernel/*.h user/*.h user/lib/*.h servers/include/*.h) FORCE_SRCS
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $(call srcs,$*) $(ULIB_OBJ) -T user/user.ld -Wl,--defsym=BASE=$(call base,$*) -Wl,--no-relax -Wl,-z,max-page-size=4096
+	$(CC) $(CFLAGS) -o $@ $(CRT0) $(call srcs,$*) $(B)/ulib.a -T user/user.ld -Wl,--defsym=BASE=$(call base,$*) -Wl,--no-relax -Wl,-z,max-page-size=4096
 .PHONY: FORCE_SRCS
 FORCE_SRCS:
 
 # The kernel image: objects + boot table + embedded programs, linked twice so the
 # second link carries a symbol table for backtraces.
 define kernel_image
-$(B)/$1: $(KERNEL_OBJ) kernel/kernel.ld kernel/boottab.c $(patsubst %,$(B)/bin/%,$2) mk/bootimg.sh mk/ksyms.sh
+$(B)/$1: $(KERNEL_OBJ) $4 kernel/kernel.ld kernel/boottab.c $(patsubst %,$(B)/bin/%,$2) mk/bootimg.sh mk/ksyms.sh
 	@mkdir -p $(B)/$1.d
 	$(CC) $(KCFLAGS) $3 -c -o $(B)/$1.d/boottab.o kernel/boottab.c
 	sh mk/bootimg.sh $(patsubst %,$(B)/bin/%,$2) > $(B)/$1.d/bootimg.S
 	$(CC) $(KCFLAGS) -c -o $(B)/$1.d/bootimg.o $(B)/$1.d/bootimg.S
 	sh mk/ksyms.sh > $(B)/$1.d/ksyms0.S
 	$(CC) $(KCFLAGS) -c -o $(B)/$1.d/ksyms0.o $(B)/$1.d/ksyms0.S
-	$(LD) $(LDFLAGS) -T kernel/kernel.ld -o $(B)/$1.d/pass1 $(KERNEL_OBJ) $(B)/$1.d/boottab.o $(B)/$1.d/bootimg.o $(B)/$1.d/ksyms0.o
+	$(LD) $(LDFLAGS) -T kernel/kernel.ld -o $(B)/$1.d/pass1 $(KERNEL_OBJ) $4 $(B)/$1.d/boottab.o $(B)/$1.d/bootimg.o $(B)/$1.d/ksyms0.o
 	NM=$(NM) sh mk/ksyms.sh $(B)/$1.d/pass1 > $(B)/$1.d/ksyms.S
 	$(CC) $(KCFLAGS) -c -o $(B)/$1.d/ksyms.o $(B)/$1.d/ksyms.S
-	$(LD) $(LDFLAGS) -T kernel/kernel.ld -o $$@ $(KERNEL_OBJ) $(B)/$1.d/boottab.o $(B)/$1.d/bootimg.o $(B)/$1.d/ksyms.o
+	$(LD) $(LDFLAGS) -T kernel/kernel.ld -o $$@ $(KERNEL_OBJ) $4 $(B)/$1.d/boottab.o $(B)/$1.d/bootimg.o $(B)/$1.d/ksyms.o
 endef
 $(eval $(call kernel_image,kernel,$(PROGS),))
-$(eval $(call kernel_image,kernel-test,$(ALLPROGS),-DMV6_TEST))
+$(eval $(call kernel_image,kernel-test,$(ALLPROGS),-DMV6_TEST,$(KTEST_OBJ)))
 
 QEMUOPTS = -machine virt -bios default -m 128M -smp $(CPUS) -nographic -no-reboot
 GDBPORT := $(shell expr `id -u` % 5000 + 25000)

@@ -26,7 +26,7 @@
 #define SYS_thread_exit 13  // ()                           -> does not return
 #define SYS_exit        14  // (status)  the whole task     -> does not return
 #define SYS_yield       15  // ()
-#define SYS_debug_write 16  // (buf, len)  through SBI      -> len | err
+#define SYS_debug_write 16  // (buf, len <= 64 KiB) through SBI -> len | err
 #define SYS_debug_dump  17  // ()  print every task and what it waits on
 #define SYS_trace       18  // (on)  log each IPC message
 #define SYS_time        19  // ()                           -> guest time in ns
@@ -46,6 +46,8 @@
 #define SYS_poweroff    32  // (code)
 #define SYS_stat        33  // (what)  kernel counters (see STAT_*) -> value
 #define NSYSCALL        34
+
+#define DEBUG_WRITE_MAX 65536
 
 // ---- errors: every system call returns one of these (< 0) on failure ----
 #define E_BADSYS     -1   // unknown system call number

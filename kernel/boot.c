@@ -103,8 +103,11 @@ static int in_group(const char *groups, const char *run) {
   return 0;
 }
 
+void boot_subsystems(void);
+
 void boot_tasks(void) {
   char buf[32];
+  boot_subsystems();
   const char *run = bootarg("run", buf, sizeof buf, BOOT_DEFAULT_GROUP);
   user_next = kpool_end;
   int started = 0;

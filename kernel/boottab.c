@@ -2,14 +2,61 @@
 // (MV6_TEST) add the groups the tests in grade/suites/ select with run=GROUP.
 #include "kernel.h"
 #include "boottab.h"
+#include "host.h"
+#include "servers/include/svc.h"
 
 const char BOOT_DEFAULT_GROUP[] = "demo";
 
 const struct bootentry boottab[] = {
   // name       groups                        priv prio serve fault arg
-  {"pong",      "demo,hello",                  0,  4,  1,    0,    0},
+  {"pong",      "demo,hello,pingpong,many,preempt,badinput,faults,bench", 0, 4, 1, 0, 0},
   {"hello",     "demo,hello",                  0,  4,  0,    0,    0},
 #ifdef MV6_TEST
+  {"pingpong",  "pingpong",                    1,  4,  0,    0,    0},
+  {"manycli",   "many",                        0,  4,  0,    0,    0},
+  {"manycli",   "many",                        0,  4,  0,    0,    1},
+  {"manycli",   "many",                        0,  4,  0,    0,    2},
+  {"manycli",   "many",                        0,  4,  0,    0,    3},
+  {"manycli",   "many",                        0,  4,  0,    0,    4},
+  {"manycli",   "many",                        0,  4,  0,    0,    5},
+  {"manycli",   "many",                        0,  4,  0,    0,    6},
+  {"manycli",   "many",                        0,  4,  0,    0,    7},
+  {"manycli",   "many",                        0,  4,  0,    0,    8},
+  {"manycli",   "many",                        0,  4,  0,    0,    9},
+  {"collect",   "many",                        1,  4,  2,    0,    10},
+  {"echo",      "bulk",                        0,  4,  1,    0,    EP_TEST0},
+  {"bulk",      "bulk",                        1,  4,  0,    0,    EP_TEST0},
+  {"bulk",      "kbulk",                       1,  4,  0,    0,    EP_KTEST},
+  {"notify",    "notify",                      1,  4,  0,    0,    0},
+  {"kwait",     "kstop",                       0,  4,  0,    0,    0},
+  {"stopper",   "kstop",                       1,  4,  0,    0,    0},
+  {"slowsrv",   "outstanding",                 0,  4,  2,    0,    0},
+  {"midsrv",    "outstanding",                 0,  4,  1,    0,    0},
+  {"outcli",    "outstanding",                 1,  4,  0,    0,    0},
+  {"spinner",   "preempt",                     0,  4,  0,    0,    0},
+  {"preempt",   "preempt",                     1,  5,  0,    0,    0},
+  {"badinput",  "badinput",                    0,  4,  0,    0,    0},
+  {"faulter",   "faults",                      0,  4,  0,    0,    0},
+  {"faulter",   "faults",                      0,  4,  0,    0,    1},
+  {"faulter",   "faults",                      0,  4,  0,    0,    2},
+  {"faulter",   "faults",                      0,  4,  0,    0,    3},
+  {"survivor",  "faults",                      1,  4,  0,    0,    0},
+  {"tpager",    "pager",                       1,  4,  2,    0,    0},
+  {"lazy",      "pager",                       0,  4,  0,    2,    0},
 #endif
   {0},
 };
+
+void ksvc_run(struct kreq *k, svc_handler handle);
+
+#ifdef MV6_TEST
+void echo_handle(struct svc_req *r);
+static void echo_in_kernel(struct kreq *k) { ksvc_run(k, echo_handle); }
+#endif
+
+// Subsystems hosted in the kernel in this image, each answering its well-known endpoint.
+void boot_subsystems(void) {
+#ifdef MV6_TEST
+  host_serve(EP_KTEST, echo_in_kernel);
+#endif
+}

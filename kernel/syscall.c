@@ -8,6 +8,8 @@ uint64 user_mem_start(void);
 
 static int64 sys_debug_write(struct thread *cur, uint64 va, uint64 len) {
   char buf[128];
+  if (len > DEBUG_WRITE_MAX)
+    return E_RANGE;
   if (!user_range(va, len))
     return E_BADADDR;
   int r = uaccess_check(cur->task->pt, va, len, 0);

@@ -1,0 +1,20 @@
+// A middle server on EP_TEST0 with ten worker threads: SLOW requests are passed on
+// to the slow server (the worker waits there), FAST ones are answered at once.
+#include "user/tests/testlib.h"
+#include "servers/lib/svc_server.h"
+
+static void handle(struct svc_req *r) {
+  if (r->label == 1) {
+    struct msg m = {.tag = TAG(1, 0, 0), .w = {r->w[0]}};
+    int64 e = ipc_call(EP_TEST1, &m, 0);
+    r->rlabel = e < 0 ? (uint64)e : 0;
+    r->rw[0] = m.w[0];
+  } else {
+    r->rw[0] = r->w[0] + 1;
+  }
+}
+
+int main(int argc, char *argv[]) {
+  svc_serve(EP_TEST0, 10, handle);
+  return 0;
+}

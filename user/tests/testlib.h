@@ -1,0 +1,44 @@
+// Helpers for the kernel's test programs: count failed checks, report them, and end
+// the test with one line "NAME: ok" or "NAME: FAIL (n checks failed)".
+#pragma once
+#include "user/user.h"
+#include "user/lib/mv6.h"
+
+static int test_failures;
+
+#define CHECK(cond, ...)                                   \
+  do {                                                     \
+    if (!(cond)) {                                         \
+      test_failures++;                                     \
+      printf("FAIL %s:%d: ", __FILE__, __LINE__);          \
+      printf(__VA_ARGS__);                                 \
+      printf("\n");                                        \
+    }                                                      \
+  } while (0)
+
+// Expect an exact error (or value) from an expression.
+#define EXPECT(expr, want)                                                     \
+  do {                                                                         \
+    int64 _got = (int64)(expr);                                                \
+    CHECK(_got == (int64)(want), "%s = %d (%s), want %d (%s)", #expr, (int)_got, \
+          errstr(_got), (int)(want), errstr(want));                           \
+  } while (0)
+
+static inline void test_done(const char *name, int power_off) {
+  if (test_failures)
+    printf("%s: FAIL (%d checks failed)\n", name, test_failures);
+  else
+    printf("%s: ok\n", name);
+  if (power_off)
+    poweroff(test_failures != 0);
+}
+
+// Sleep for ns of guest time on a private endpoint's alarm.
+static inline void sleep_ns(uint64 ns) {
+  static uint64 ep;
+  struct msg m;
+  if (!ep)
+    ep = ep_create();
+  alarm_ns(ep, 1, ns);
+  ipc_recv(ep, &m);
+}
