@@ -29,7 +29,7 @@ struct cpu {
   int id;                     // hart id
   int idle;                   // waiting in wfi
   struct task *as;            // address space loaded in satp (0 = kernel only)
-  uint64 next_tick;           // time of this hart's next timer interrupt
+  uint64 next_tick;           // time of this hart's next timer interrupt; 0 = stopped (idle)
 };
 
 enum tstate { T_FREE, T_RUNNABLE, T_RUNNING, T_SEND, T_RECV, T_REPLY, T_SLEEP, T_STOPPED };
@@ -117,6 +117,7 @@ void bkl_release(void);
 void sbi_putchar(int c);
 void sbi_set_timer(uint64 t);
 void sbi_send_ipi(int hart);
+void sbi_send_ipi_mask(uint64 mask);
 void sbi_poweroff(int fail) __attribute__((noreturn));
 int sbi_hart_start(int hart, uint64 addr, uint64 arg);
 void sbi_remote_sfence(void);
@@ -174,6 +175,8 @@ extern int plic_hart;
 // timer.c
 void timer_init_hart(void);
 void timer_interrupt(void);
+void timer_idle(void);
+void timer_busy(void);
 uint64 now_ns(void);
 extern uint64 watchdog_at;
 

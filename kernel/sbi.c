@@ -50,12 +50,14 @@ void sbi_set_timer(uint64 t) {
     sbi_call(0x00, 0, t, 0, 0);   // legacy set_timer
 }
 
-void sbi_send_ipi(int hart) {
+void sbi_send_ipi_mask(uint64 mask) {
   if (has_ipi)
-    sbi_call(EXT_IPI, 0, 1UL << hart, 0, 0);
+    sbi_call(EXT_IPI, 0, mask, 0, 0);
   else
-    sbi_call(0x04, 0, (uint64)&(uint64){1UL << hart}, 0, 0);
+    sbi_call(0x04, 0, (uint64)&mask, 0, 0);
 }
+
+void sbi_send_ipi(int hart) { sbi_send_ipi_mask(1UL << hart); }
 
 int sbi_hart_start(int hart, uint64 addr, uint64 arg) {
   return has_hsm ? (int)sbi_call(EXT_HSM, 0, hart, addr, arg).error : -1;

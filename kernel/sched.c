@@ -128,6 +128,7 @@ void scheduler(void) {
   for (;;) {
     struct thread *t = rq_pop();
     if (t) {
+      timer_busy();
       c->cur = t;
       t->state = T_RUNNING;
       vm_switch(t->task);
@@ -135,6 +136,7 @@ void scheduler(void) {
       continue;
     }
     vm_switch(0);
+    timer_idle();
     c->idle = 1;
     bkl_release();
     wfi();              // interrupts stay off: wfi returns when one is pending

@@ -39,11 +39,31 @@ void timer_init_hart(void) {
   set_timer(c->next_tick);
 }
 
+// An idle hart needs no tick, except the boot hart, which keeps time for alarms,
+// timeouts and the watchdog. Fewer wake-ups, and less contention for the big lock.
+void timer_idle(void) {
+  struct cpu *c = mycpu();
+  if (c->id != plic_hart && c->next_tick) {
+    c->next_tick = 0;
+    set_timer(-1UL);
+  }
+}
+
+void timer_busy(void) {
+  struct cpu *c = mycpu();
+  if (!c->next_tick) {
+    c->next_tick = r_time() + timebase / TICK_HZ;
+    set_timer(c->next_tick);
+  }
+}
+
 void alarms_fire(uint64 now);
 
 void timer_interrupt(void) {
   struct cpu *c = mycpu();
   uint64 t = r_time();
+  if (!c->next_tick)
+    return;
   c->next_tick += timebase / TICK_HZ;
   if (c->next_tick <= t)
     c->next_tick = t + timebase / TICK_HZ;

@@ -45,6 +45,8 @@ void usertrap(struct trapframe *tf) {
 void usertrapret(void) {
   stop_check();
   struct thread *cur = curthread();
+  if (runq_top_prio() > cur->prio)
+    sched_yield();
   uint64 s = csrr(sstatus);
   s &= ~(SSTATUS_SPP | SSTATUS_SIE);
   s |= SSTATUS_SPIE;

@@ -1,0 +1,414 @@
+#!/usr/bin/env python3
+"""mv6 test harness: python3 grade/grade.py [options] [TEST|SUITE|GLOB ...]
+
+See grade/README.md. Discovers suites in grade/suites/, builds the images
+the selected tests need, runs each test in its own QEMU (in parallel) and
+prints a summary ending with the line "N passed, N failed".
+"""
+
+import argparse
+import concurrent.futures as cf
+import fnmatch
+import importlib.util
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)  # suite modules do `from testlib import Test`
+
+import runner   # noqa: E402
+import testlib  # noqa: E402
+
+ROOT = os.path.dirname(HERE)
+SUITES_DIR = os.path.join(HERE, "suites")
+
+
+class LoadError(Exception):
+    pass
+
+
+# ---------------------------------------------------------------- discovery
+
+def discover(suites_dir=SUITES_DIR):
+    """All tests of all suite modules, in file order, suites sorted by name."""
+    tests = []
+    for fn in sorted(os.listdir(suites_dir)):
+        if not fn.endswith(".py") or fn.startswith("_"):
+            continue
+        suite = fn[:-3]
+        spec = importlib.util.spec_from_file_location(
+            f"mv6_suite_{suite}", os.path.join(suites_dir, fn))
+        mod = importlib.util.module_from_spec(spec)
+        try:
+            spec.loader.exec_module(mod)
+        except Exception as e:
+            raise LoadError(f"suites/{fn}: {type(e).__name__}: {e}") from e
+        for t in getattr(mod, "TESTS", []):
+            if not isinstance(t, testlib.Test):
+                raise LoadError(f"suites/{fn}: TESTS holds a non-Test: {t!r}")
+            if t.suite != suite:
+                raise LoadError(f"test {t.name}: suite={t.suite!r} but it lives "
+                                f"in suites/{fn}")
+            tests.append(t)
+    check(tests)
+    return tests
+
+
+def check(tests):
+    """Names unique, deps exist, no dependency cycles."""
+    by_name = {}
+    for t in tests:
+        if t.name in by_name:
+            raise LoadError(f"duplicate test name {t.name!r}")
+        by_name[t.name] = t
+    for t in tests:
+        for d in t.deps:
+            if d not in by_name:
+                raise LoadError(f"test {t.name}: unknown dependency {d!r}")
+    state = {}  # name -> "visiting" | "done"
+
+    def visit(name, path):
+        if state.get(name) == "done":
+            return
+        if state.get(name) == "visiting":
+            raise LoadError("dependency cycle: " + " -> ".join(path + [name]))
+        state[name] = "visiting"
+        for d in by_name[name].deps:
+            visit(d, path + [name])
+        state[name] = "done"
+
+    for t in tests:
+        visit(t.name, [])
+
+
+def select(tests, names=(), suites=(), stage=None):
+    """Filter by --suite, --stage, then positional names (test, suite, glob)."""
+    if suites:
+        unknown = set(suites) - {t.suite for t in tests}
+        if unknown:
+            raise LoadError(f"unknown suite(s): {', '.join(sorted(unknown))}")
+        tests = [t for t in tests if t.suite in suites]
+    if stage is not None:
+        tests = [t for t in tests if t.stage == stage]
+    if not names:
+        return tests
+    chosen = set()
+    for pat in names:
+        hits = [t.name for t in tests if t.name == pat]
+        hits = hits or [t.name for t in tests if t.suite == pat]
+        hits = hits or [t.name for t in tests if fnmatch.fnmatchcase(t.name, pat)]
+        if not hits:
+            raise LoadError(f"no selected test matches {pat!r}")
+        chosen.update(hits)
+    return [t for t in tests if t.name in chosen]
+
+
+# ---------------------------------------------------------------- building
+
+def build(tests, root, out):
+    """Build each stage's images once (serially). Returns the failed stages."""
+    failed = set()
+    for stage in sorted({t.stage for t in tests}):
+        targets = sorted({f"build/s{stage}/{t.image}" for t in tests if t.stage == stage})
+        cmd = ["make", "-s", f"STAGE={stage}"] + targets
+        start = time.monotonic()
+        try:
+            p = subprocess.run(cmd, cwd=root, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, errors="replace")
+            output, ok = p.stdout, p.returncode == 0
+        except OSError as e:
+            output, ok = str(e), False
+        took = time.monotonic() - start
+        if ok:
+            print(f"BUILD stage {stage} ok ({took:.1f}s)", file=out, flush=True)
+        else:
+            print(f"BUILD stage {stage} FAILED ({took:.1f}s): {' '.join(cmd)}", file=out)
+            print(output.rstrip(), file=out, flush=True)
+            failed.add(stage)
+    return failed
+
+
+# ---------------------------------------------------------------- running
+
+@dataclass
+class Config:
+    root: str = ROOT
+    jobs: int = os.cpu_count() or 1
+    verbose: bool = False
+    no_icount: bool = False
+    qemu: str | None = None           # default: $MV6_QEMU or qemu-system-riscv64
+    wall_scale: float | None = None   # default: $MV6_WALL_SCALE or 1
+
+
+@dataclass
+class Result:
+    test: testlib.Test
+    status: str                       # "PASS" | "FAIL" | "SKIP"
+    reason: str = ""
+    details: list = field(default_factory=list)
+    elapsed: float = 0.0
+    runs_passed: int = 0
+    start: float | None = None        # monotonic, for suite wall times
+    finish: float | None = None
+
+
+class Scheduler:
+    """Runs tests with at most cfg.jobs "slots" in use.
+
+    Each run of a test (repeat > 1 gives several runs) is a unit of work that
+    costs one slot, except a run without icount: its harts really run in
+    parallel, so it costs one slot per cpu (so timings stay meaningful).
+    A test starts only when its selected dependencies have finished.
+    """
+
+    def __init__(self, tests, cfg, out, failed_stages=()):
+        self.tests = tests
+        self.cfg = cfg
+        self.out = out
+        self.failed_stages = set(failed_stages)
+        self.selected = {t.name for t in tests}
+        self.results = {}                          # name -> Result
+        self.runs = {t.name: [] for t in tests}    # name -> [RunResult]
+        self.first_start = {}
+        self.stop = threading.Event()
+        self.print_lock = threading.Lock()
+        env_scale = os.environ.get("MV6_WALL_SCALE")
+        self.scale = cfg.wall_scale or (float(env_scale) if env_scale else 1.0)
+        self.qemu = cfg.qemu or os.environ.get("MV6_QEMU") or "qemu-system-riscv64"
+
+    def icount(self, t):
+        return t.icount and not self.cfg.no_icount
+
+    def cost(self, t):
+        return 1 if self.icount(t) else min(t.cpus, self.cfg.jobs)
+
+    def run(self):
+        pending = list(self.tests)
+        queue = []          # (test, run index) ready to start
+        running = {}        # future -> (test, index)
+        used = 0
+        pool = cf.ThreadPoolExecutor(max_workers=max(1, self.cfg.jobs))
+        try:
+            while pending or queue or running:
+                # Move tests whose deps are settled to the queue (or skip them).
+                progress = True
+                while progress:
+                    progress = False
+                    for t in list(pending):
+                        ready = self._ready(t)
+                        if ready is None:
+                            continue
+                        pending.remove(t)
+                        progress = True
+                        if ready is not True:
+                            self._finish(Result(t, "SKIP", ready))
+                        elif t.stage in self.failed_stages:
+                            self._finish(Result(t, "FAIL", "build failed"))
+                        else:
+                            queue += [(t, i) for i in range(t.repeat)]
+                # Start what fits; an oversized run still starts on an idle pool.
+                while queue and (used + self.cost(queue[0][0]) <= self.cfg.jobs
+                                 or used == 0):
+                    t, i = queue.pop(0)
+                    used += self.cost(t)
+                    self.first_start.setdefault(t.name, time.monotonic())
+                    running[pool.submit(self._run_one, t, i)] = (t, i)
+                if not running:
+                    # Nothing runs, so every pending test waits on another
+                    # pending test: impossible, check() rejects cycles.
+                    assert not pending, "dependency deadlock"
+                    continue
+                done, _ = cf.wait(running, timeout=0.5,
+                                  return_when=cf.FIRST_COMPLETED)
+                for fut in done:
+                    t, i = running.pop(fut)
+                    used -= self.cost(t)
+                    self.runs[t.name].append((i, fut.result()))
+                    if len(self.runs[t.name]) == t.repeat:
+                        self._finish(self._combine(t))
+        finally:
+            # On Ctrl-C/SIGTERM, running QEMUs see `stop` within 0.2s and are
+            # killed by their worker; queued runs are cancelled.
+            self.stop.set()
+            pool.shutdown(wait=True, cancel_futures=True)
+        return [self.results[t.name] for t in self.tests]
+
+    def _ready(self, t):
+        """True to run, None to wait, or a skip reason."""
+        for d in t.deps:
+            if d not in self.selected:
+                continue  # not selected: treated as not failed
+            r = self.results.get(d)
+            if r is None:
+                return None
+            if r.status != "PASS":
+                what = "failed" if r.status == "FAIL" else "skipped"
+                return f"skipped (dependency {d} {what})"
+        return True
+
+    def _run_one(self, t, i):
+        try:
+            return self._run_one_unguarded(t, i)
+        except Exception as e:  # a harness bug must not hang the scheduler
+            return runner.RunResult(False, f"harness error: {e!r}")
+
+    def _run_one_unguarded(self, t, i):
+        image = os.path.join(self.cfg.root, "build", f"s{t.stage}", t.image)
+        suffix = f".{i + 1}" if t.repeat > 1 else ""
+        log = os.path.join(self.cfg.root, "build", "grade", "logs", f"{t.name}{suffix}.log")
+        if not os.path.isfile(image):
+            return runner.RunResult(False, f"image not found: {image}", [], log)
+        cmd = testlib.qemu_command(t, image, self.icount(t), self.qemu)
+        on_line = None
+        if self.cfg.verbose:
+            tag = f"{t.name}{suffix}"
+
+            def on_line(line):
+                with self.print_lock:
+                    print(f"{tag}| {line}", file=self.out, flush=True)
+        return runner.run_once(t, cmd, log, t.wall_limit(self.scale), self.stop, on_line)
+
+    def _combine(self, t):
+        runs = [r for _, r in sorted(self.runs[t.name], key=lambda x: x[0])]
+        passed = sum(r.ok for r in runs)
+        res = Result(t, "PASS" if passed == len(runs) else "FAIL",
+                     runs_passed=passed, start=self.first_start[t.name],
+                     finish=time.monotonic())
+        res.elapsed = res.finish - res.start
+        for i, r in enumerate(runs):
+            if not r.ok:  # report the first failing run
+                res.reason = (f"run {i + 1}: " if t.repeat > 1 else "") + r.reason
+                res.details = r.details
+                break
+        return res
+
+    def _finish(self, res):
+        self.results[res.test.name] = res
+        t = res.test
+        runs = f", {res.runs_passed}/{t.repeat} runs" if t.repeat > 1 else ""
+        with self.print_lock:
+            if res.status == "SKIP":
+                print(f"SKIP {t.name}: {res.reason}", file=self.out)
+            elif res.status == "PASS":
+                print(f"PASS {t.name} ({res.elapsed:.2f}s{runs})", file=self.out)
+            else:
+                print(f"FAIL {t.name} ({res.elapsed:.2f}s{runs}): {res.reason}",
+                      file=self.out)
+                for line in res.details:
+                    print(f"    {line}", file=self.out)
+            self.out.flush()
+
+
+# ---------------------------------------------------------------- report
+
+def summary(results, total_time, out, nested):
+    if results:
+        w = max([len(r.test.name) for r in results] + [4])
+        sw = max([len(r.test.suite) for r in results] + [5])
+        print(f"\n{'test':<{w}}  {'suite':<{sw}}  {'result':<14}  {'time':>8}  points",
+              file=out)
+        for r in results:
+            t = r.test
+            res = r.status + (f" {r.runs_passed}/{t.repeat}" if t.repeat > 1
+                              and r.status != "SKIP" else "")
+            time_s = f"{r.elapsed:.2f}s" if r.status != "SKIP" else "-"
+            pts = f"{t.points if r.status == 'PASS' else 0}/{t.points}" if t.points else ""
+            print(f"{t.name:<{w}}  {t.suite:<{sw}}  {res:<14}  {time_s:>8}  {pts}".rstrip(),
+                  file=out)
+        print(file=out)
+    if any(r.test.points for r in results):
+        got = sum(r.test.points for r in results if r.status == "PASS")
+        print(f"points: {got}/{sum(r.test.points for r in results)}", file=out)
+    for suite in dict.fromkeys(r.test.suite for r in results):
+        rs = [r for r in results if r.test.suite == suite and r.start is not None]
+        span = max((r.finish for r in rs), default=0) - min((r.start for r in rs), default=0)
+        print(f"suite {suite}: {span:.1f}s", file=out)
+    print(f"total: {total_time:.1f}s", file=out)
+    n = {s: sum(r.status == s for r in results) for s in ("PASS", "FAIL", "SKIP")}
+    if not nested:
+        line = f"{n['PASS']} passed, {n['FAIL']} failed"
+        if n["SKIP"]:
+            line += f", {n['SKIP']} skipped"
+        print(line, file=out)
+    out.flush()
+
+
+def list_tests(tests, out):
+    w = max([len(t.name) for t in tests] + [4])
+    print(f"{'test':<{w}}  {'suite':<10} {'lab':<4} stage cpus points  deps", file=out)
+    for t in tests:
+        print(f"{t.name:<{w}}  {t.suite:<10} {t.lab or '-':<4} {t.stage:>5} {t.cpus:>4} "
+              f"{t.points:>6}  {','.join(t.deps) or '-'}", file=out)
+
+
+# ---------------------------------------------------------------- main
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(prog="grade.py", description="Run mv6 system tests.")
+    p.add_argument("names", nargs="*", metavar="TEST",
+                   help="test name, suite name or glob (e.g. 'ipc-*')")
+    p.add_argument("-j", type=int, default=os.cpu_count() or 1, metavar="N",
+                   help="parallel QEMU runs (default: cpu count)")
+    p.add_argument("-v", action="store_true", help="stream each console, prefixed")
+    p.add_argument("--list", action="store_true", help="list tests and exit")
+    p.add_argument("--suite", action="append", default=[], help="only this suite")
+    p.add_argument("--stage", type=int, help="only tests of this stage")
+    p.add_argument("--no-icount", action="store_true", help="run all tests without icount")
+    p.add_argument("--no-build", action="store_true", help="do not run make")
+    p.add_argument("--nested", action="store_true",
+                   help="omit the final 'N passed, N failed' line")
+    return p.parse_args(argv)
+
+
+def main(argv=None, out=sys.stdout, tests=None, root=ROOT, qemu=None):
+    """Returns the exit status. tests/root/qemu are for the self-tests."""
+    start = time.monotonic()
+    args = parse_args(argv)
+    nested = args.nested or os.environ.get("MV6_GRADE_NESTED") == "1"
+    try:
+        if tests is None:
+            tests = discover()
+        else:
+            check(tests)
+        tests = select(tests, args.names, args.suite, args.stage)
+    except LoadError as e:
+        print(f"grade.py: error: {e}", file=sys.stderr)
+        return 2
+    if args.list:
+        list_tests(tests, out)
+        return 0
+
+    failed_stages = set() if args.no_build else build(tests, root, out)
+    cfg = Config(root=root, jobs=max(1, args.j), verbose=args.v,
+                 no_icount=args.no_icount, qemu=qemu)
+    results = Scheduler(tests, cfg, out, failed_stages).run()
+    summary(results, time.monotonic() - start, out, nested)
+    return 0 if all(r.status != "FAIL" for r in results) else 1
+
+
+def cli():
+    def on_signal(signum, frame):
+        runner.kill_all()
+        raise SystemExit(128 + signum)
+
+    # Ctrl-C raises KeyboardInterrupt even if our parent ignored SIGINT.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+    try:
+        return main(sys.argv[1:])
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    finally:
+        runner.kill_all()
+
+
+if __name__ == "__main__":
+    sys.exit(cli())

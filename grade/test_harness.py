@@ -1,0 +1,370 @@
+"""Self-tests for the harness. Run: python3 -m unittest discover -s grade -p 'test_*.py'
+
+QEMU is replaced by a fake: a small Python script that reads `run=MODE` (and
+`state=DIR`) from the -append argument and prints/sleeps/reads accordingly.
+"""
+
+import io
+import os
+import re
+import shutil
+import signal
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+import unittest
+from unittest import mock
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import grade    # noqa: E402
+import testlib  # noqa: E402
+from testlib import Test  # noqa: E402
+
+FAKE_QEMU = r'''
+import os, sys, time
+args = sys.argv[1:]
+opts = dict(t.split("=", 1) for t in args[args.index("-append") + 1].split() if "=" in t)
+mode, state = opts.get("run"), opts.get("state")
+if state:
+    open(os.path.join(state, f"pid.{mode}.{os.getpid()}"), "w").close()
+
+def out(s):
+    sys.stdout.write(s)
+    sys.stdout.flush()
+
+out("[kernel] mv6 fake\n")
+if mode == "hello":
+    out("hello: ok\n")
+elif mode == "order":
+    out("second\nfirst\n")
+elif mode == "panic":
+    out("[kernel] panic: boom\n")
+elif mode == "hang":
+    time.sleep(3600)
+elif mode == "end":
+    out("done\n")
+    time.sleep(3600)
+elif mode == "echo":
+    out("$ ")
+    out("got: " + sys.stdin.readline())
+elif mode == "watchdog":
+    out("[kernel] watchdog: budget expired\n")
+    for i in range(50):
+        out(f"dump {i}\n")
+elif mode == "flaky":      # the second run to start fails
+    n = 1
+    while True:
+        try:
+            os.close(os.open(os.path.join(state, f"run.{n}"), os.O_CREAT | os.O_EXCL))
+            break
+        except FileExistsError:
+            n += 1
+    out("hello: ok\n" if n != 2 else "hello: bad\n")
+elif mode == "argv":
+    out("argv: " + " ".join(args) + "\n")
+elif mode == "crlf":
+    sys.stdout.buffer.write(b"a\r\nb\xff\r\n")
+'''
+
+
+def lines_of(text):
+    return text.splitlines()
+
+
+class EvaluateTest(unittest.TestCase):
+    """The pure matching logic."""
+
+    def ev(self, lines, **kw):
+        return testlib.evaluate(Test(name="t", suite="s", **kw), lines, "exit")
+
+    def test_expect_in_order_passes(self):
+        ok, _, _ = self.ev(["x", "a1", "y", "b2"], expect=[r"a\d", r"b\d"])
+        self.assertTrue(ok)
+
+    def test_expect_out_of_order_fails(self):
+        ok, reason, details = self.ev(["b2", "a1"], expect=[r"a\d", r"b\d"])
+        self.assertFalse(ok)
+        self.assertIn(r"expect 2/2 /b\d/ not found after /a\d/", reason)
+        self.assertIn("| a1", details)  # last console lines are shown
+
+    def test_each_expect_needs_its_own_line(self):
+        self.assertFalse(self.ev(["a"], expect=["a", "a"])[0])
+        self.assertTrue(self.ev(["a", "a"], expect=["a", "a"])[0])
+
+    def test_default_forbid(self):
+        ok, reason, details = self.ev(["ok", "[kernel] panic: x"], expect=["ok"])
+        self.assertFalse(ok)
+        self.assertIn("forbidden", reason)
+        self.assertIn("> [kernel] panic: x", details)
+        self.assertTrue(self.ev(["ok", "[kernel] panic: x"], expect=["ok"], forbid=[])[0])
+
+    def test_watchdog_dump_shown(self):
+        lines = ["boot", "[kernel] watchdog: expired"] + [f"d{i}" for i in range(50)]
+        ok, _, details = self.ev(lines)
+        self.assertFalse(ok)
+        i = details.index("watchdog dump:")
+        self.assertEqual(details[i + 1], "| [kernel] watchdog: expired")
+        self.assertEqual(len(details) - i - 1, 1 + testlib.WATCHDOG_DUMP_LINES)
+
+    def test_input_feeder_steps_after_previous_match(self):
+        f = testlib.InputFeeder([(r"\$ $", "a\n"), (r"\$ $", "b\n")])
+        self.assertEqual(f.feed("$ "), ["a\n"])       # second step needs a new prompt
+        self.assertEqual(f.feed("$ a\n"), [])
+        self.assertEqual(f.feed("$ a\n$ "), ["b\n"])
+        self.assertIsNone(f.pending())
+
+    def test_wall_limit_and_cmdline(self):
+        t = Test(name="t", suite="s", boot="run=x", budget=2.5)
+        self.assertEqual(t.wall_limit(), 60)
+        self.assertEqual(Test(name="t", suite="s", budget=30).wall_limit(2), 600)
+        self.assertEqual(Test(name="t", suite="s", wall=5).wall_limit(0.5), 2.5)
+        cmd = testlib.qemu_command(t, "img", icount=True)
+        self.assertEqual(cmd[cmd.index("-append") + 1], "run=x watchdog=2.5")
+        self.assertEqual(cmd[-2:], ["-icount", "shift=0,sleep=on"])
+        self.assertNotIn("-icount", testlib.qemu_command(t, "img", icount=False))
+
+    def test_bad_definitions_rejected(self):
+        for kw in ({"stage": 5}, {"lab": "1"}, {"expect": ["("]}, {"expect": "x"}):
+            with self.assertRaises(ValueError):
+                Test(name="t", suite="s", **kw)
+
+
+class HarnessTest(unittest.TestCase):
+    """End-to-end through grade.main() with the fake QEMU."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="mv6-grade-test-")
+        self.state = os.path.join(self.tmp, "state")
+        os.makedirs(self.state)
+        self.qemu = os.path.join(self.tmp, "fake-qemu")
+        with open(self.qemu, "w") as f:
+            f.write(f"#!{sys.executable} -S\n" + FAKE_QEMU)
+        os.chmod(self.qemu, 0o755)
+        for stage in (1, 4):
+            os.makedirs(os.path.join(self.tmp, "build", f"s{stage}"))
+            open(os.path.join(self.tmp, "build", f"s{stage}", "kernel-test"), "w").close()
+        # Neither a nested marker nor a scale from the caller's environment.
+        env = mock.patch.dict(os.environ)
+        env.start()
+        self.addCleanup(env.stop)
+        os.environ.pop("MV6_GRADE_NESTED", None)
+        os.environ.pop("MV6_WALL_SCALE", None)
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def T(self, name, mode, **kw):
+        return Test(name=name, suite="fake", boot=f"run={mode} state={self.state}", **kw)
+
+    def run_grade(self, tests, *args, qemu=None, limit=10):
+        """grade.main() in a daemon thread, so a harness that fails to stop a
+        QEMU makes the test fail instead of hanging the self-test run."""
+        out, res = io.StringIO(), []
+        th = threading.Thread(daemon=True, target=lambda: res.append(grade.main(
+            ["--no-build", "-j", "4", *args], out=out, tests=tests,
+            root=self.tmp, qemu=qemu or self.qemu)))
+        th.start()
+        th.join(timeout=limit)
+        if th.is_alive():
+            for f in os.listdir(self.state):
+                if f.startswith("pid."):  # our own fake qemus only
+                    try:
+                        os.kill(int(f.split(".")[-1]), signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+            self.fail(f"harness hung; output so far:\n{out.getvalue()}")
+        return res[0], out.getvalue()
+
+    def log(self, name):
+        with open(os.path.join(self.tmp, "build", "grade", "logs", name + ".log")) as f:
+            return f.read()
+
+    def test_pass_and_log(self):
+        rc, out = self.run_grade([self.T("argv", "argv", budget=2.5,
+                                         expect=[r"mv6 fake", r"^argv: "])])
+        self.assertEqual(rc, 0, out)
+        self.assertRegex(out, r"(?m)^PASS argv \(\d+\.\d\ds\)$")
+        log = self.log("argv")
+        self.assertIn("# command: " + self.qemu, log)
+        self.assertIn("watchdog=2.5'", log)
+        self.assertIn("-icount shift=0,sleep=on", log)
+        self.assertIn("argv: ", log)
+
+    def test_no_icount_option(self):
+        rc, _ = self.run_grade([self.T("argv", "argv", expect=["argv"])], "--no-icount")
+        self.assertEqual(rc, 0)
+        self.assertNotIn("-icount", self.log("argv"))
+
+    def test_out_of_order_fails(self):
+        rc, out = self.run_grade([self.T("order", "order", expect=["first", "second"])])
+        self.assertEqual(rc, 1)
+        self.assertIn("FAIL order", out)
+        self.assertIn("/second/ not found after /first/", out)
+        self.assertIn("log: " + os.path.join(self.tmp, "build/grade/logs/order.log"), out)
+
+    def test_forbidden_panic(self):
+        rc, out = self.run_grade([self.T("p", "panic", expect=["mv6"])])
+        self.assertEqual(rc, 1)
+        self.assertIn("forbidden /^\\[kernel\\] panic/ matched line 2", out)
+        self.assertIn("> [kernel] panic: boom", out)
+
+    def test_timeout_kills_qemu(self):
+        rc, out = self.run_grade([self.T("hang", "hang", wall=0.5, expect=["never"])])
+        pids = [int(f.split(".")[-1]) for f in os.listdir(self.state) if f.startswith("pid.")]
+        self.assertEqual(rc, 1)
+        self.assertIn("FAIL hang", out)
+        self.assertIn("timeout (wall backstop after 0.5s)", out)
+        (pid,) = pids
+        with self.assertRaises(ProcessLookupError):
+            os.kill(pid, 0)
+
+    def test_wall_scale_env(self):
+        os.environ["MV6_WALL_SCALE"] = "0.5"
+        rc, out = self.run_grade([self.T("hang", "hang", wall=1, expect=["never"])])
+        self.assertIn("timeout (wall backstop after 0.5s)", out)
+
+    def test_end_pattern_stops_qemu(self):
+        start = time.monotonic()
+        rc, out = self.run_grade([self.T("end", "end", end=r"^done$", expect=["done"])])
+        self.assertEqual(rc, 0, out)
+        self.assertLess(time.monotonic() - start, 5)
+        self.assertIn("end pattern matched", self.log("end"))
+
+    def test_input(self):
+        rc, out = self.run_grade([self.T("echo", "echo", input=[(r"^\$ ", "hi there\n")],
+                                         expect=[r"^\$ got: hi there$"], wall=5)])
+        self.assertEqual(rc, 0, out)
+
+    def test_input_never_triggered(self):
+        rc, out = self.run_grade([self.T("noinput", "hello", input=[(r"^\$ ", "x\n")],
+                                         expect=["hello"])])
+        self.assertEqual(rc, 1)
+        self.assertIn("input step /^\\$ / never triggered", out)
+
+    def test_crlf_and_bad_bytes(self):
+        rc, out = self.run_grade([self.T("crlf", "crlf", expect=[r"^a$", "^b\ufffd$"])])
+        self.assertEqual(rc, 0, out)
+
+    def test_dependency_skipping(self):
+        tests = [self.T("a", "panic"),
+                 self.T("b", "hello", deps=["a"]),
+                 self.T("c", "hello", deps=["b"]),
+                 self.T("x", "panic"),
+                 self.T("d", "hello", deps=["x"], expect=["hello"])]
+        rc, out = self.run_grade(tests, "a", "b", "c", "d")   # x is not selected
+        self.assertEqual(rc, 1)
+        self.assertIn("SKIP b: skipped (dependency a failed)", out)
+        self.assertIn("SKIP c: skipped (dependency b skipped)", out)
+        self.assertRegex(out, r"(?m)^PASS d ")
+        ran = {f.split(".")[1] for f in os.listdir(self.state)}
+        self.assertEqual(ran, {"panic", "hello"})  # one each: a and d
+        self.assertEqual(len(os.listdir(self.state)), 2)
+        self.assertEqual(out.splitlines()[-1], "1 passed, 1 failed, 2 skipped")
+
+    def test_repeat_all_pass(self):
+        rc, out = self.run_grade([self.T("r", "hello", repeat=3, expect=["hello: ok"])])
+        self.assertEqual(rc, 0, out)
+        self.assertRegex(out, r"PASS r \(.*3/3 runs\)")
+        for i in (1, 2, 3):
+            self.assertIn("hello: ok", self.log(f"r.{i}"))
+
+    def test_repeat_one_failure_fails(self):
+        rc, out = self.run_grade([self.T("r", "flaky", repeat=3, expect=["hello: ok"])])
+        self.assertEqual(rc, 1)
+        self.assertRegex(out, r"FAIL r \(.*2/3 runs\): run \d: expect 1/1")
+        self.assertEqual(sorted(os.listdir(self.state))[-3:], ["run.1", "run.2", "run.3"])
+
+    def test_summary_line(self):
+        tests = [self.T("ok", "hello", expect=["hello: ok"], points=2),
+                 self.T("bad", "hello", expect=["nope"], points=3)]
+        rc, out = self.run_grade(tests)
+        self.assertEqual(rc, 1)
+        self.assertEqual(out.splitlines()[-1], "1 passed, 1 failed")
+        self.assertIn("points: 2/5", out)
+        self.assertRegex(out, r"(?m)^suite fake: \d+\.\ds$")
+        self.assertRegex(out, r"(?m)^total: \d+\.\ds$")
+        rc, out = self.run_grade(tests[:1])
+        self.assertEqual((rc, out.splitlines()[-1]), (0, "1 passed, 0 failed"))
+
+    def test_no_summary_line_when_nested(self):
+        tests = [self.T("ok", "hello", expect=["hello: ok"])]
+        summary_re = re.compile(r"(?m)^\d+ passed, \d+ failed")
+        rc, out = self.run_grade(tests, "--nested")
+        self.assertEqual(rc, 0)
+        self.assertNotRegex(out, summary_re)
+        os.environ["MV6_GRADE_NESTED"] = "1"
+        rc, out = self.run_grade(tests)
+        self.assertNotRegex(out, summary_re)
+        self.assertIn("PASS ok", out)
+
+    def test_mv6_qemu_env(self):
+        os.environ["MV6_QEMU"] = self.qemu
+        out = io.StringIO()
+        rc = grade.main(["--no-build"], out=out, root=self.tmp,
+                        tests=[self.T("h", "hello", expect=["hello: ok"])])
+        self.assertEqual(rc, 0, out.getvalue())
+
+    def test_missing_image_and_qemu(self):
+        rc, out = self.run_grade([self.T("s2", "hello", stage=2)])
+        self.assertIn("image not found", out)
+        rc, out = self.run_grade([self.T("h", "hello")], qemu="/nonexistent/qemu")
+        self.assertEqual(rc, 1)
+        self.assertIn("cannot start qemu", out)
+
+    @unittest.skipUnless(shutil.which("make"), "needs make")
+    def test_build_failure(self):
+        with open(os.path.join(self.tmp, "Makefile"), "w") as f:
+            f.write(textwrap.dedent("""\
+                .PHONY: build/s1/kernel-test build/s4/kernel-test
+                build/s1/kernel-test:
+                \t@echo "kernel/main.c:1: error: boom"; exit 1
+                build/s4/kernel-test:
+                \t@true
+                """))
+        tests = [self.T("one", "hello", stage=1), self.T("four", "hello", expect=["ok"])]
+        out = io.StringIO()
+        rc = grade.main([], out=out, tests=tests, root=self.tmp, qemu=self.qemu)
+        out = out.getvalue()
+        self.assertEqual(rc, 1)
+        self.assertIn("kernel/main.c:1: error: boom", out)
+        self.assertIn("FAIL one (0.00s): build failed", out)
+        self.assertIn("PASS four", out)
+        self.assertEqual(out.splitlines()[-1], "1 passed, 1 failed")
+
+
+class SelectionTest(unittest.TestCase):
+    tests = [Test(name=n, suite=s, stage=st) for n, s, st in
+             [("boot", "kernel", 1), ("ipc-a", "kernel", 2), ("ipc-b", "ipc", 2), ("fs", "fs", 4)]]
+
+    def names(self, *args, **kw):
+        return [t.name for t in grade.select(self.tests, *args, **kw)]
+
+    def test_select(self):
+        self.assertEqual(self.names(["boot"]), ["boot"])
+        self.assertEqual(self.names(["ipc-*"]), ["ipc-a", "ipc-b"])
+        self.assertEqual(self.names(["kernel"]), ["boot", "ipc-a"])
+        self.assertEqual(self.names(suites=["ipc", "fs"]), ["ipc-b", "fs"])
+        self.assertEqual(self.names(stage=2), ["ipc-a", "ipc-b"])
+        with self.assertRaises(grade.LoadError):
+            grade.select(self.tests, ["nosuch"])
+
+    def test_check(self):
+        with self.assertRaises(grade.LoadError):
+            grade.check([Test(name="a", suite="s", deps=["b"]),
+                         Test(name="b", suite="s", deps=["a"])])
+        with self.assertRaises(grade.LoadError):
+            grade.check([Test(name="a", suite="s", deps=["zz"])])
+        with self.assertRaises(grade.LoadError):
+            grade.check([Test(name="a", suite="s"), Test(name="a", suite="t")])
+
+    def test_real_suites_load(self):
+        names = [t.name for t in grade.discover()]
+        self.assertIn("boot", names)
+        self.assertIn("boot-smp4", names)
+
+
+if __name__ == "__main__":
+    unittest.main()
