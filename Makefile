@@ -44,7 +44,7 @@ KTEST_OBJ := $(B)/obj/servers/echo/echo.c.o
 # Boot programs, each from user/NAME.c, user/tests/NAME.c or servers/NAME/*.c.
 PROGS := pong hello
 TESTPROGS := pingpong manycli collect echo bulk notify kwait stopper slowsrv midsrv outcli \
-             spinner preempt badinput faulter survivor tpager lazy
+             spinner preempt badinput faulter survivor tpager lazy ipcbench
 ALLPROGS := $(PROGS) $(TESTPROGS)
 
 # Each program is linked at its own 16 MiB slot so that their symbols never collide.
@@ -62,7 +62,7 @@ $(B)/obj/%.c.o: %.c $(wildcard kernel/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -c -o $@ $<
 
-$(B)/obj/%.S.o: %.S
+$(B)/obj/%.S.o: %.S kernel/abi.h kernel/param.h
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -c -o $@ $<
 
@@ -78,11 +78,10 @@ $(B)/ulib.a: $(ULIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(B)/bin/%: $(B)/ulib.a $(CRT0) user/user.ld $(wildcard kernel/*.h user/*.h user/lib/*.h servers/include/*.h) FORCE_SRCS
+.SECONDEXPANSION:
+$(B)/bin/%: $$(call srcs,$$*) $(B)/ulib.a $(CRT0) user/user.ld $(wildcard kernel/*.h user/*.h user/lib/*.h user/tests/*.h servers/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $(CRT0) $(call srcs,$*) $(B)/ulib.a -T user/user.ld -Wl,--defsym=BASE=$(call base,$*) -Wl,--no-relax -Wl,-z,max-page-size=4096
-.PHONY: FORCE_SRCS
-FORCE_SRCS:
 
 # The kernel image: objects + boot table + embedded programs, linked twice so the
 # second link carries a symbol table for backtraces.
@@ -111,10 +110,11 @@ deps:
 qemu: deps $(B)/kernel
 	$(QEMU) $(QEMUOPTS) -kernel $(B)/kernel $(if $(ARGS),-append "$(ARGS)")
 
-.gdbinit: mk/gdbinit.sh FORCE_SRCS
+.gdbinit: mk/gdbinit.sh $(patsubst %,$(B)/bin/%,$(PROGS))
 	sh mk/gdbinit.sh $(GDBPORT) $(B)/kernel $(patsubst %,$(B)/bin/%,$(PROGS)) > $@
 
-qemu-gdb: deps $(B)/kernel .gdbinit
+qemu-gdb: $(B)/kernel .gdbinit
+	@sh mk/deps.sh gdb
 	@echo "*** Now run 'gdb-multiarch' in another window (it reads .gdbinit; port $(GDBPORT))." 1>&2
 	$(QEMU) $(QEMUOPTS) -kernel $(B)/kernel -S -gdb tcp::$(GDBPORT) $(if $(ARGS),-append "$(ARGS)")
 

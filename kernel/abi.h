@@ -6,6 +6,8 @@
 // token (reply_recv).  A received message comes back as:
 //   a0 = reply token (> 0 if the sender waits for a reply, 0 if not) or error (< 0),
 //   a1 = tag, a2..a5 = words, a6 = badge (the sender task's identity, set by the kernel).
+// A system call may change t1..t6 (the kernel does not save them on ecall); every
+// other register except a0..a6 keeps its value.
 #pragma once
 
 // ---- system call numbers ----
@@ -100,9 +102,11 @@
 #define STAT_NCPU       4   // harts running
 
 // ---- boot information, readable with SYS_bootinfo ----
+#ifndef __ASSEMBLER__
 struct bootinfo {
   uint64 mem_start, mem_end;   // physical memory free for user tasks (given to the pager)
   uint64 ncpu;
   uint64 timebase;             // timer ticks per second
   char   bootargs[128];        // kernel command line
 };
+#endif

@@ -43,6 +43,7 @@ const struct bootentry boottab[] = {
   {"survivor",  "faults",                      1,  4,  0,    0,    0},
   {"tpager",    "pager",                       1,  4,  2,    0,    0},
   {"lazy",      "pager",                       0,  4,  0,    2,    0},
+  {"ipcbench",  "bench",                       1,  4,  0,    0,    0},
 #endif
   {0},
 };

@@ -15,7 +15,7 @@ void debug_dump(const char *why) {
   print_lock();
   kprintf("%s\n", why);
   kprintf("uptime %d ms, fast path %d, general path %d, free kernel pages %d\n",
-          (int)(now_ns() / 1000000), (int)stat_fast, (int)stat_slow, (int)kfree_count());
+          (int)(now_ns() / 1000000), (int)stat_fastpath(), (int)stat_slow, (int)kfree_count());
   for (int i = 0; i < NTASK; i++) {
     struct task *tk = &tasks[i];
     if (!tk->used)

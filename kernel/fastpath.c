@@ -1,14 +1,18 @@
 // The IPC fast path: call and reply_recv when the partner already waits. The message
-// moves register to register and the hart switches straight to the partner's
-// thread, with no run queue and no scheduler. Anything unusual returns FAST_MISS
+// moves register to register and the hart returns straight into the partner's user
+// mode: no run queue, no scheduler, no kernel-stack switch. Anything unusual returns
 // and the general path in ipc.c runs instead.
+//
+// This works because a thread blocked in IPC keeps no state on its kernel stack:
+// all that is left to do when it wakes is to return ipc_ret to user mode. So the
+// partner's kernel frames (if it blocked in the general path) are simply dropped,
+// and the thread that blocks here gets a context that resumes in ipc_resume().
 #include "kernel.h"
 
-#define FAST_MISS 1   // not an error code: errors are negative, results 0 or tokens
+void fast_exit(struct trapframe *tf) __attribute__((noreturn));   // trapvec.S
+void usertrap_ecall(struct trapframe *tf) __attribute__((noreturn));
 
-uint64 ep_handle(struct endpoint *ep);
-
-static inline void move_msg(struct trapframe *from, struct trapframe *to) {
+INLINE void move_msg(struct trapframe *from, struct trapframe *to) {
   to->a1 = from->a1;
   to->a2 = from->a2;
   to->a3 = from->a3;
@@ -16,52 +20,90 @@ static inline void move_msg(struct trapframe *from, struct trapframe *to) {
   to->a5 = from->a5;
 }
 
-// call: a0 = endpoint, a1 = tag, a2..a5 = words, a6 = buffer.
-int64 fastpath_call(struct thread *cur) {
-  struct trapframe *tf = cur->tf;
-  uint64 slot = tf->a0 & 0xffff;
-  if (slot == 0 || slot >= NEP)
-    return FAST_MISS;
-  struct endpoint *ep = &endpoints[slot];
-  struct thread *r = ep->recvq;
+// Where a thread that blocked on the fast path resumes when the general path wakes it.
+void ipc_resume(void) {
+  struct thread *cur = curthread();
+  cur->tf->a0 = cur->ipc_ret;
+  usertrapret();
+}
+
+// cur blocks (its state already set); next, which waits in IPC, runs now.
+INLINE __attribute__((noreturn)) void hand_off(struct thread *cur, struct thread *next) {
+  struct cpu *c = mycpu();
+  cur->ctx.ra = (uint64)ipc_resume;
+  cur->ctx.sp = (uint64)cur->tf;
+  c->cur = next;
+  next->state = T_RUNNING;
+  vm_switch(next->task);
+  next->tf->a0 = next->ipc_ret;
+  c->nfast++;
+  // a jump, not a call: nothing of this frame is needed again
+  asm volatile("mv a0, %0; j fast_exit" :: "r"(next->tf) : "a0", "memory");
+  __builtin_unreachable();
+}
+
+// No runnable thread has a higher priority than p (so handing the hart to a thread
+// of priority p is what the scheduler would do too).
+INLINE int none_above(int p) { return (rq_mask >> (p + 1)) == 0; }
+
+INLINE struct endpoint *fast_ep(uint64 h) {
+  uint64 slot = h & 0xffff;
+  if (slot >= NEP)
+    return 0;
+  struct endpoint *ep = &endpoints[slot];     // slot 0 is never live: gen 0 matches no handle's
+  return ep->gen == (h >> 16) ? ep : 0;       // a dead endpoint has no receivers: a miss
+}
+
+// Entered from trapvec.S for SYS_call: a0 = endpoint, a1 = tag, a2..a5 = words,
+// a6 = buffer. Anything unusual goes on to the general path.
+void fastpath_call(struct trapframe *tf) {
+  bkl_acquire();
+  tf->epc += 4;
+  struct thread *cur = curthread();
+  struct endpoint *ep = fast_ep(tf->a0);
+  struct thread *r = ep ? ep->recvq : 0;
   uint64 len = TAG_LEN(tf->a1);
-  if (!r || ep->gen != (tf->a0 >> 16) || !ep->live || r->prio < runq_top_prio() ||
-      (len && !user_range(tf->a6, len)) || ipc_trace)
-    return FAST_MISS;
+  if (!r || !none_above(r->prio) || (len && !user_range(tf->a6, len)) || ipc_trace)
+    usertrap_ecall(tf);
   ep->recvq = r->next;
-  move_msg(tf, r->tf);
-  r->tf->a6 = TASK_BADGE(cur->task);
+  struct trapframe *rt = r->tf;
+  rt->a1 = tf->a1;
+  rt->a2 = tf->a2;
+  rt->a3 = tf->a3;
+  rt->a4 = tf->a4;
+  rt->a5 = tf->a5;
+  rt->a6 = TASK_BADGE(cur->task);
   r->ipc_ret = THREAD_TOKEN(cur);
   cur->is_call = 1;
   cur->fault_call = 0;
   cur->buf = tf->a6;
-  cur->buflen = len;
-  cur->bufrights = TAG_RIGHTS(tf->a1);
+  cur->buftag = tf->a1;
   cur->reply_from = ep->owner;
   cur->state = T_REPLY;
-  stat_fast++;
-  switch_to(r);
-  return cur->ipc_ret;
+  hand_off(cur, r);
 }
 
-// reply_recv: a0 = endpoint, a1..a5 = reply, a6 = token of the caller to answer.
-int64 fastpath_reply_recv(struct thread *cur) {
-  struct trapframe *tf = cur->tf;
-  uint64 slot = tf->a0 & 0xffff;
+// Entered from trapvec.S for SYS_reply_recv: a0 = endpoint, a1..a5 = reply,
+// a6 = token of the caller to answer.
+void fastpath_reply_recv(struct trapframe *tf) {
+  bkl_acquire();
+  tf->epc += 4;
+  struct thread *cur = curthread();
   struct thread *c = token_thread(tf->a6);
-  if (!c || c->state != T_REPLY || c->reply_from != cur->task || c->fault_call ||
-      c->prio < runq_top_prio() || slot == 0 || slot >= NEP || ipc_trace)
-    return FAST_MISS;
-  struct endpoint *ep = &endpoints[slot];
-  if (ep->gen != (tf->a0 >> 16) || !ep->live || ep->owner != cur->task || ep->bits || ep->sendq)
-    return FAST_MISS;
-  move_msg(tf, c->tf);
+  struct endpoint *ep = fast_ep(tf->a0);
+  if (!c || !ep || c->state != T_REPLY || c->reply_from != cur->task || c->fault_call ||
+      !none_above(c->prio) || ep->owner != cur->task || ep->bits || ep->sendq || ipc_trace)
+    usertrap_ecall(tf);
+  struct trapframe *ct = c->tf;
+  ct->a1 = tf->a1;
+  ct->a2 = tf->a2;
+  ct->a3 = tf->a3;
+  ct->a4 = tf->a4;
+  ct->a5 = tf->a5;
   c->ipc_ret = 0;
   cur->state = T_RECV;
   cur->ep = ep;
   cur->next = ep->recvq;
   ep->recvq = cur;
-  stat_fast++;
-  switch_to(c);
-  return cur->ipc_ret;
+  hand_off(cur, c);
 }

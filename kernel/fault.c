@@ -49,7 +49,7 @@ void user_fault(struct thread *t, uint64 scause, uint64 stval) {
     t->msg_w[3] = 0;
     t->is_call = 1;
     t->fault_call = 1;
-    t->buflen = 0;
+    t->buftag = 0;
     int64 r = ipc_send_msg(t, ep);
     t->fault_call = 0;
     if (r == 0 || t->stopping)

@@ -6,7 +6,14 @@
 
 struct endpoint endpoints[NEP];
 int ipc_trace;
-uint64 stat_fast, stat_slow;
+uint64 stat_slow;
+
+uint64 stat_fastpath(void) {
+  uint64 n = 0;
+  for (int i = 0; i < NCPU; i++)
+    n += cpus[i].nfast;
+  return n;
+}
 
 // Resolves a handle: E_BADHANDLE if never issued, E_DEAD if its endpoint is gone.
 struct endpoint *ep_lookup(uint64 h, int *err) {
@@ -47,7 +54,6 @@ uint64 ep_handle(struct endpoint *ep) { return HANDLE(ep - endpoints, ep->gen); 
 void ep_kill(struct endpoint *ep) {
   ep->live = 0;
   ep->gen++;
-  ep->alarm_at = 0;
   struct thread *lists[2] = {ep->sendq, ep->recvq};
   ep->sendq = ep->sendq_tail = ep->recvq = 0;
   for (int l = 0; l < 2; l++) {
@@ -136,13 +142,12 @@ int64 ipc_send(uint64 h, int is_call) {
     return err;
   cur->is_call = is_call;
   cur->fault_call = 0;
-  cur->buflen = 0;
+  cur->buftag = 0;
   if (is_call && TAG_LEN(tf->a1)) {
     if (!user_range(tf->a6, TAG_LEN(tf->a1)))
       return E_BADADDR;
     cur->buf = tf->a6;
-    cur->buflen = TAG_LEN(tf->a1);
-    cur->bufrights = TAG_RIGHTS(tf->a1);
+    cur->buftag = tf->a1;
   }
   cur->msg_tag = tf->a1;
   cur->msg_w[0] = tf->a2;
@@ -181,14 +186,6 @@ int64 ipc_recv(uint64 h) {
   ep->recvq = cur;
   sched_block();
   return cur->ipc_ret;
-}
-
-// The thread a reply token names, if it still exists.
-struct thread *token_thread(uint64 token) {
-  uint64 slot = (token & 0xffff) - 1, gen = token >> 16;
-  if (slot >= NTHREAD || threads[slot].gen != gen || threads[slot].state == T_FREE)
-    return 0;
-  return &threads[slot];
 }
 
 // Answer a caller waiting for this task's reply; never blocks. src holds the reply
@@ -253,9 +250,10 @@ void ipc_abort_thread(struct thread *t) {
 // (pt = 0: a kernel buffer). Only within the buffer that call offered, only in the
 // direction it allowed, only while the call waits.
 int64 buf_copy(struct thread *caller, uint64 off, pagetable_t pt, uint64 va, uint64 len, int to_caller) {
-  if (!(caller->bufrights & (to_caller ? BUF_W : BUF_R)))
+  uint64 buflen = TAG_LEN(caller->buftag);
+  if (!(TAG_RIGHTS(caller->buftag) & (to_caller ? BUF_W : BUF_R)))
     return E_PERM;
-  if (off > caller->buflen || len > caller->buflen - off)
+  if (off > buflen || len > buflen - off)
     return E_RANGE;
   if (pt && !user_range(va, len))
     return E_BADADDR;

@@ -16,7 +16,7 @@ int64 kep_call(struct endpoint *ep, struct thread *cur) {
     .badge = TASK_BADGE(cur->task),
     .label = TAG_LABEL(cur->msg_tag),
     .w = {cur->msg_w[0], cur->msg_w[1], cur->msg_w[2], cur->msg_w[3]},
-    .buflen = cur->buflen,
+    .buflen = TAG_LEN(cur->buftag),
     .caller = cur,
   };
   ep->handler(&req);
@@ -126,6 +126,9 @@ void host_irq_done(int irq) { plic_complete(irq); }
 
 // ---- alarms: one per endpoint, fired by the tick ----
 
+static struct {
+  uint64 at, bits;            // guest time (ns) and bits; at = 0: not armed
+} alarms[NEP];
 static int nalarms;
 
 int alarm_set(uint64 h, uint64 bits, uint64 ns) {
@@ -135,23 +138,22 @@ int alarm_set(uint64 h, uint64 bits, uint64 ns) {
     return err;
   if (ep->owner != curthread()->task)
     return E_PERM;
-  if (!ep->alarm_at)
+  int i = ep - endpoints;
+  if (!alarms[i].at)
     nalarms++;
-  ep->alarm_at = now_ns() + ns;
-  ep->alarm_bits = bits;
+  alarms[i].at = now_ns() + ns;
+  alarms[i].bits = bits;
   return 0;
 }
 
+// An alarm of an endpoint that died meanwhile is dropped.
 void alarms_fire(uint64 now) {
-  if (!nalarms)
-    return;
-  for (int i = 1; i < NEP; i++) {
-    struct endpoint *ep = &endpoints[i];
-    if (ep->alarm_at && (now >= ep->alarm_at || !ep->live)) {
-      ep->alarm_at = 0;
+  for (int i = 1; nalarms && i < NEP; i++) {
+    if (alarms[i].at && (now >= alarms[i].at || !endpoints[i].live)) {
+      alarms[i].at = 0;
       nalarms--;
-      if (ep->live)
-        ep_notify(ep, ep->alarm_bits);
+      if (endpoints[i].live)
+        ep_notify(&endpoints[i], alarms[i].bits);
     }
   }
 }

@@ -29,6 +29,7 @@ struct cpu {
   int id;                     // hart id
   int idle;                   // waiting in wfi
   struct task *as;            // address space loaded in satp (0 = kernel only)
+  uint64 nfast;               // IPC fast-path hand-offs on this hart
   uint64 next_tick;           // time of this hart's next timer interrupt; 0 = stopped (idle)
 };
 
@@ -46,8 +47,8 @@ struct thread {
   struct endpoint *ep;        // endpoint this thread waits on (T_SEND/T_RECV)
   int is_call;                // T_SEND: wants a reply
   struct task *reply_from;    // T_REPLY: the task allowed to answer
-  uint64 buf, buflen;         // T_REPLY: buffer offered with the call
-  int bufrights;
+  uint64 buf, buftag;         // T_REPLY: buffer offered with the call, and its tag (length, rights)
+  uint64 token;               // reply token naming this thread (slot + 1, generation)
   void *chan;                 // T_SLEEP: what it sleeps on
   uint64 wake_at;             // T_SLEEP: deadline (ns of guest time), 0 = none
   int stopping;               // asked to stop; kernel sleeps return E_INTR
@@ -61,6 +62,8 @@ struct task {
   int used;
   int id;
   uint32 gen;
+  uint64 badge;               // slot | generation << 16: what receivers see
+  uint64 satp;                // this address space, with its ASID
   char name[16];
   pagetable_t pt;
   int priv;                   // privileged mechanism allowed
@@ -84,11 +87,13 @@ struct endpoint {
   struct thread *sendq, *sendq_tail;   // senders and callers waiting for a receiver
   struct thread *recvq;                // owner threads waiting in recv
   uint64 bits;                         // pending notification bits
-  uint64 alarm_at, alarm_bits;         // armed alarm (guest time, ns)
-};
+} __attribute__((aligned(64)));        // a power of two: cheap indexing on the fast path
 
-#define TASK_BADGE(t) HANDLE((t)->id, (t)->gen)
-#define THREAD_TOKEN(th) HANDLE((th)->id + 1, (th)->gen)
+#define TASK_BADGE(t) ((t)->badge)
+#define THREAD_TOKEN(th) ((th)->token)
+
+// Functions that must be inlined on the IPC fast path.
+#define INLINE static inline __attribute__((always_inline))
 
 // ---- globals ----
 extern struct cpu cpus[NCPU];
@@ -101,8 +106,8 @@ extern char bootargs[128];
 extern uint64 ram_end;
 extern uint64 kpool_end;     // user memory starts here
 
-static inline struct cpu *mycpu(void) { return (struct cpu *)r_tp(); }
-static inline struct thread *curthread(void) { return mycpu()->cur; }
+INLINE struct cpu *mycpu(void) { return (struct cpu *)r_tp(); }
+INLINE struct thread *curthread(void) { return mycpu()->cur; }
 
 // entry.S / trapvec.S / swtch.S
 void trapvec(void);
@@ -110,14 +115,27 @@ void userret(struct trapframe *tf) __attribute__((noreturn));
 void swtch(struct context *old, struct context *new);
 
 // lock.c: the big kernel lock, held whenever a hart runs kernel code outside idle
-void bkl_acquire(void);
-void bkl_release(void);
+extern volatile int bkl;
+extern volatile uint64 bkl_waiters;
+void bkl_wait(void);
+
+INLINE void bkl_acquire(void) {
+  if (__atomic_exchange_n(&bkl, 1, __ATOMIC_ACQUIRE))
+    bkl_wait();
+}
+
+void sbi_send_ipi_mask(uint64 mask);
+INLINE void bkl_release(void) {
+  __atomic_store_n(&bkl, 0, __ATOMIC_RELEASE);
+  __sync_synchronize();
+  if (bkl_waiters)
+    sbi_send_ipi_mask(bkl_waiters);     // wake the sleepers (lock.c)
+}
 
 // sbi.c
 void sbi_putchar(int c);
 void sbi_set_timer(uint64 t);
 void sbi_send_ipi(int hart);
-void sbi_send_ipi_mask(uint64 mask);
 void sbi_poweroff(int fail) __attribute__((noreturn));
 int sbi_hart_start(int hart, uint64 addr, uint64 arg);
 void sbi_remote_sfence(void);
@@ -149,8 +167,6 @@ void pt_destroy(pagetable_t pt);
 pte_t *pt_walk(pagetable_t pt, uint64 va, int alloc);
 int pt_map(pagetable_t pt, uint64 va, uint64 pa, int perm);
 int pt_unmap(pagetable_t pt, uint64 va);
-void vm_switch(struct task *t);
-int user_range(uint64 va, uint64 len);
 int uaccess_check(pagetable_t pt, uint64 va, uint64 len, int write);
 int copy_between(pagetable_t dpt, uint64 dva, pagetable_t spt, uint64 sva, uint64 len);
 int copyin(pagetable_t pt, void *dst, uint64 va, uint64 len);
@@ -162,6 +178,7 @@ extern pagetable_t kernel_pt;
 void trap_init_hart(void);
 void usertrap(struct trapframe *tf);
 void usertrapret(void) __attribute__((noreturn));
+void usertrap_ecall(struct trapframe *tf) __attribute__((noreturn));
 void kerneltrap(uint64 *regs);
 void intr_poll(void);
 
@@ -187,7 +204,6 @@ void make_runnable(struct thread *t);
 void sched_block(void);
 void sched_yield(void);
 int switch_to(struct thread *t);
-int runq_top_prio(void);
 void rq_remove(struct thread *t);
 void sleep(void *chan);
 int sleep_until(void *chan, uint64 deadline);
@@ -217,15 +233,15 @@ int64 ipc_recv(uint64 h);
 int64 ipc_reply(uint64 token, struct trapframe *src);
 int64 ipc_reply_recv(void);
 void ipc_deliver(struct thread *from, struct thread *to);
-struct thread *token_thread(uint64 token);
 int64 bulk_copy(uint64 token, uint64 off, uint64 va, uint64 len, int to_caller);
 void ipc_abort_thread(struct thread *t);
 extern int ipc_trace;
-extern uint64 stat_fast, stat_slow;
+extern uint64 stat_slow;
+uint64 stat_fastpath(void);
 
 // fastpath.c
-int64 fastpath_call(struct thread *cur);
-int64 fastpath_reply_recv(struct thread *cur);
+void fastpath_call(struct trapframe *tf) __attribute__((noreturn));
+void fastpath_reply_recv(struct trapframe *tf) __attribute__((noreturn));
 
 // syscall.c / sysmech.c
 void syscall(struct trapframe *tf);
@@ -256,3 +272,38 @@ int memcmp(const void *a, const void *b, uint64 n);
 int strncmp(const char *a, const char *b, uint64 n);
 uint64 strlen(const char *s);
 char *safestrcpy(char *dst, const char *src, int n);
+
+// ---- small helpers used on the IPC fast path ----
+extern uint32 rq_mask;      // sched.c: bit p set when priority p has runnable threads
+
+INLINE int runq_top_prio(void) {
+  int p = NPRIO - 1;
+  if (!rq_mask)
+    return -1;
+  while (!(rq_mask & (1u << p)))
+    p--;
+  return p;
+}
+
+// The thread a reply token names, if it still exists.
+INLINE struct thread *token_thread(uint64 token) {
+  uint64 slot = (token & 0xffff) - 1, gen = token >> 16;
+  if (slot >= NTHREAD || threads[slot].gen != gen || threads[slot].state == T_FREE)
+    return 0;
+  return &threads[slot];
+}
+
+// Is [va, va+len) inside the user half?
+INLINE int user_range(uint64 va, uint64 len) {
+  return va < MAXUVA && len <= MAXUVA - va;
+}
+
+// Loads t's address space (0: the kernel's) unless this hart has it already: a
+// satp write is slow on QEMU, which flushes its whole TLB on each.
+INLINE void vm_switch(struct task *t) {
+  struct cpu *c = mycpu();
+  if (c->as == t)
+    return;
+  c->as = t;
+  csrw(satp, t ? t->satp : MAKE_SATP(kernel_pt, 0));
+}

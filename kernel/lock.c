@@ -1,43 +1,32 @@
-// The big kernel lock. A hart holds it whenever it runs kernel code, except while
-// idle in wfi; it is released only by returning to user mode or idling. So kernel
-// code never races with itself, and blocking in the kernel (sleep) is simple.
+// The big kernel lock (its fast paths are inline in kernel.h). A hart holds it
+// whenever it runs kernel code, except while idle in wfi; it is released only by
+// returning to user mode or idling. So kernel code never races with itself, and
+// blocking in the kernel (sleep) is simple.
 // The print lock is separate so that a panic can print whatever holds the BKL.
 #include "kernel.h"
 
-static volatile int bkl;
-static volatile int bkl_holder = -1;
-static volatile uint64 bkl_waiters;   // harts sleeping in bkl_acquire
+volatile int bkl;
+volatile uint64 bkl_waiters;          // harts sleeping in bkl_wait
 
-// A hart that finds the lock taken sleeps in wfi until the holder's release sends it
-// an IPI, rather than spinning: under QEMU's -icount all harts share one host thread,
-// and a spinning hart would burn its whole time slice while the holder cannot run.
-// While it waits only the software interrupt may wake it; consuming that IPI loses
-// no reschedule request, because usertrapret looks at the run queues anyway.
-void bkl_acquire(void) {
-  if (__atomic_exchange_n(&bkl, 1, __ATOMIC_ACQUIRE)) {
-    uint64 bit = 1UL << mycpu()->id, sie = csrr(sie);
-    csrw(sie, SIE_SSIE);
-    __atomic_fetch_or(&bkl_waiters, bit, __ATOMIC_SEQ_CST);
-    for (;;) {
-      csrc(sip, SIE_SSIE);
-      __sync_synchronize();
-      if (!bkl && !__atomic_exchange_n(&bkl, 1, __ATOMIC_ACQUIRE))
-        break;
-      wfi();
-    }
-    __atomic_fetch_and(&bkl_waiters, ~bit, __ATOMIC_SEQ_CST);
-    csrw(sie, sie);
+// Called by bkl_acquire (kernel.h) when the lock is taken. The hart sleeps in wfi
+// until the holder's release sends it an IPI, rather than spinning: under QEMU's
+// -icount all harts share one host thread, and a spinning hart would burn its whole
+// time slice while the holder cannot run. While it waits only the software interrupt
+// may wake it; consuming that IPI loses no reschedule request, because usertrapret
+// looks at the run queues anyway.
+void bkl_wait(void) {
+  uint64 bit = 1UL << mycpu()->id, sie = csrr(sie);
+  csrw(sie, SIE_SSIE);
+  __atomic_fetch_or(&bkl_waiters, bit, __ATOMIC_SEQ_CST);
+  for (;;) {
+    csrc(sip, SIE_SSIE);
+    __sync_synchronize();
+    if (!bkl && !__atomic_exchange_n(&bkl, 1, __ATOMIC_ACQUIRE))
+      break;
+    wfi();
   }
-  bkl_holder = mycpu()->id;
-}
-
-void bkl_release(void) {
-  bkl_holder = -1;
-  __atomic_store_n(&bkl, 0, __ATOMIC_RELEASE);
-  __sync_synchronize();
-  uint64 w = bkl_waiters;
-  if (w)
-    sbi_send_ipi_mask(w);
+  __atomic_fetch_and(&bkl_waiters, ~bit, __ATOMIC_SEQ_CST);
+  csrw(sie, sie);
 }
 
 static volatile int plock;

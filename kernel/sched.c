@@ -8,7 +8,7 @@ struct thread threads[NTHREAD];
 struct cpu cpus[NCPU];
 
 static struct thread *rq_head[NPRIO], *rq_tail[NPRIO];
-static uint32 rq_mask;       // bit p set: rq_head[p] not empty
+uint32 rq_mask;              // bit p set: rq_head[p] not empty
 
 static int top_bit(uint32 m) {
   int p = NPRIO - 1;
@@ -54,7 +54,6 @@ void rq_remove(struct thread *t) {
   }
 }
 
-int runq_top_prio(void) { return rq_mask ? top_bit(rq_mask) : -1; }
 
 // Wake an idle hart, or else preempt the hart running the lowest priority below t's.
 static void kick(struct thread *t) {
@@ -188,6 +187,7 @@ struct thread *thread_alloc(struct task *task, int prio) {
     memset(t, 0, (uint64)&t->kstack - (uint64)t);
     t->id = i;
     t->gen = gen;
+    t->token = HANDLE(i + 1, gen);
     t->task = task;
     t->prio = prio < 0 ? 0 : prio >= NPRIO ? NPRIO - 1 : prio;
     t->tf = (struct trapframe *)((uint64)(t->kstack + KSTACK_SIZE - sizeof(struct trapframe)) & ~15UL);

@@ -46,7 +46,7 @@ static int64 sys_bootinfo(struct thread *cur, uint64 va, uint64 len) {
 
 static int64 sys_stat(uint64 what) {
   switch (what) {
-  case STAT_FASTPATH: return stat_fast;
+  case STAT_FASTPATH: return stat_fastpath();
   case STAT_SLOWPATH: return stat_slow;
   case STAT_FREEPAGES: return kfree_count();
   case STAT_NCPU: return ncpu;
@@ -58,14 +58,8 @@ void syscall(struct trapframe *tf) {
   struct thread *cur = curthread();
   int64 r;
   switch (tf->a7) {
-  case SYS_call:
-    if ((r = fastpath_call(cur)) == 1)
-      r = ipc_send(tf->a0, 1);
-    break;
-  case SYS_reply_recv:
-    if ((r = fastpath_reply_recv(cur)) == 1)
-      r = ipc_reply_recv();
-    break;
+  case SYS_call: r = ipc_send(tf->a0, 1); break;
+  case SYS_reply_recv: r = ipc_reply_recv(); break;
   case SYS_send: r = ipc_send(tf->a0, 0); break;
   case SYS_recv: r = ipc_recv(tf->a0); break;
   case SYS_reply: r = ipc_reply(tf->a0, tf); break;

@@ -19,6 +19,8 @@ struct task *task_alloc(const char *name) {
     t->id = i;
     t->gen = gen;
     t->pt = pt;
+    t->badge = HANDLE(i, gen);
+    t->satp = MAKE_SATP(pt, i + 1);
     safestrcpy(t->name, name, sizeof t->name);
     return t;
   }

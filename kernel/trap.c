@@ -1,4 +1,5 @@
-// Traps: system calls, faults and interrupts from user mode (usertrap), the way back
+// Traps: system calls, faults and interrupts from user mode (usertrap; call and
+// reply_recv try fastpath.c first), the way back
 // (usertrapret), exceptions in the kernel (kerneltrap), and interrupt polling for
 // idle harts. The kernel runs with interrupts off; they are taken in user mode or
 // noticed by an idle hart's wfi.
@@ -23,6 +24,7 @@ void trap_init_hart(void) {
   csrw(stvec, (uint64)trapvec);
   csrw(sscratch, 0);
   csrw(sie, SIE_SEIE | SIE_STIE | SIE_SSIE);
+  csrw(scounteren, 7);       // user code may read cycle, time and instret
 }
 
 void usertrap(struct trapframe *tf) {
@@ -42,15 +44,19 @@ void usertrap(struct trapframe *tf) {
   usertrapret();
 }
 
+// A system call the IPC fast path passed on (the lock is held, epc advanced).
+void usertrap_ecall(struct trapframe *tf) {
+  syscall(tf);
+  usertrapret();
+}
+
 void usertrapret(void) {
   stop_check();
   struct thread *cur = curthread();
   if (runq_top_prio() > cur->prio)
     sched_yield();
-  uint64 s = csrr(sstatus);
-  s &= ~(SSTATUS_SPP | SSTATUS_SIE);
-  s |= SSTATUS_SPIE;
-  csrw(sstatus, s);
+  csrc(sstatus, SSTATUS_SPP);        // to user mode, interrupts on there
+  csrs(sstatus, SSTATUS_SPIE);
   cur->tf->cpu = mycpu();
   bkl_release();
   userret(cur->tf);

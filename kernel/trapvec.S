@@ -3,6 +3,7 @@
 # thread's trap frame, which sits at the top of its kernel stack; in the kernel,
 # sscratch is 0. So one swap tells where the trap came from and gives a stack.
 
+#include "abi.h"
 #define REG(n) ((n)-1)*8
 #define TF_EPC 31*8
 #define TF_CPU 32*8
@@ -13,13 +14,13 @@
 trapvec:
         csrrw   sp, sscratch, sp
         beqz    sp, fromkernel
-        # from user: sp = trap frame; save x1..x31 (x2 = sp comes from sscratch)
+        # from user: sp = trap frame; save x1..x31 (x2 = sp comes from sscratch),
+        # except t1..t6 for a system call: the system-call ABI clobbers them
+        sd      x5, REG(5)(sp)
+        csrr    t0, scause
         sd      x1, REG(1)(sp)
         sd      x3, REG(3)(sp)
         sd      x4, REG(4)(sp)
-        sd      x5, REG(5)(sp)
-        sd      x6, REG(6)(sp)
-        sd      x7, REG(7)(sp)
         sd      x8, REG(8)(sp)
         sd      x9, REG(9)(sp)
         sd      x10, REG(10)(sp)
@@ -40,10 +41,15 @@ trapvec:
         sd      x25, REG(25)(sp)
         sd      x26, REG(26)(sp)
         sd      x27, REG(27)(sp)
+        addi    t0, t0, -8              # scause 8: ecall from user mode
+        beqz    t0, 1f
+        sd      x6, REG(6)(sp)
+        sd      x7, REG(7)(sp)
         sd      x28, REG(28)(sp)
         sd      x29, REG(29)(sp)
         sd      x30, REG(30)(sp)
         sd      x31, REG(31)(sp)
+1:      mv      t2, t0                  # 0: a system call
         csrrw   t0, sscratch, zero      # user sp; sscratch = 0 while in the kernel
         sd      t0, REG(2)(sp)
         csrr    t0, sepc
@@ -51,8 +57,34 @@ trapvec:
         ld      tp, TF_CPU(sp)
         li      s0, 0                   # end of the frame-pointer chain
         mv      a0, sp                  # the kernel stack grows down from the trap frame
-        call    usertrap
-        # usertrap returns only through userret
+        bnez    t2, 2f
+        # call and reply_recv go to the IPC fast path first (fastpath.c)
+        li      t1, SYS_call
+        beq     a7, t1, fastpath_call
+        li      t1, SYS_reply_recv
+        beq     a7, t1, fastpath_reply_recv
+2:      call    usertrap
+        # usertrap and the fast paths return only through userret
+
+# fast_exit(tf): the end of an IPC fast path, switching to the kernel stack below tf
+# (the partner thread's own: the stack the fast path ran on may be taken by another
+# hart once the lock is free). Then release the big kernel lock and return into tf.
+# sstatus needs no change: this hart trapped from user mode by ecall just now.
+.globl fast_exit
+fast_exit:
+        mv      sp, a0
+        sd      tp, TF_CPU(a0)
+        la      t0, bkl
+        fence   rw, w
+        sw      zero, 0(t0)
+        fence
+        ld      t1, bkl_waiters
+        beqz    t1, userret
+        mv      s1, a0
+        mv      a0, t1
+        call    sbi_send_ipi_mask
+        mv      a0, s1
+        j       userret
 
 # userret(tf): return to user mode with the registers in *tf. Interrupts are off.
 .globl userret

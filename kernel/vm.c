@@ -83,21 +83,6 @@ int pt_unmap(pagetable_t pt, uint64 va) {
   return 0;
 }
 
-// Loads t's address space (0: the kernel's) unless this hart has it already: a
-// satp write is slow on QEMU, which flushes its whole TLB on each.
-void vm_switch(struct task *t) {
-  struct cpu *c = mycpu();
-  if (c->as == t)
-    return;
-  c->as = t;
-  csrw(satp, t ? MAKE_SATP(t->pt, t->id + 1) : MAKE_SATP(kernel_pt, 0));
-}
-
-// Is [va, va+len) inside the user half?
-int user_range(uint64 va, uint64 len) {
-  return va < MAXUVA && len <= MAXUVA - va;
-}
-
 // Checks one user page for a read or a write through its *user* permissions.
 static int upage(pagetable_t pt, uint64 va, int write, uint64 *pa) {
   pte_t *pte = pt_walk(pt, va, 0);

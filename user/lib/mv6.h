@@ -19,7 +19,7 @@ static inline int64 syscall7(uint64 n, uint64 a0, uint64 a1, uint64 a2, uint64 a
   register uint64 r0 asm("a0") = a0, r1 asm("a1") = a1, r2 asm("a2") = a2, r3 asm("a3") = a3;
   register uint64 r4 asm("a4") = a4, r5 asm("a5") = a5, r6 asm("a6") = a6, r7 asm("a7") = n;
   asm volatile("ecall" : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r4), "+r"(r5), "+r"(r6)
-               : "r"(r7) : "memory");
+               : "r"(r7) : "memory", "t1", "t2", "t3", "t4", "t5", "t6");
   return r0;
 }
 #define sys0(n) syscall7(n, 0, 0, 0, 0, 0, 0, 0)
@@ -35,7 +35,7 @@ static inline int64 ipc_syscall(uint64 n, uint64 h, struct msg *m, uint64 a6) {
   register uint64 r3 asm("a3") = m->w[1], r4 asm("a4") = m->w[2], r5 asm("a5") = m->w[3];
   register uint64 r6 asm("a6") = a6, r7 asm("a7") = n;
   asm volatile("ecall" : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r4), "+r"(r5), "+r"(r6)
-               : "r"(r7) : "memory");
+               : "r"(r7) : "memory", "t1", "t2", "t3", "t4", "t5", "t6");
   m->tag = r1;
   m->w[0] = r2;
   m->w[1] = r3;
