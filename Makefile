@@ -44,7 +44,7 @@ KTEST_OBJ := $(B)/obj/servers/echo/echo.c.o
 # Boot programs, each from user/NAME.c, user/tests/NAME.c or servers/NAME/*.c.
 PROGS := pong hello
 TESTPROGS := pingpong manycli collect echo bulk notify kwait stopper slowsrv midsrv outcli \
-             spinner preempt badinput faulter survivor tpager lazy ipcbench
+             spinner preempt badinput faulter survivor tpager lazy ipcbench deadcli tracer
 ALLPROGS := $(PROGS) $(TESTPROGS)
 
 # Each program is linked at its own 16 MiB slot so that their symbols never collide.

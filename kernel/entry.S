@@ -15,6 +15,7 @@ _entry:
         addi    t0, t0, 8
         j       1b
 2:      call    setstack
+        li      s0, 0                   # the frame-pointer chain ends here
         call    start
         j       park
 
@@ -23,6 +24,7 @@ _secondary:
         li      t0, NCPU
         bgeu    a0, t0, park
         call    setstack
+        li      s0, 0
         call    start_secondary
 park:   wfi
         j       park

@@ -12,7 +12,7 @@ if [ -z "$1" ]; then
   exit 0
 fi
 NM=${NM:-nm}
-$NM -n "$1" | awk '
+$NM -n "$1" | awk 'BEGIN { n = 0 }
   $2 ~ /^[tT]$/ && $3 !~ /^\./ { addr[n] = $1; name[n] = $3; n++ }
   END {
     printf "ksym_count: .quad %d\nksym_table:\n", n

@@ -21,6 +21,10 @@ int main(int argc, char *argv[]) {
   EXPECT(ipc_notify(ep, 1), E_DEAD);
   EXPECT(ipc_recv(ep, &m), E_DEAD);
   EXPECT(ep_destroy(ep), E_DEAD);
+  int64 ep2 = ep_create();      // may take the same slot: the old handle still names nothing
+  CHECK(ep2 > 0 && ep2 != ep, "new endpoint %p, old %p", ep2, ep);
+  EXPECT(ipc_notify(ep, 1), E_DEAD);
+  EXPECT(ep_destroy(ep2), 0);
   // someone else's endpoint
   EXPECT(ipc_recv(EP_TEST0, &m), E_PERM);
   EXPECT(alarm_ns(EP_TEST0, 1, 1000), E_PERM);
