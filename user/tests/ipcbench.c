@@ -1,7 +1,7 @@
 // The IPC benchmark: call + reply_recv round trips to the pong server in another
 // address space, user stubs included, the cost of the bare loop subtracted.
 // mode=icount: guest instructions (instret under -icount) and the fast-path share;
-// mode=wall: nanoseconds of real time (run without icount).
+// mode=wall: nanoseconds of real time per round trip (run without icount).
 #include "user/tests/testlib.h"
 
 #define N 100000
@@ -34,28 +34,51 @@ static uint64 __attribute__((noinline)) loop_only(uint64 *sink) {
   return instret() - t0;
 }
 
+// Real time is noisy: the median of 7 rounds of N/10 round trips.
+static uint64 wall_ns(void) {
+  uint64 t[7], sink = 0;
+  for (int k = 0; k < 7; k++) {
+    uint64 t0 = time_ns();
+    for (uint64 i = 0; i < N / 10; i++) {
+      struct msg m = {.tag = TAG(1, 0, 0), .w = {i}};
+      ipc_call(EP_TEST0, &m, 0);
+      sink += m.w[0];
+    }
+    t[k] = (time_ns() - t0) / (N / 10);
+  }
+  for (int i = 0; i < 7; i++)
+    for (int j = i + 1; j < 7; j++)
+      if (t[j] < t[i]) {
+        uint64 x = t[i];
+        t[i] = t[j];
+        t[j] = x;
+      }
+  CHECK(sink == 7 * ((uint64)(N / 10) * (N / 10 + 1) / 2), "wrong replies");
+  return t[3];
+}
+
 int main(int argc, char *argv[]) {
   struct bootinfo bi;
   get_bootinfo(&bi);
-  int wall = has(bi.bootargs, "mode=wall");
+  if (has(bi.bootargs, "mode=wall")) {
+    printf("bench: ipc_roundtrip_wall %d ns\n", (int)wall_ns());
+    test_done("ipcbench", 1);
+    return 0;
+  }
   uint64 sink = 0, f0 = kstat(STAT_FASTPATH), s0 = kstat(STAT_SLOWPATH);
   uint64 base = loop_only(&sink);
-  uint64 t0 = time_ns(), i0 = instret();
+  uint64 i0 = instret();
   for (uint64 i = 0; i < N; i++) {
     struct msg m = {.tag = TAG(1, 0, 0), .w = {i}};
     ipc_call(EP_TEST0, &m, 0);
     sink += m.w[0];
   }
-  uint64 insns = instret() - i0, ns = time_ns() - t0;
+  uint64 insns = instret() - i0;
   uint64 fast = kstat(STAT_FASTPATH) - f0, slow = kstat(STAT_SLOWPATH) - s0;
   CHECK(sink == 2 * ((uint64)N * (N - 1) / 2) + N, "wrong replies");
-  if (wall) {
-    printf("bench: ipc_roundtrip_wall %d ns\n", (int)(ns / N));
-  } else {
-    printf("bench: ipc_roundtrip %d instructions\n", (int)((insns - base) / N));
-    printf("bench: ipc_fastpath_share %d.%d percent\n", (int)(fast * 100 / (fast + slow)),
-           (int)(fast * 1000 / (fast + slow) % 10));
-  }
+  printf("bench: ipc_roundtrip %d instructions\n", (int)((insns - base) / N));
+  printf("bench: ipc_fastpath_share %d.%d percent\n", (int)(fast * 100 / (fast + slow)),
+         (int)(fast * 1000 / (fast + slow) % 10));
   test_done("ipcbench", 1);
   return 0;
 }
