@@ -66,13 +66,8 @@ void fastpath_call(struct trapframe *tf) {
   if (!r || !none_above(r->prio) || (len && !user_range(tf->a6, len)) || ipc_trace)
     usertrap_ecall(tf);
   ep->recvq = r->next;
-  struct trapframe *rt = r->tf;
-  rt->a1 = tf->a1;
-  rt->a2 = tf->a2;
-  rt->a3 = tf->a3;
-  rt->a4 = tf->a4;
-  rt->a5 = tf->a5;
-  rt->a6 = TASK_BADGE(cur->task);
+  move_msg(tf, r->tf);
+  r->tf->a6 = TASK_BADGE(cur->task);
   r->ipc_ret = THREAD_TOKEN(cur);
   cur->is_call = 1;
   cur->fault_call = 0;
@@ -94,12 +89,7 @@ void fastpath_reply_recv(struct trapframe *tf) {
   if (!c || !ep || c->state != T_REPLY || c->reply_from != cur->task || c->fault_call ||
       !none_above(c->prio) || ep->owner != cur->task || ep->bits || ep->sendq || ipc_trace)
     usertrap_ecall(tf);
-  struct trapframe *ct = c->tf;
-  ct->a1 = tf->a1;
-  ct->a2 = tf->a2;
-  ct->a3 = tf->a3;
-  ct->a4 = tf->a4;
-  ct->a5 = tf->a5;
+  move_msg(tf, c->tf);
   c->ipc_ret = 0;
   cur->state = T_RECV;
   cur->ep = ep;

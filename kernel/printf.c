@@ -12,28 +12,28 @@ static void puts_raw(const char *s) {
     sbi_putchar(*s++);
 }
 
-// Continues a line (used by dumps that print several pieces under print_lock()).
-void printf(const char *fmt, ...) {
+static void vprint(const char *prefix, const char *fmt, va_list ap) {
   char buf[256];
-  va_list ap;
-  va_start(ap, fmt);
   vsnfmt(buf, sizeof buf, fmt, ap);
-  va_end(ap);
   print_lock();
+  puts_raw(prefix);
   puts_raw(buf);
   print_unlock();
 }
 
-void kprintf(const char *fmt, ...) {
-  char buf[256];
+// Continues a line (used by dumps that print several pieces under print_lock()).
+void printf(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vsnfmt(buf, sizeof buf, fmt, ap);
+  vprint("", fmt, ap);
   va_end(ap);
-  print_lock();
-  puts_raw("[kernel] ");
-  puts_raw(buf);
-  print_unlock();
+}
+
+void kprintf(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vprint("[kernel] ", fmt, ap);
+  va_end(ap);
 }
 
 // Walk the frame-pointer chain: with -fno-omit-frame-pointer, s0 points just above
