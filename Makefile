@@ -34,7 +34,7 @@ KERNEL_SRC := $(filter-out kernel/boottab.c,$(wildcard kernel/*.c kernel/*.S))
 KERNEL_OBJ := $(patsubst %,$(B)/obj/%.o,$(KERNEL_SRC))
 
 # The user library: an archive, so a program links only the members it uses.
-ULIB_SRC := $(wildcard user/lib/*.c servers/lib/*.c) kernel/fmt.c
+ULIB_SRC := $(wildcard user/lib/*.c servers/lib/*.c) user/lib/fork.S kernel/fmt.c
 ULIB_OBJ := $(patsubst %,$(B)/ulib/%.o,$(ULIB_SRC))
 CRT0 := $(B)/ulib/user/lib/crt0.S.o
 
@@ -42,7 +42,7 @@ CRT0 := $(B)/ulib/user/lib/crt0.S.o
 KTEST_OBJ := $(B)/obj/servers/echo/echo.c.o
 
 # Boot programs, each from user/NAME.c, user/tests/NAME.c or servers/NAME/*.c.
-PROGS := pong hello
+PROGS := pong hello mem proc init usertests argtest
 TESTPROGS := pingpong manycli collect echo bulk notify kwait stopper slowsrv midsrv outcli \
              spinner preempt badinput faulter survivor tpager lazy ipcbench deadcli tracer
 ALLPROGS := $(PROGS) $(TESTPROGS)
@@ -53,7 +53,6 @@ base = $(shell printf '0x%x' $$(( 0x1000000 * $(call _pos,$1,$(ALLPROGS),) )))
 srcs = $(or $(wildcard user/$1.c),$(wildcard user/tests/$1.c),$(wildcard servers/$1/*.c))
 
 .PHONY: all qemu qemu-gdb check bench clean deps
-.SECONDARY:
 .DELETE_ON_ERROR:
 
 all: $(B)/kernel

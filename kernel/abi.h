@@ -47,7 +47,10 @@
 #define SYS_task_find   31  // (name)  any task may ask     -> task badge | err
 #define SYS_poweroff    32  // (code)
 #define SYS_stat        33  // (what)  kernel counters (see STAT_*) -> value
-#define NSYSCALL        34
+#define SYS_task_watch  34  // (task, ep, bits)  notify ep when task dies (privileged) -> 0 | err
+#define SYS_task_alive  35  // (task)  any task may ask     -> 0 | E_DEAD | E_BADHANDLE
+#define SYS_ep_owner    36  // (ep)  the owner's badge (0: answered in the kernel) -> badge | err
+#define NSYSCALL        37
 
 #define DEBUG_WRITE_MAX 65536
 
@@ -89,6 +92,20 @@
 #define EP_DISK      WK(9)   // disk driver
 #define NWK          10      // slots 1..NWK-1 are well-known
 
+// ---- the user address space ----
+#define MAXUVA      0x80000000UL   // user addresses are below this
+#define USTACK_TOP  0x7ffff000UL   // stacks grow down from here; the page above is never mapped
+
+// A new thread of a boot task or an exec'd program starts with a0 pointing to this
+// (at the top of its stack).
+#ifndef __ASSEMBLER__
+struct start_info {
+  unsigned long argc;
+  char **argv;
+  unsigned long arg;               // the boot table's argument (0 for programs)
+};
+#endif
+
 // ---- map permissions (SYS_map) ----
 #define MAP_R    (1 << 1)
 #define MAP_W    (1 << 2)
@@ -107,6 +124,13 @@ struct bootinfo {
   uint64 mem_start, mem_end;   // physical memory free for user tasks (given to the pager)
   uint64 ncpu;
   uint64 timebase;             // timer ticks per second
+  uint64 bootimg_pa, bootimg_len; // the boot image (programs), mappable read-only by privileged tasks
   char   bootargs[128];        // kernel command line
+};
+
+// The boot image starts with this table, ended by an entry with name 0. Addresses
+// are physical (the boot image's own, as the kernel sees it).
+struct bootimg_entry {
+  uint64 name, start, end;
 };
 #endif

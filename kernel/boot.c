@@ -5,8 +5,7 @@
 #include "kernel.h"
 #include "boottab.h"
 
-struct bootimg { const char *name; const uint8 *start, *end; };
-extern const struct bootimg bootimg_table[];
+extern const struct bootimg_entry bootimg_table[];
 
 static uint64 user_next;     // next free frame of user memory
 
@@ -61,9 +60,9 @@ static uint64 load_elf(struct task *tk, const uint8 *img, uint64 size) {
   return eh->entry;
 }
 
-static const struct bootimg *find_image(const char *name) {
-  for (const struct bootimg *b = bootimg_table; b->name; b++)
-    if (strncmp(b->name, name, 32) == 0)
+static const struct bootimg_entry *find_image(const char *name) {
+  for (const struct bootimg_entry *b = bootimg_table; b->name; b++)
+    if (strncmp((const char *)b->name, name, 32) == 0)
       return b;
   return 0;
 }
@@ -114,7 +113,7 @@ void boot_tasks(void) {
   for (const struct bootentry *e = boottab; e->name; e++) {
     if (!in_group(e->groups, run))
       continue;
-    const struct bootimg *img = find_image(e->name);
+    const struct bootimg_entry *img = find_image(e->name);
     if (!img)
       panic("boot: no image for %s", e->name);
     struct task *tk = task_alloc(e->name);
@@ -124,10 +123,14 @@ void boot_tasks(void) {
     tk->fault_ep = e->fault ? WK(e->fault) : 0;
     if (e->serve && !ep_alloc(tk, e->serve))
       panic("boot: well-known endpoint %d taken", e->serve);
-    uint64 entry = load_elf(tk, img->start, img->end - img->start);
+    uint64 entry = load_elf(tk, (const uint8 *)img->start, img->end - img->start);
+    uint64 top = 0;
     for (int i = 1; i <= USTACK_PAGES; i++)
-      pt_map(tk->pt, USTACK_TOP - i * PGSIZE, frame(), MAP_R | MAP_W);
-    if (!thread_start(tk, entry, USTACK_TOP, e->arg, e->prio))
+      pt_map(tk->pt, USTACK_TOP - i * PGSIZE, top ? frame() : (top = frame()), MAP_R | MAP_W);
+    struct start_info si = {0, 0, e->arg};
+    uint64 sp = USTACK_TOP - 64;
+    memmove((void *)(top + PGSIZE - 64), &si, sizeof si);
+    if (!thread_start(tk, entry, sp, sp, e->prio))
       panic("boot: no thread for %s", e->name);
     started++;
   }

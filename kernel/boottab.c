@@ -10,7 +10,10 @@ const char BOOT_DEFAULT_GROUP[] = "demo";
 const struct bootentry boottab[] = {
   // name       groups                        priv prio serve fault arg
   {"pong",      "demo,hello,pingpong,many,preempt,badinput,faults,bench,trace", 0, 4, 1, 0, 0},
-  {"hello",     "demo,hello",                  0,  4,  0,    0,    0},
+  {"hello",     "hello",                       0,  4,  0,    0,    0},
+  // the servers; proc starts init, which runs prog= (default: hello)
+  {"mem",       "demo,os",                     1,  6,  7,    0,    0},
+  {"proc",      "demo,os",                     1,  5,  5,    0,    0},
 #ifdef MV6_TEST
   {"pingpong",  "pingpong",                    1,  4,  0,    0,    0},
   {"manycli",   "many",                        0,  4,  0,    0,    0},

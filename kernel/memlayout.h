@@ -12,9 +12,7 @@
 
 #define RAMBASE     0x80000000UL
 #define KERNBASE    0x80200000UL
-#define MAXUVA      0x80000000UL          // user addresses are below this
-#define USTACK_TOP  0x7ffff000UL          // boot tasks' stacks grow down from here; one guard page above
-#define USTACK_PAGES 4
+#define USTACK_PAGES 4                    // boot tasks' stacks (MAXUVA, USTACK_TOP: abi.h)
 #define KDEV        0xffffffc000000000UL  // device window: virtual = KDEV + physical
 #define PLIC_PA     0x0c000000UL
 #define UART0_PA    0x10000000UL

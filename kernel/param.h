@@ -2,8 +2,8 @@
 #pragma once
 
 #define NCPU        8           // most harts the kernel drives
-#define NTASK       64          // tasks (address spaces); also the ASID range
-#define NTHREAD     128         // threads over all tasks
+#define NTASK       128         // tasks (address spaces); also the ASID range
+#define NTHREAD     256         // threads over all tasks
 #define NEP         256         // endpoints, including the well-known ones
 #define NPRIO       8           // scheduling priorities, 0 (lowest) .. 7
 #define KSTACK_SIZE 8192        // each thread's kernel stack (trap frame at its top)

@@ -36,7 +36,9 @@ static int64 sys_thread_create(struct thread *cur, struct trapframe *tf) {
 }
 
 static int64 sys_bootinfo(struct thread *cur, uint64 va, uint64 len) {
-  struct bootinfo bi = {user_mem_start(), ram_end, ncpu, timebase, {0}};
+  extern char __bootimg_start[], __bootimg_end[];
+  struct bootinfo bi = {user_mem_start(), ram_end, ncpu, timebase, (uint64)__bootimg_start,
+                        __bootimg_end - __bootimg_start, {0}};
   memmove(bi.bootargs, bootargs, sizeof bi.bootargs);
   if (len > sizeof bi)
     len = sizeof bi;

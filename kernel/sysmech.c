@@ -19,8 +19,10 @@ static int64 sys_map(uint64 tb, uint64 va, uint64 pa, uint64 perm) {
     return err;
   if ((va | pa) & (PGSIZE - 1) || !user_range(va, PGSIZE))
     return E_BADADDR;
-  if (pa < user_mem_start() || pa >= ram_end)
-    return E_BADADDR;        // kernel frames and firmware memory are never mapped
+  extern char __bootimg_start[], __bootimg_end[];
+  int bootimg = pa >= (uint64)__bootimg_start && pa < (uint64)__bootimg_end;
+  if ((pa < user_mem_start() || pa >= ram_end) && !(bootimg && !(perm & MAP_W)))
+    return E_BADADDR;        // kernel frames and firmware memory are never mapped (the boot image read-only)
   if (!(perm & MAP_R) || (perm & ~(MAP_R | MAP_W | MAP_X | MAP_COW)))
     return E_INVAL;
   return pt_map(tk->pt, va, pa, perm);
@@ -79,6 +81,12 @@ int64 sys_mech(struct thread *cur, struct trapframe *tf) {
   int err;
   if (tf->a7 == SYS_task_find)
     return sys_task_find(cur, tf->a0);
+  if (tf->a7 == SYS_task_alive)
+    return task_lookup(tf->a0, &err) ? 0 : (tf->a0 ? err : E_BADHANDLE);
+  if (tf->a7 == SYS_ep_owner) {
+    struct endpoint *ep = ep_lookup(tf->a0, &err);
+    return !ep ? err : ep->owner ? TASK_BADGE(ep->owner) : 0;
+  }
   if (tf->a7 < SYS_task_create || tf->a7 >= NSYSCALL)
     return E_BADSYS;
   if (!cur->task->priv)
@@ -89,7 +97,7 @@ int64 sys_mech(struct thread *cur, struct trapframe *tf) {
     struct task *tk = task_lookup(tf->a0, &err);
     if (!tk)
       return err;
-    task_kill(tk, "killed by another task");
+    task_kill(tk, 0);          // the caller reports why, if it wants to
     return 0;
   }
   case SYS_map: return sys_map(tf->a0, tf->a1, tf->a2, tf->a3);
@@ -110,6 +118,16 @@ int64 sys_mech(struct thread *cur, struct trapframe *tf) {
   case SYS_irq_route: return irq_route((int)tf->a0, tf->a1, tf->a2);
   case SYS_irq_ack: return irq_ack((int)tf->a0);
   case SYS_mmio_map: return sys_mmio_map(cur, tf->a0, tf->a1, tf->a2);
+  case SYS_task_watch: {
+    struct task *tk = task_lookup(tf->a0, &err);
+    if (!tk)
+      return err;
+    if (tf->a1 && !ep_lookup(tf->a1, &err))
+      return err;
+    tk->watch_ep = tf->a1;
+    tk->watch_bits = tf->a2;
+    return 0;
+  }
   case SYS_poweroff:
     kprintf("power off (%d)\n", (int)tf->a0);
     sbi_poweroff(tf->a0 != 0);

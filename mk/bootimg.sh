@@ -1,7 +1,7 @@
 #!/bin/sh
 # bootimg.sh ELF...: print an assembly file embedding each program (.incbin) and a
 # table {name, start, end} the kernel's boot loader reads (kernel/boot.c).
-echo '.section .rodata'
+echo '.section .bootimg, "a"'
 echo '.balign 8'
 echo '.globl bootimg_table'
 echo 'bootimg_table:'

@@ -8,6 +8,6 @@ void echo_handle(struct svc_req *r);
 extern uint64 task_arg;
 
 int main(int argc, char *argv[]) {
-  svc_serve(task_arg, 4, echo_handle);
+  svc_serve(task_arg, 4, echo_handle, 0);
   return 0;
 }

@@ -8,6 +8,7 @@ struct worker {
   uint64 ep;          // the served endpoint
   uint64 wait_ep;     // private endpoint for svc_sleep_ns
   svc_handler handle;
+  void (*notify)(uint64 bits);
 };
 
 static struct worker workers[SVC_MAXWORKERS];
@@ -20,12 +21,32 @@ static struct worker *me(void) {
 }
 
 int64 svc_copy_from(struct svc_req *r, uint64 off, void *dst, uint64 len) {
-  return ipc_copy_from((uint64)r->host, off, dst, len);
+  return ipc_copy_from(r->host, off, dst, len);
 }
 
 int64 svc_copy_to(struct svc_req *r, uint64 off, const void *src, uint64 len) {
-  return ipc_copy_to((uint64)r->host, off, src, len);
+  return ipc_copy_to(r->host, off, src, len);
 }
+
+void svc_park(struct svc_req *r) { r->parked = 1; }
+
+int svc_finish(struct svc_req *r) {
+  struct msg m = {.tag = TAG(r->rlabel, 0, 0), .w = {r->rw[0], r->rw[1], r->rw[2], r->rw[3]}};
+  return ipc_reply(r->host, &m) < 0 ? E_NOREPLY : 0;
+}
+
+int64 svc_call(uint64 ep, struct svc_msg *sm, void *buf) {
+  struct msg m = {.tag = sm->tag, .w = {sm->w[0], sm->w[1], sm->w[2], sm->w[3]}};
+  int64 r = ipc_call(ep, &m, buf);
+  sm->tag = m.tag;
+  for (int i = 0; i < 4; i++)
+    sm->w[i] = m.w[i];
+  return r;
+}
+
+void svc_alarm(uint64 ns) { alarm_ns(me()->ep, SVC_TIMER, ns); }
+
+uint64 svc_now_ns(void) { return time_ns(); }
 
 int svc_sleep_ns(uint64 ns) {
   struct worker *w = me();
@@ -48,11 +69,17 @@ static void worker_loop(void *arg) {
       continue;
     }
     if (tok == 0) {          // a one-way message or notification: nothing to answer
+      if (msg_label(&m) == L_NOTIFY && w->notify)
+        w->notify(m.w[0]);
       tok = ipc_recv(w->ep, &m);
       continue;
     }
-    struct svc_req r = {m.badge, TAG_LABEL(m.tag), {m.w[0], m.w[1], m.w[2], m.w[3]}, TAG_LEN(m.tag), 0, {0}, (void *)tok};
+    struct svc_req r = {m.badge, TAG_LABEL(m.tag), {m.w[0], m.w[1], m.w[2], m.w[3]}, TAG_LEN(m.tag), 0, {0}, tok, 0};
     w->handle(&r);
+    if (r.parked) {          // answered later by svc_finish
+      tok = ipc_recv(w->ep, &m);
+      continue;
+    }
     m.tag = TAG(r.rlabel, 0, 0);
     for (int i = 0; i < 4; i++)
       m.w[i] = r.rw[i];
@@ -60,11 +87,11 @@ static void worker_loop(void *arg) {
   }
 }
 
-void svc_serve(uint64 ep, int nworkers, svc_handler handle) {
+void svc_serve(uint64 ep, int nworkers, svc_handler handle, void (*notify)(uint64 bits)) {
   if (nworkers > SVC_MAXWORKERS)
     nworkers = SVC_MAXWORKERS;
   for (int i = 0; i < nworkers; i++) {
-    workers[i] = (struct worker){ep, ep_create(), handle};
+    workers[i] = (struct worker){ep, ep_create(), handle, notify};
     if (i > 0 && thread_create(worker_loop, &workers[i], stacks[i], sizeof stacks[i], 7) < 0)
       fprintf(2, "svc: could not start worker %d\n", i);
   }

@@ -1,13 +1,15 @@
-# User start-up: the kernel enters _start with sp at the top of the stack and the
-# boot table's argument in a0. main's return value becomes the exit status.
+# User start-up: a new task's first thread starts here with a0 pointing to its
+# struct start_info (kernel/abi.h) at the top of its stack. main's return value
+# becomes the exit status.
 .section .text.start
 .globl _start
 _start:
-        la      t0, task_arg
-        sd      a0, 0(t0)
+        ld      t0, 16(a0)              # start_info.arg
+        la      t1, task_arg
+        sd      t0, 0(t1)
+        ld      a1, 8(a0)               # argv
+        ld      a0, 0(a0)               # argc
         li      s0, 0
-        li      a0, 0
-        li      a1, 0
         call    main
         call    exit
 1:      j       1b

@@ -87,6 +87,10 @@ static inline int64 irq_route(int irq, uint64 ep, uint64 bits) { return sys3(SYS
 static inline int64 irq_ack(int irq) { return sys1(SYS_irq_ack, irq); }
 static inline int64 mmio_map(uint64 va, uint64 pa, uint64 len) { return sys3(SYS_mmio_map, va, pa, len); }
 static inline void poweroff(int code) { sys1(SYS_poweroff, code); }
+static inline int64 task_watch(uint64 task, uint64 ep, uint64 bits) { return sys3(SYS_task_watch, task, ep, bits); }
+static inline int64 task_alive(uint64 task) { return sys1(SYS_task_alive, task); }
+static inline int64 ep_owner(uint64 ep) { return sys1(SYS_ep_owner, ep); }
+static inline int64 thread_start(uint64 task, uint64 pc, uint64 sp, uint64 arg, int prio) { return sys5(SYS_thread_start, task, pc, sp, arg, prio); }
 
 // threads (thread.c): run fn(arg) on a new thread of this task with the given stack.
 int64 thread_create(void (*fn)(void *), void *arg, void *stack, uint64 stacksize, int prio);

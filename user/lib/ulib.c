@@ -1,16 +1,10 @@
-// String helpers, exit, and the xv6 system calls whose servers do not exist yet
-// (they return -1 at once). fds 1 and 2 write through the kernel's debug output.
+// String helpers, and the xv6 system calls whose servers do not exist yet (they
+// return -1 at once). fds 1 and 2 write through the kernel's debug output.
 #include "kernel/types.h"
 #include "user/user.h"
 #include "user/lib/mv6.h"
 
 uint64 task_arg;
-
-int exit(int status) {
-  sys1(SYS_exit, status);
-  for (;;)
-    ;
-}
 
 int write(int fd, const void *buf, int n) {
   if (fd == 1 || fd == 2)
@@ -19,12 +13,8 @@ int write(int fd, const void *buf, int n) {
 }
 
 int read(int fd, void *buf, int n) { return -1; }
-int fork(void) { return -1; }
-int wait(int *status) { return -1; }
 int pipe(int *fds) { return -1; }
 int close(int fd) { return -1; }
-int kill(int pid) { return -1; }
-int exec(const char *path, char **argv) { return -1; }
 int open(const char *path, int mode) { return -1; }
 int mknod(const char *path, short major, short minor) { return -1; }
 int unlink(const char *path) { return -1; }
@@ -33,10 +23,6 @@ int link(const char *a, const char *b) { return -1; }
 int mkdir(const char *path) { return -1; }
 int chdir(const char *path) { return -1; }
 int dup(int fd) { return -1; }
-int getpid(void) { return -1; }
-char *sbrk(int n) { return (char *)-1; }
-int sleep(int ticks) { return -1; }
-int uptime(void) { return -1; }
 int stat(const char *path, struct stat *st) { return -1; }
 
 char *strcpy(char *s, const char *t) {

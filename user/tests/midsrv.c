@@ -15,6 +15,6 @@ static void handle(struct svc_req *r) {
 }
 
 int main(int argc, char *argv[]) {
-  svc_serve(EP_TEST0, 10, handle);
+  svc_serve(EP_TEST0, 10, handle, 0);
   return 0;
 }

@@ -1,0 +1,72 @@
+// xv6's process and memory calls as requests to the process server (EP_PROC) and
+// the memory server (EP_MEM). An error reply, or no such server, gives -1 at once.
+#include "kernel/types.h"
+#include "user/user.h"
+#include "user/lib/mv6.h"
+#include "servers/proc/proc.h"
+#include "servers/mem/mem.h"
+
+// One request; returns reply word 0, or -1 on any error.
+static int64 req(uint64 ep, uint64 label, uint64 w0, uint64 w1, uint64 *w, void *buf, uint64 len) {
+  struct msg m = {.tag = TAG(label, len ? BUF_R : 0, len), .w = {w0, w1}};
+  if (ipc_call(ep, &m, buf) < 0 || TAG_LABEL(m.tag) != 0)
+    return -1;
+  if (w)
+    for (int i = 0; i < 4; i++)
+      w[i] = m.w[i];
+  return m.w[0];
+}
+
+int fork_request(uint64 pc, uint64 sp) { return req(EP_PROC, PROC_FORK, pc, sp, 0, 0, 0); }
+
+int exit(int status) {
+  req(EP_PROC, PROC_EXIT, status, 0, 0, 0, 0);
+  sys1(SYS_exit, status);            // not a process (a boot task): end the task itself
+  for (;;)
+    ;
+}
+
+int wait(int *status) {
+  uint64 w[4];
+  if (req(EP_PROC, PROC_WAIT, 0, 0, w, 0, 0) < 0)
+    return -1;
+  if (status)
+    *status = (int)w[1];
+  return w[0];
+}
+
+int kill(int pid) { return req(EP_PROC, PROC_KILL, pid, 0, 0, 0, 0) < 0 ? -1 : 0; }
+int getpid(void) { return req(EP_PROC, PROC_GETPID, 0, 0, 0, 0, 0); }
+int sleep(int ticks) { return ticks < 0 || req(EP_PROC, PROC_SLEEP, ticks, 0, 0, 0, 0) < 0 ? -1 : 0; }
+int uptime(void) { return req(EP_PROC, PROC_UPTIME, 0, 0, 0, 0, 0); }
+
+// exec sends "path\0arg0\0arg1\0..." in one buffer.
+int exec(const char *path, char **argv) {
+  static char blob[MAXARGBYTES];
+  uint64 n = 0;
+  int argc = 0;
+  for (const char *s = path;; s++) {
+    if (n >= sizeof blob)
+      return -1;
+    blob[n++] = *s;
+    if (!*s)
+      break;
+  }
+  for (; argv && argv[argc]; argc++) {
+    if (argc >= MAXARG)
+      return -1;
+    for (const char *s = argv[argc];; s++) {
+      if (n >= sizeof blob)
+        return -1;
+      blob[n++] = *s;
+      if (!*s)
+        break;
+    }
+  }
+  return req(EP_PROC, PROC_EXEC, argc, 0, 0, blob, n) < 0 ? -1 : 0;
+}
+
+char *sbrk(int n) {
+  int64 old = req(EP_MEM, MEM_SBRK, (uint64)(int64)n, 0, 0, 0, 0);
+  return old < 0 ? (char *)-1 : (char *)old;
+}
