@@ -43,9 +43,10 @@ KTEST_OBJ := $(B)/obj/servers/echo/echo.c.o
 
 # Boot programs, each from user/NAME.c, user/tests/NAME.c or servers/NAME/*.c.
 PROGS := pong hello mem proc init usertests argtest
+OSTESTPROGS := cowread srvbad
 TESTPROGS := pingpong manycli collect echo bulk notify kwait stopper slowsrv midsrv outcli \
              spinner preempt badinput faulter survivor tpager lazy ipcbench deadcli tracer
-ALLPROGS := $(PROGS) $(TESTPROGS)
+ALLPROGS := $(PROGS) $(TESTPROGS) $(OSTESTPROGS)
 
 # Each program is linked at its own 16 MiB slot so that their symbols never collide.
 _pos = $(if $(filter $1,$(firstword $2)),$(words $3 x),$(call _pos,$1,$(wordlist 2,999,$2),$3 x))

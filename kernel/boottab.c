@@ -9,11 +9,11 @@ const char BOOT_DEFAULT_GROUP[] = "demo";
 
 const struct bootentry boottab[] = {
   // name       groups                        priv prio serve fault arg
-  {"pong",      "demo,hello,pingpong,many,preempt,badinput,faults,bench,trace", 0, 4, 1, 0, 0},
+  {"pong",      "demo,os,hello,pingpong,many,preempt,badinput,faults,bench,trace", 0, 4, 1, 0, 0},
   {"hello",     "hello",                       0,  4,  0,    0,    0},
   // the servers; proc starts init, which runs prog= (default: hello)
-  {"mem",       "demo,os",                     1,  6,  7,    0,    0},
-  {"proc",      "demo,os",                     1,  5,  5,    0,    0},
+  {"mem",       "demo,os,osecho",              1,  6,  7,    0,    0},
+  {"proc",      "demo,os,osecho",              1,  5,  5,    0,    0},
 #ifdef MV6_TEST
   {"pingpong",  "pingpong",                    1,  4,  0,    0,    0},
   {"manycli",   "many",                        0,  4,  0,    0,    0},
@@ -27,7 +27,7 @@ const struct bootentry boottab[] = {
   {"manycli",   "many",                        0,  4,  0,    0,    8},
   {"manycli",   "many",                        0,  4,  0,    0,    9},
   {"collect",   "many",                        1,  4,  2,    0,    10},
-  {"echo",      "bulk",                        0,  4,  1,    0,    EP_TEST0},
+  {"echo",      "bulk,osecho",                 0,  4,  1,    0,    EP_TEST0},
   {"bulk",      "bulk",                        1,  4,  0,    0,    EP_TEST0},
   {"bulk",      "kbulk",                       1,  4,  0,    0,    EP_KTEST},
   {"notify",    "notify",                      1,  4,  0,    0,    0},

@@ -60,6 +60,10 @@ static inline int64 ipc_reply(uint64 token, struct msg *m) { struct msg c = *m; 
 // reply_recv: answer token (0: nobody) with m, then receive the next message into m.
 static inline int64 ipc_reply_recv(uint64 ep, uint64 token, struct msg *m) { return ipc_syscall(SYS_reply_recv, ep, m, token); }
 
+// ipc_call, and when the server's copy found a page of buf not present yet
+// (E_NOTPRESENT), fault the pages in and try once more (ipc.c).
+int64 ipc_call_buf(uint64 ep, struct msg *m, void *buf);
+
 static inline int64 ipc_notify(uint64 ep, uint64 bits) { return sys2(SYS_notify, ep, bits); }
 // Bulk copy from/to the buffer the caller of token offered. Bytes copied or error.
 static inline int64 ipc_copy_from(uint64 token, uint64 off, void *dst, uint64 len) { return sys4(SYS_copy_from, token, off, dst, len); }

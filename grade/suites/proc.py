@@ -1,0 +1,32 @@
+"""Process and memory servers (issue: process and memory servers). Each test boots
+the servers (run=os: mem, proc, pong; proc starts init), and init runs prog= with
+arg=. The programs check effects themselves (values read back, statuses, the memory
+server's frame counts) and print FAIL lines for any check that fails."""
+
+from testlib import Test, DEFAULT_FORBID
+
+FORBID = DEFAULT_FORBID + [r"FAIL"]
+CASES = ["forktree", "orphans", "exec", "kill", "sbrk", "badmemory", "outofmemory", "cow",
+         "forkloop", "clock"]
+
+
+def os_test(name, prog, expect, arg="", group="os", **kw):
+    boot = f"run={group} prog={prog}" + (f" arg={arg}" if arg else "")
+    kw.setdefault("forbid", FORBID)
+    kw.setdefault("budget", 60)
+    return Test(name=name, suite="proc", boot=boot,
+                expect=[rf"^init: pid 1, starting {prog}$"] + expect + [rf"^init: {prog} exited with status 0$"],
+                end=rf"^init: {prog} exited", **kw)
+
+
+TESTS = [
+    os_test("os-boot", "hello", [r"^hello: ok$"]),
+] + [
+    os_test(f"usertests-{case}", "usertests", [rf"^test {case}: ok$", r"^usertests: ALL 1 TESTS OK$"],
+            arg=case, deps=["os-boot"])
+    for case in CASES
+] + [
+    os_test("usertests-smp4", "usertests", [r"^usertests: ALL 10 TESTS OK$"], cpus=4, deps=["usertests-forkloop"]),
+    os_test("servers-badinput", "srvbad", [r"^srvbad: ok$"], deps=["os-boot"]),
+    os_test("cowread", "cowread", [r"^cowread: ok$"], group="osecho", deps=["os-boot"]),
+]
