@@ -30,7 +30,16 @@ CFLAGS := -Wall -Werror -O2 -g -fno-omit-frame-pointer -ffreestanding -fno-commo
 KCFLAGS := $(CFLAGS) -Ikernel
 LDFLAGS := -z max-page-size=4096 --no-relax $(shell $(LD) --help 2>/dev/null | grep -q no-warn-rwx-segments && echo --no-warn-rwx-segments)
 
-KERNEL_SRC := $(filter-out kernel/boottab.c,$(wildcard kernel/*.c kernel/*.S))
+# kernel/k<name>.c hosts the core of servers/<name>/ in the kernel, at the stages
+# where that subsystem has not moved out yet (S1: all; S2, S3: mem; S4: none).
+HOSTED_1 := mem proc
+HOSTED_2 := mem
+HOSTED_3 := mem
+HOSTED := $(HOSTED_$(STAGE))
+CORE_mem := servers/mem/mem.c
+CORE_proc := servers/proc/proc.c servers/proc/exec.c servers/proc/progsrc.c
+KERNEL_SRC := $(filter-out kernel/boottab.c kernel/kmem.c kernel/kproc.c,$(wildcard kernel/*.c kernel/*.S)) \
+              $(foreach s,$(HOSTED),kernel/k$(s).c $(CORE_$(s)))
 KERNEL_OBJ := $(patsubst %,$(B)/obj/%.o,$(KERNEL_SRC))
 
 # The user library: an archive, so a program links only the members it uses.

@@ -106,12 +106,11 @@ void boot_subsystems(void);
 
 void boot_tasks(void) {
   char buf[32];
-  boot_subsystems();
   const char *run = bootarg("run", buf, sizeof buf, BOOT_DEFAULT_GROUP);
   user_next = kpool_end;
   int started = 0;
   for (const struct bootentry *e = boottab; e->name; e++) {
-    if (!in_group(e->groups, run))
+    if (!in_group(e->groups, run) || e->hosted)
       continue;
     const struct bootimg_entry *img = find_image(e->name);
     if (!img)
@@ -134,6 +133,11 @@ void boot_tasks(void) {
       panic("boot: no thread for %s", e->name);
     started++;
   }
+  // after the boot tasks took their frames: the rest of memory is the pager's
+  for (const struct bootentry *e = boottab; e->name; e++)
+    if (in_group(e->groups, run) && e->hosted)
+      boot_hosted(e->name), started++;
+  boot_subsystems();
   if (!started)
     kprintf("boot: no boot task in group '%s'\n", run);
 }

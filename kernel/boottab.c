@@ -11,9 +11,10 @@ const struct bootentry boottab[] = {
   // name       groups                        priv prio serve fault arg
   {"pong",      "demo,os,hello,pingpong,many,preempt,badinput,faults,bench,trace", 0, 4, 1, 0, 0},
   {"hello",     "hello",                       0,  4,  0,    0,    0},
-  // the servers; proc starts init, which runs prog= (default: hello)
-  {"mem",       "demo,os,osecho",              1,  6,  7,    0,    0},
-  {"proc",      "demo,os,osecho",              1,  5,  5,    0,    0},
+  // the servers, or at early stages the same subsystems hosted in the kernel;
+  // proc starts init, which runs prog= (default: hello)
+  {"mem",       "demo,os,osecho",              1,  6,  7,    0,    0, STAGE < 4},
+  {"proc",      "demo,os,osecho",              1,  5,  5,    0,    0, STAGE < 2},
 #ifdef MV6_TEST
   {"pingpong",  "pingpong",                    1,  4,  0,    0,    0},
   {"manycli",   "many",                        0,  4,  0,    0,    0},
@@ -61,7 +62,22 @@ void echo_handle(struct svc_req *r);
 static void echo_in_kernel(struct kreq *k) { ksvc_run(k, echo_handle); }
 #endif
 
-// Subsystems hosted in the kernel in this image, each answering its well-known endpoint.
+void kmem_start(void);
+void kproc_start(void);
+
+// A subsystem of the boot table that runs in the kernel at this stage.
+void boot_hosted(const char *name) {
+#if STAGE < 4
+  if (strncmp(name, "mem", 4) == 0)
+    kmem_start();
+#endif
+#if STAGE < 2
+  if (strncmp(name, "proc", 5) == 0)
+    kproc_start();
+#endif
+}
+
+// Test subsystems hosted in the kernel in every boot group of test images.
 void boot_subsystems(void) {
 #ifdef MV6_TEST
   char buf[16];

@@ -13,14 +13,28 @@
 struct thread;
 
 struct kreq {
-  uint64 badge;               // the calling task, as a server would see it
+  uint64 badge;               // the calling task, as a server would see it; 0: the kernel
   uint64 label, w[4];         // the request
   uint64 buflen;              // bytes offered with the call
   uint64 rlabel, rw[4];       // the reply
   struct thread *caller;      // opaque to the subsystem
+  void *kbuf;                 // the buffer, when the kernel itself calls (host_call)
+  int rights;                 // BUF_R | BUF_W, for kbuf
+  int done;                   // a parked request was answered (host_finish)
 };
 
 int host_serve(uint64 wk_handle, void (*handler)(struct kreq *));   // answer a well-known endpoint
+// Notifications to a kernel-answered endpoint run fn(bits) in a kernel thread.
+int host_serve_notify(uint64 wk_handle, void (*fn)(uint64 bits));
+// Run fn(arg) on a kernel thread of its own (it may sleep, and call host_call).
+int host_kthread(void (*fn)(uint64 arg), uint64 arg);
+// Call another kernel-answered endpoint (never a user-level server: E_DEAD then).
+int64 host_call(uint64 ep, uint64 label, uint64 w[4], void *buf, uint64 len, int rights, struct kreq *reply);
+// A parked request: the caller sleeps in host_park_wait until host_finish(r, ...)
+// answers it; host_finish fails with E_NOREPLY if the caller has gone meanwhile.
+int host_park_wait(struct kreq *r);
+int host_finish(struct kreq *r, uint64 rlabel, const uint64 rw[4]);
+void host_alarm(uint64 wk_handle, uint64 bits, uint64 ns);   // notify the endpoint after ns
 
 int64 host_copy_from(struct kreq *r, uint64 off, void *dst, uint64 len); // caller's buffer -> dst
 int64 host_copy_to(struct kreq *r, uint64 off, const void *src, uint64 len);

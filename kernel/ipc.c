@@ -224,6 +224,8 @@ int64 ipc_reply_recv(void) {
 // Set notification bits without blocking; a waiting receiver gets them now.
 void ep_notify(struct endpoint *ep, uint64 bits) {
   ep->bits |= bits;
+  if (ep->notify_thread)
+    wakeup(ep);
   struct thread *r = ep->recvq;
   if (r && ep->bits) {
     ep->recvq = r->next;

@@ -45,13 +45,128 @@ int host_serve(uint64 wk, khandler_t handler) {
   return 0;
 }
 
+// A kernel caller's buffer (host_call) is checked like a user's offer.
+static int64 kbuf_copy(struct kreq *r, uint64 off, void *p, uint64 len, int to_caller) {
+  if (!(r->rights & (to_caller ? BUF_W : BUF_R)))
+    return E_PERM;
+  if (off > r->buflen || len > r->buflen - off)
+    return E_RANGE;
+  if (to_caller)
+    memmove((char *)r->kbuf + off, p, len);
+  else
+    memmove(p, (char *)r->kbuf + off, len);
+  return len;
+}
+
 int64 host_copy_from(struct kreq *r, uint64 off, void *dst, uint64 len) {
-  return buf_copy(r->caller, off, 0, (uint64)dst, len, 0);
+  return r->kbuf ? kbuf_copy(r, off, dst, len, 0) : buf_copy(r->caller, off, 0, (uint64)dst, len, 0);
 }
 
 int64 host_copy_to(struct kreq *r, uint64 off, const void *src, uint64 len) {
-  return buf_copy(r->caller, off, 0, (uint64)src, len, 1);
+  return r->kbuf ? kbuf_copy(r, off, (void *)src, len, 1) : buf_copy(r->caller, off, 0, (uint64)src, len, 1);
 }
+
+int64 host_call(uint64 h, uint64 label, uint64 w[4], void *buf, uint64 len, int rights, struct kreq *reply) {
+  int err;
+  struct endpoint *ep = ep_lookup(h, &err);
+  if (!ep)
+    return err;
+  if (!ep->handler)
+    return E_DEAD;          // the kernel never calls a user-level server
+  *reply = (struct kreq){.badge = 0, .label = label, .w = {w[0], w[1], w[2], w[3]}, .buflen = buf ? len : 0,
+                         .caller = curthread(), .kbuf = buf, .rights = rights};
+  ep->handler(reply);
+  return 0;
+}
+
+int host_park_wait(struct kreq *r) {
+  struct thread *cur = curthread();
+  cur->parked = r;
+  int e = 0;
+  while (!r->done && (e = sleep_until(r, 0)) == 0)
+    ;
+  cur->parked = 0;
+  return e;
+}
+
+// r may be stale (its caller gone): it is used only if a thread still waits on it.
+int host_finish(struct kreq *r, uint64 rlabel, const uint64 rw[4]) {
+  for (int i = 0; i < NTHREAD; i++) {
+    if (threads[i].state != T_FREE && threads[i].parked == r) {
+      r->rlabel = rlabel;
+      for (int k = 0; k < 4; k++)
+        r->rw[k] = rw[k];
+      r->done = 1;
+      wakeup(r);
+      return 0;
+    }
+  }
+  return E_NOREPLY;
+}
+
+// ---- kernel threads ----
+
+static struct task ktask = {.used = 1, .name = "kernel"};
+
+// A kernel thread starts here (it holds the big lock, as after any swtch).
+static void kthread_entry(void) {
+  struct thread *cur = curthread();
+  ((void (*)(uint64))cur->tf->epc)(cur->tf->a0);
+  panic("kthread returned");
+}
+
+int host_kthread(void (*fn)(uint64 arg), uint64 arg) {
+  if (!ktask.satp) {
+    ktask.pt = kernel_pt;
+    ktask.satp = MAKE_SATP(kernel_pt, 0);
+  }
+  struct thread *t = thread_alloc(&ktask, NPRIO - 1);
+  if (!t)
+    return E_NOMEM;
+  t->ctx.ra = (uint64)kthread_entry;
+  t->tf->epc = (uint64)fn;
+  t->tf->a0 = arg;
+  make_runnable(t);
+  return 0;
+}
+
+struct task *kernel_task(void) { return &ktask; }
+
+// ---- notifications to kernel-answered endpoints: a kernel thread per endpoint ----
+
+static struct {
+  struct endpoint *ep;
+  void (*fn)(uint64 bits);
+} knotify[4];
+
+static void knotify_loop(uint64 me) {
+  struct endpoint *ep = knotify[me].ep;
+  for (;;) {
+    while (!ep->bits)
+      sleep(ep);
+    uint64 bits = ep->bits;
+    ep->bits = 0;
+    knotify[me].fn(bits);
+  }
+}
+
+int host_serve_notify(uint64 h, void (*fn)(uint64 bits)) {
+  int err;
+  struct endpoint *ep = ep_lookup(h, &err);
+  if (!ep)
+    return err;
+  for (int i = 0; i < 4; i++) {
+    if (!knotify[i].ep) {
+      knotify[i].ep = ep;
+      knotify[i].fn = fn;
+      ep->notify_thread = 1;
+      return host_kthread(knotify_loop, i);
+    }
+  }
+  return E_NOMEM;
+}
+
+void host_alarm(uint64 h, uint64 bits, uint64 ns) { alarm_arm(h, bits, ns); }
 
 int host_sleep(void *chan) { return sleep_until(chan, 0); }
 
@@ -138,6 +253,14 @@ int alarm_set(uint64 h, uint64 bits, uint64 ns) {
     return err;
   if (ep->owner != curthread()->task)
     return E_PERM;
+  return alarm_arm(h, bits, ns);
+}
+
+int alarm_arm(uint64 h, uint64 bits, uint64 ns) {
+  int err;
+  struct endpoint *ep = ep_lookup(h, &err);
+  if (!ep)
+    return err;
   int i = ep - endpoints;
   if (!alarms[i].at)
     nalarms++;

@@ -55,6 +55,7 @@ struct thread {
   int fault_call;             // the pending call is a fault: the reply resumes or kills
   uint64 msg_tag, msg_w[4];   // T_SEND: the message to deliver
   int64 ipc_ret;              // what the blocked IPC system call returns in a0
+  struct kreq *parked;        // T_SLEEP in host_park_wait: the request it waits on
   __attribute__((aligned(16))) char kstack[KSTACK_SIZE];
 };
 
@@ -87,6 +88,7 @@ struct endpoint {
   struct thread *sendq, *sendq_tail;   // senders and callers waiting for a receiver
   struct thread *recvq;                // owner threads waiting in recv
   uint64 bits;                         // pending notification bits
+  int notify_thread;                   // kernel-answered: a kernel thread takes the bits
 } __attribute__((aligned(64)));        // a power of two: cheap indexing on the fast path
 
 #define TASK_BADGE(t) ((t)->badge)
@@ -146,6 +148,7 @@ extern int has_srst, has_hsm, has_ipi, has_time, has_rfence;
 void printf(const char *fmt, ...);
 void kprintf(const char *fmt, ...);      // "[kernel] " prefix, whole line under the print lock
 void panic(const char *fmt, ...) __attribute__((noreturn));
+void panic_at(uint64 fp, const char *fmt, ...) __attribute__((noreturn));
 void print_lock(void);
 void print_unlock(void);
 void backtrace(uint64 fp);
@@ -263,6 +266,7 @@ int64 kep_call(struct endpoint *ep, struct thread *cur);
 void irq_dispatch(int irq);
 int irq_route(int irq, uint64 ep, uint64 bits);
 int irq_ack(int irq);
+int alarm_arm(uint64 h, uint64 bits, uint64 ns);
 
 // string.c
 void *memset(void *dst, int c, uint64 n);

@@ -1,11 +1,17 @@
 // The kernel host of subsystem cores (servers/include/svc.h): runs a core's handler
 // on the caller's kernel stack behind a kernel-answered endpoint, over host.h only.
+// A parked request keeps its caller asleep here until the core finishes it.
 #include "host.h"
 #include "servers/include/svc.h"
 
 void ksvc_run(struct kreq *k, svc_handler handle) {
   struct svc_req r = {k->badge, k->label, {k->w[0], k->w[1], k->w[2], k->w[3]}, k->buflen, 0, {0}, (uint64)k, 0};
   handle(&r);
+  if (r.parked) {
+    if (host_park_wait(k) < 0)
+      k->rlabel = (uint64)E_INTR;    // the caller is being stopped: it gets no reply
+    return;
+  }
   k->rlabel = r.rlabel;
   for (int i = 0; i < 4; i++)
     k->rw[i] = r.rw[i];
@@ -20,3 +26,22 @@ int64 svc_copy_to(struct svc_req *r, uint64 off, const void *src, uint64 len) {
 }
 
 int svc_sleep_ns(uint64 ns) { return host_sleep_ns(ns); }
+
+void svc_park(struct svc_req *r) { r->parked = 1; }
+
+int svc_finish(struct svc_req *r) { return host_finish((struct kreq *)r->host, r->rlabel, r->rw); }
+
+int64 svc_call(uint64 ep, struct svc_msg *m, void *buf) {
+  struct kreq reply;
+  int64 e = host_call(ep, TAG_LABEL(m->tag), m->w, buf, TAG_LEN(m->tag), TAG_RIGHTS(m->tag), &reply);
+  if (e < 0)
+    return e;
+  m->tag = TAG(reply.rlabel, 0, 0);
+  for (int i = 0; i < 4; i++)
+    m->w[i] = reply.rw[i];
+  return 0;
+}
+
+uint64 svc_now_ns(void) { return host_now_ns(); }
+
+void svc_alarm(uint64 ep, uint64 ns) { host_alarm(ep, SVC_TIMER, ns); }

@@ -53,18 +53,28 @@ void backtrace(uint64 fp) {
 
 static volatile int panicking;
 
-void panic(const char *fmt, ...) {
+// Print the message and a backtrace from frame fp, and power off.
+static void __attribute__((noreturn)) vpanic(uint64 fp, const char *fmt, va_list ap) {
   char buf[200];
-  va_list ap;
-  va_start(ap, fmt);
   vsnfmt(buf, sizeof buf, fmt, ap);
-  va_end(ap);
   print_lock();
   if (!panicking) {
     panicking = 1;
     kprintf("panic: %s\n", buf);
     kprintf("backtrace:\n");
-    backtrace(r_fp());
+    backtrace(fp);
   }
   sbi_poweroff(1);
+}
+
+void panic(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vpanic(r_fp(), fmt, ap);
+}
+
+void panic_at(uint64 fp, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vpanic(fp, fmt, ap);
 }

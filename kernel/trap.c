@@ -73,9 +73,8 @@ void kerneltrap(uint64 *regs) {
     csrw(sepc, sepc + 4);
     return;
   }
-  kprintf("kernel trap: scause %p sepc %p stval %p\n", scause, sepc, stval);
-  backtrace(regs[16]);      // s0 saved by trapvec.S: the trapped function's frame
-  panic("kerneltrap");
+  // regs[16] is s0 as trapvec.S saved it: the frame of the function that trapped
+  panic_at(regs[16], "kernel trap: scause %p sepc %p stval %p", scause, sepc, stval);
 }
 
 // An idle hart woke from wfi: handle whatever is pending.

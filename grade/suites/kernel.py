@@ -3,6 +3,8 @@ run=GROUP, which starts the boot tasks of that group (kernel/boottab.c). The tes
 programs (user/tests/) check the data themselves and print "NAME: ok" only if every
 check passed; a FAIL line or a kernel panic/watchdog fails the test."""
 
+from dataclasses import replace
+
 from testlib import Test, DEFAULT_FORBID
 
 FORBID = DEFAULT_FORBID + [r"FAIL"]
@@ -61,3 +63,10 @@ TESTS = [
                           r"^\[kernel\] fault: task lazy pc 0x[0-9a-f]+ scause 13 .* stval 0x0*50000000$",
                           r"^pager: ok$"], deps=["boot"]),
 ]
+
+# A smoke set at the stages where subsystems still run in the kernel.
+SMOKE = ["boot", "pingpong", "bulk-kernel", "kernel-stop-unwinds", "faults", "badinput"]
+for stage in (1, 2, 3):
+    for t in [t for t in TESTS if t.name in SMOKE and t.stage == 4]:
+        TESTS.append(replace(t, name=f"{t.name}-s{stage}", stage=stage,
+                             deps=[f"{d}-s{stage}" for d in t.deps if d in SMOKE]))

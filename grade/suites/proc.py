@@ -30,3 +30,15 @@ TESTS = [
     os_test("servers-badinput", "srvbad", [r"^srvbad: ok$"], deps=["os-boot"]),
     os_test("cowread", "cowread", [r"^cowread: ok$"], group="osecho", deps=["os-boot"]),
 ]
+
+# The same cores hosted in the kernel: S1 (proc and mem in the kernel), S2 and S3 (mem
+# in the kernel, proc in its server). Clients and tests are the same.
+for stage in (1, 2, 3):
+    TESTS += [
+        os_test(f"os-boot-s{stage}", "hello", [r"^hello: ok$"], stage=stage),
+        os_test(f"usertests-s{stage}", "usertests", [r"^usertests: ALL 10 TESTS OK$"], stage=stage,
+                deps=[f"os-boot-s{stage}"]),
+        os_test(f"servers-badinput-s{stage}", "srvbad", [r"^srvbad: ok$"], stage=stage, deps=[f"os-boot-s{stage}"]),
+        os_test(f"cowread-s{stage}", "cowread", [r"^cowread: ok$"], group="osecho", stage=stage,
+                deps=[f"os-boot-s{stage}"]),
+    ]

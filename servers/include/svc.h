@@ -44,7 +44,7 @@ int svc_finish(struct svc_req *r);
 int64 svc_call(uint64 ep, struct svc_msg *m, void *buf);
 
 // Notifications for the core (its notify handler gets the bits): a one-shot timer
-// after ns sets SVC_TIMER.
+// that sets SVC_TIMER on the core's own endpoint ep after ns.
 #define SVC_TIMER (1UL << 63)
-void svc_alarm(uint64 ns);
+void svc_alarm(uint64 ep, uint64 ns);
 uint64 svc_now_ns(void);

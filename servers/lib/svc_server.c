@@ -44,7 +44,7 @@ int64 svc_call(uint64 ep, struct svc_msg *sm, void *buf) {
   return r;
 }
 
-void svc_alarm(uint64 ns) { alarm_ns(me()->ep, SVC_TIMER, ns); }
+void svc_alarm(uint64 ep, uint64 ns) { alarm_ns(ep, SVC_TIMER, ns); }
 
 uint64 svc_now_ns(void) { return time_ns(); }
 

@@ -200,7 +200,7 @@ static void set_alarm(void) {
     if (procs[i].state == ALIVE && procs[i].wake_at && (!next || procs[i].wake_at < next))
       next = procs[i].wake_at;
   if (next)
-    svc_alarm(next > now ? next - now : 1);
+    svc_alarm(EP_PROC, next > now ? next - now : 1);
 }
 
 void proc_notify(uint64 bits) {

@@ -1,0 +1,57 @@
+// The process core (servers/proc/) hosted in the kernel, at stage 1: it answers
+// EP_PROC; its notifications (deaths, its timer) run on a kernel thread, and so does
+// the start of init. This file is the kernel side of servers/proc/prochost.h.
+#include "kernel.h"
+#include "host.h"
+#include "servers/include/svc.h"
+#include "servers/proc/prochost.h"
+#include "servers/proc/proc.h"
+
+void ksvc_run(struct kreq *k, svc_handler handle);
+void proc_handle(struct svc_req *r);
+void proc_notify(uint64 bits);
+void proc_init(void);
+
+int64 proch_thread_start(uint64 task, uint64 pc, uint64 sp, uint64 arg) {
+  int err;
+  struct task *tk = task ? task_lookup(task, &err) : 0;
+  if (!tk)
+    return E_DEAD;
+  struct thread *t = thread_start(tk, pc, sp, arg, 4);
+  return t ? THREAD_TOKEN(t) : E_NOMEM;
+}
+
+int proch_task_watch(uint64 task) {
+  int err;
+  struct task *tk = task ? task_lookup(task, &err) : 0;
+  if (!tk)
+    return E_DEAD;
+  tk->watch_ep = EP_PROC;
+  tk->watch_bits = PROC_DIED;
+  return 0;
+}
+
+int proch_task_alive(uint64 task) {
+  int err;
+  return task && task_lookup(task, &err) ? 0 : E_DEAD;
+}
+
+const unsigned char *proch_bootimg(uint64 *len, uint64 *pa) {
+  extern char __bootimg_start[], __bootimg_end[];
+  *len = __bootimg_end - __bootimg_start;
+  *pa = (uint64)__bootimg_start;
+  return (const unsigned char *)__bootimg_start;
+}
+
+static void proc_in_kernel(struct kreq *k) { ksvc_run(k, proc_handle); }
+
+static void start_init(uint64 arg) {
+  proc_init();
+  thread_exit();
+}
+
+void kproc_start(void) {
+  host_serve(EP_PROC, proc_in_kernel);
+  host_serve_notify(EP_PROC, proc_notify);
+  host_kthread(start_init, 0);
+}
