@@ -27,15 +27,17 @@ void ipc_resume(void) {
   usertrapret();
 }
 
-// cur blocks (its state already set); next, which waits in IPC, runs now.
-INLINE __attribute__((noreturn)) void hand_off(struct thread *cur, struct thread *next) {
+// cur blocks (its state already set); next, which waits in IPC, runs now. A thread
+// resumed after a fault keeps all its registers (set_a0 = 0).
+INLINE __attribute__((noreturn)) void hand_off(struct thread *cur, struct thread *next, int set_a0) {
   struct cpu *c = mycpu();
   cur->ctx.ra = (uint64)ipc_resume;
   cur->ctx.sp = (uint64)cur->tf;
   c->cur = next;
   next->state = T_RUNNING;
   vm_switch(next->task);
-  next->tf->a0 = next->ipc_ret;
+  if (set_a0)
+    next->tf->a0 = next->ipc_ret;
   c->nfast++;
   // a jump, not a call: nothing of this frame is needed again
   asm volatile("mv a0, %0; j fast_exit" :: "r"(next->tf) : "a0", "memory");
@@ -75,25 +77,31 @@ void fastpath_call(struct trapframe *tf) {
   cur->buftag = tf->a1;
   cur->reply_from = ep->owner;
   cur->state = T_REPLY;
-  hand_off(cur, r);
+  hand_off(cur, r, 1);
 }
 
 // Entered from trapvec.S for SYS_reply_recv: a0 = endpoint, a1..a5 = reply,
-// a6 = token of the caller to answer.
+// a6 = token of the caller to answer. A pager's "resume" reply to a fault call
+// (label 0) takes this path too: the faulting thread goes back to the instruction
+// that faulted with its registers untouched.
 void fastpath_reply_recv(struct trapframe *tf) {
   bkl_acquire();
   tf->epc += 4;
   struct thread *cur = curthread();
   struct thread *c = token_thread(tf->a6);
   struct endpoint *ep = fast_ep(tf->a0);
-  if (!c || !ep || c->state != T_REPLY || c->reply_from != cur->task || c->fault_call ||
+  if (!c || !ep || c->state != T_REPLY || c->reply_from != cur->task ||
+      (c->fault_call && TAG_LABEL(tf->a1) != 0) ||
       !none_above(c->prio) || ep->owner != cur->task || ep->bits || ep->sendq || ipc_trace)
     usertrap_ecall(tf);
-  move_msg(tf, c->tf);
+  int fault = c->fault_call;
+  c->fault_call = 0;
+  if (!fault)
+    move_msg(tf, c->tf);
   c->ipc_ret = 0;
   cur->state = T_RECV;
   cur->ep = ep;
   cur->next = ep->recvq;
   ep->recvq = cur;
-  hand_off(cur, c);
+  hand_off(cur, c, !fault);
 }

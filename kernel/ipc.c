@@ -113,11 +113,17 @@ int64 ipc_send_msg(struct thread *cur, struct endpoint *ep) {
   if (r) {
     ep->recvq = r->next;
     ipc_deliver(cur, r);
-    make_runnable(r);
-    if (!cur->is_call)
+    if (!cur->is_call) {
+      make_runnable(r);
       return 0;
+    }
     cur->state = T_REPLY;
     cur->reply_from = ep->owner;
+    if (r->prio >= runq_top_prio()) {   // we wait anyway: hand the hart to the receiver
+      switch_to(r);
+      return cur->ipc_ret;
+    }
+    make_runnable(r);
   } else {
     cur->state = T_SEND;
     cur->ep = ep;

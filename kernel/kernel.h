@@ -103,6 +103,7 @@ extern struct thread threads[NTHREAD];
 extern struct task tasks[NTASK];
 extern struct endpoint endpoints[NEP];
 extern int ncpu;
+extern int ncpu_ids;
 extern uint64 timebase;
 extern char bootargs[128];
 extern uint64 ram_end;

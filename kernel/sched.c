@@ -6,6 +6,7 @@
 
 struct thread threads[NTHREAD];
 struct cpu cpus[NCPU];
+int ncpu_ids = NCPU;          // harts are cpus[0 .. ncpu_ids-1] (main.c)
 
 static struct thread *rq_head[NPRIO], *rq_tail[NPRIO];
 uint32 rq_mask;              // bit p set: rq_head[p] not empty
@@ -58,7 +59,7 @@ void rq_remove(struct thread *t) {
 // Wake an idle hart, or else preempt the hart running the lowest priority below t's.
 static void kick(struct thread *t) {
   struct cpu *victim = 0;
-  for (int i = 0; i < NCPU; i++) {
+  for (int i = 0; i < ncpu_ids; i++) {
     struct cpu *c = &cpus[i];
     if (!c->cur && c->idle) {
       if (c != mycpu())
@@ -66,7 +67,7 @@ static void kick(struct thread *t) {
       return;
     }
   }
-  for (int i = 0; i < NCPU; i++) {
+  for (int i = 0; i < ncpu_ids; i++) {
     struct cpu *c = &cpus[i];
     if (c->cur && c->cur->prio < t->prio && (!victim || c->cur->prio < victim->cur->prio))
       victim = c;

@@ -1,0 +1,60 @@
+// Process and memory benchmarks (run by init; CPUS=1 under -icount, where instret
+// counts every instruction of the hart: kernel, servers and children included).
+#include "user/tests/testlib.h"
+
+#define N 200
+#define PAGES 256
+
+static inline uint64 instret(void) {
+  uint64 x;
+  asm volatile("rdinstret %0" : "=r"(x));
+  return x;
+}
+
+static uint64 fork_exit_wait(int n, int do_exec) {
+  char *argv[] = {"nop", 0};
+  uint64 t0 = instret();
+  for (int i = 0; i < n; i++) {
+    int pid = fork();
+    if (pid == 0) {
+      if (do_exec)
+        exec("nop", argv);
+      exit(0);
+    }
+    int status = -1;
+    if (wait(&status) != pid || status != 0)
+      CHECK(0, "round %d: status %d", i, status);
+  }
+  return (instret() - t0) / n;
+}
+
+// Touch one byte in each page: the first time each is a zero-fill fault.
+static uint64 __attribute__((noinline)) touch(volatile char *p, int pages) {
+  uint64 t0 = instret();
+  for (int i = 0; i < pages; i++)
+    p[i * 4096] = i;
+  return instret() - t0;
+}
+
+int main(int argc, char *argv[]) {
+  uint64 few = fork_exit_wait(N, 0);
+  printf("bench: fork_exit_wait %d instructions\n", (int)few);
+  uint64 fewx = fork_exit_wait(N / 4, 1);
+  printf("bench: exec %d instructions\n", (int)(fewx - few));
+  // zero-fill faults, with the page tables already there (the first page made them)
+  char *p = sbrk((PAGES + 1) * 4096);
+  p = (char *)(((uint64)p + 4095) & ~4095UL);
+  touch(p, 1);
+  uint64 faults = touch(p + 4096, PAGES - 1), loop = touch(p + 4096, PAGES - 1);
+  printf("bench: zero_fill_fault %d instructions\n", (int)((faults - loop) / (PAGES - 1)));
+  // copy-on-write faults: a child writes to each page it shares with us
+  int pid = fork();
+  if (pid == 0) {
+    uint64 cow = touch(p + 4096, PAGES - 1), loop2 = touch(p + 4096, PAGES - 1);
+    printf("bench: cow_fault %d instructions\n", (int)((cow - loop2) / (PAGES - 1)));
+    exit(0);
+  }
+  wait(0);
+  test_done("procbench", 0);
+  exit(0);
+}
