@@ -2,6 +2,8 @@
 // getpid, sleep, uptime, sbrk, copy-on-write), one line per case. Every case checks
 // effects (values read back, statuses, the memory server's frame counts).
 #include "kernel/types.h"
+#include "kernel/stat.h"
+#include "kernel/fcntl.h"
 #include "user/user.h"
 #include "user/lib/mv6.h"
 #include "servers/mem/mem.h"
@@ -222,6 +224,25 @@ static void forkloop(void) {
   CHECK(f1 == f0, "after 1000 fork+exit: %d frames free, %d before", (int)f1, (int)f0);
 }
 
+static void heapalloc(void) {
+  uint64 f0, c0, f1, c1;
+  memstat(&f0, &c0);
+  char *blocks[64];
+  for (int i = 0; i < 64; i++) {     // 4 MiB through malloc: it must grow the heap
+    blocks[i] = malloc(64 * 1024);
+    CHECK(blocks[i] != 0, "malloc %d failed", i);
+    if (!blocks[i])
+      return;
+    memset(blocks[i], i, 64 * 1024);
+  }
+  for (int i = 0; i < 64; i++)
+    CHECK(blocks[i][i * 997 % 65536] == (char)i, "block %d lost its contents", i);
+  for (int i = 0; i < 64; i++)
+    free(blocks[i]);
+  memstat(&f1, &c1);
+  CHECK(f0 - f1 >= 1000, "malloc of 4 MiB used only %d frames", (int)(f0 - f1));
+}
+
 static void clock(void) {
   int t0 = uptime();
   CHECK(sleep(5) == 0, "sleep failed");
@@ -233,7 +254,7 @@ static void clock(void) {
 struct test { const char *name; void (*f)(void); } tests[] = {
   {"forktree", forktree}, {"orphans", orphans}, {"exec", exec_args}, {"kill", kills},
   {"sbrk", heap}, {"badmemory", bad_memory}, {"outofmemory", outofmemory}, {"cow", cow},
-  {"forkloop", forkloop}, {"clock", clock},
+  {"forkloop", forkloop}, {"malloc", heapalloc}, {"clock", clock},
 };
 
 int main(int argc, char *argv[]) {

@@ -7,7 +7,7 @@ from testlib import Test, DEFAULT_FORBID
 
 FORBID = DEFAULT_FORBID + [r"FAIL"]
 CASES = ["forktree", "orphans", "exec", "kill", "sbrk", "badmemory", "outofmemory", "cow",
-         "forkloop", "clock"]
+         "forkloop", "malloc", "clock"]
 
 
 def os_test(name, prog, expect, arg="", group="os", **kw):
@@ -26,7 +26,7 @@ TESTS = [
             arg=case, deps=["os-boot"])
     for case in CASES
 ] + [
-    os_test("usertests-smp4", "usertests", [r"^usertests: ALL 10 TESTS OK$"], cpus=4, deps=["usertests-forkloop"]),
+    os_test("usertests-smp4", "usertests", [r"^usertests: ALL 11 TESTS OK$"], cpus=4, deps=["usertests-forkloop"]),
     os_test("servers-badinput", "srvbad", [r"^srvbad: ok$"], deps=["os-boot"]),
     os_test("cowread", "cowread", [r"^cowread: ok$"], group="osecho", deps=["os-boot"]),
 ]
@@ -36,7 +36,7 @@ TESTS = [
 for stage in (1, 2, 3):
     TESTS += [
         os_test(f"os-boot-s{stage}", "hello", [r"^hello: ok$"], stage=stage),
-        os_test(f"usertests-s{stage}", "usertests", [r"^usertests: ALL 10 TESTS OK$"], stage=stage,
+        os_test(f"usertests-s{stage}", "usertests", [r"^usertests: ALL 11 TESTS OK$"], stage=stage,
                 deps=[f"os-boot-s{stage}"]),
         os_test(f"servers-badinput-s{stage}", "srvbad", [r"^srvbad: ok$"], stage=stage, deps=[f"os-boot-s{stage}"]),
         os_test(f"cowread-s{stage}", "cowread", [r"^cowread: ok$"], group="osecho", stage=stage,

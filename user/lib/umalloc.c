@@ -1,9 +1,9 @@
-// malloc and free: a first-fit free list (after K&R) over a fixed arena. Until the
-// memory server provides sbrk, the arena is all a task has.
+// malloc and free: a first-fit free list (after K&R). Memory comes from sbrk; a task
+// that has no memory server behind it (a boot task) gets a small fixed arena once.
 #include "kernel/types.h"
 #include "user/user.h"
 
-#define ARENA (256 * 1024)
+#define ARENA (64 * 1024)
 
 union header {
   struct {
@@ -36,13 +36,31 @@ void free(void *ap) {
   freep = p;
 }
 
+static int arena_used;
+
+// Add at least nunits to the free list.
+static union header *morecore(uint nunits) {
+  if (nunits < 4096)
+    nunits = 4096;
+  char *p = sbrk(nunits * sizeof(union header));
+  union header *h = (union header *)p;
+  if (p == (char *)-1) {
+    if (arena_used)
+      return 0;
+    arena_used = 1;
+    h = arena;
+    nunits = sizeof arena / sizeof arena[0];
+  }
+  h->s.size = nunits;
+  free(h + 1);
+  return freep;
+}
+
 void *malloc(uint nbytes) {
   uint nunits = (nbytes + sizeof(union header) - 1) / sizeof(union header) + 1;
   if (!freep) {
     base.s.next = freep = &base;
     base.s.size = 0;
-    arena[0].s.size = sizeof arena / sizeof arena[0];
-    free(arena + 1);
   }
   union header *prev = freep;
   for (union header *p = prev->s.next;; prev = p, p = p->s.next) {
@@ -57,7 +75,7 @@ void *malloc(uint nbytes) {
       freep = prev;
       return p + 1;
     }
-    if (p == freep)
+    if (p == freep && (p = morecore(nunits)) == 0)
       return 0;
   }
 }
