@@ -57,9 +57,12 @@ TESTPROGS := pingpong manycli collect echo bulk notify kwait stopper slowsrv mid
              spinner preempt badinput faulter survivor tpager lazy ipcbench deadcli tracer
 ALLPROGS := $(PROGS) $(TESTPROGS) $(OSTESTPROGS)
 
-# Each program is linked at its own 16 MiB slot so that their symbols never collide.
+# Each program is linked at its own 16 MiB slot so that their symbols never collide,
+# 512 KiB into it: QEMU's software TLB is direct-mapped by page number, and a program
+# starting at a multiple of 1 MiB would share slots with the kernel's first text
+# pages, where the IPC fast path is (measured: 16 us per round trip instead of 9).
 _pos = $(if $(filter $1,$(firstword $2)),$(words $3 x),$(call _pos,$1,$(wordlist 2,999,$2),$3 x))
-base = $(shell printf '0x%x' $$(( 0x1000000 * $(call _pos,$1,$(ALLPROGS),) )))
+base = $(shell printf '0x%x' $$(( 0x1000000 * $(call _pos,$1,$(ALLPROGS),) + 0x80000 )))
 srcs = $(or $(wildcard user/$1.c),$(wildcard user/tests/$1.c),$(wildcard servers/$1/*.c))
 
 .PHONY: all qemu qemu-gdb check bench clean deps
