@@ -52,7 +52,7 @@ KTEST_OBJ := $(B)/obj/servers/echo/echo.c.o
 
 # Boot programs, each from user/NAME.c, user/tests/NAME.c or servers/NAME/*.c.
 PROGS := pong hello mem proc init usertests argtest
-OSTESTPROGS := cowread srvbad procbench nop
+OSTESTPROGS := cowread srvbad procbench nop dmatest
 TESTPROGS := pingpong manycli collect echo bulk notify kwait stopper slowsrv midsrv outcli \
              spinner preempt badinput faulter survivor tpager lazy ipcbench deadcli tracer
 ALLPROGS := $(PROGS) $(TESTPROGS) $(OSTESTPROGS)

@@ -13,7 +13,7 @@ const struct bootentry boottab[] = {
   {"hello",     "hello",                       0,  4,  0,    0,    0},
   // the servers, or at early stages the same subsystems hosted in the kernel;
   // proc starts init, which runs prog= (default: hello)
-  {"mem",       "demo,os,osecho",              1,  6,  7,    0,    0, STAGE < 4},
+  {"mem",       "demo,os,osecho,dma",          1,  6,  7,    0,    0, STAGE < 4},
   {"proc",      "demo,os,osecho",              1,  5,  5,    0,    0, STAGE < 2},
 #ifdef MV6_TEST
   {"pingpong",  "pingpong",                    1,  4,  0,    0,    0},
@@ -51,6 +51,7 @@ const struct bootentry boottab[] = {
   {"slowsrv",   "deadserver",                  0,  4,  2,    0,    0},
   {"deadcli",   "deadserver",                  1,  4,  0,    0,    0},
   {"tracer",    "trace",                       1,  4,  0,    0,    0},
+  {"dmatest",   "dma",                         1,  4,  0,    0,    0},
 #endif
   {0},
 };

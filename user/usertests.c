@@ -209,7 +209,8 @@ static void cow(void) {
 }
 
 static void forkloop(void) {
-  uint64 f0, c0, f1, c1;
+  sleep(2);                          // tasks still being torn down (our exec's old one) finish
+  uint64 f0, c0, f1, c1, k0 = kstat(STAT_FREEPAGES);
   memstat(&f0, &c0);
   for (int i = 0; i < 1000; i++) {
     int pid = fork();
@@ -220,8 +221,11 @@ static void forkloop(void) {
       break;
     }
   }
+  sleep(2);
   memstat(&f1, &c1);
   CHECK(f1 == f0, "after 1000 fork+exit: %d frames free, %d before", (int)f1, (int)f0);
+  CHECK(kstat(STAT_FREEPAGES) == k0, "after 1000 fork+exit: %d kernel pages free, %d before",
+        (int)kstat(STAT_FREEPAGES), (int)k0);
 }
 
 static void heapalloc(void) {

@@ -29,6 +29,7 @@ TESTS = [
     os_test("usertests-smp4", "usertests", [r"^usertests: ALL 11 TESTS OK$"], cpus=4, deps=["usertests-forkloop"]),
     os_test("servers-badinput", "srvbad", [r"^srvbad: ok$"], deps=["os-boot"]),
     os_test("cowread", "cowread", [r"^cowread: ok$"], group="osecho", deps=["os-boot"]),
+    Test(name="dma", suite="proc", boot="run=dma", forbid=FORBID, expect=[r"^dma: 4 pages at physical", r"^dma: ok$"]),
 ]
 
 # The same cores hosted in the kernel: S1 (proc and mem in the kernel), S2 and S3 (mem
@@ -41,4 +42,6 @@ for stage in (1, 2, 3):
         os_test(f"servers-badinput-s{stage}", "srvbad", [r"^srvbad: ok$"], stage=stage, deps=[f"os-boot-s{stage}"]),
         os_test(f"cowread-s{stage}", "cowread", [r"^cowread: ok$"], group="osecho", stage=stage,
                 deps=[f"os-boot-s{stage}"]),
+        Test(name=f"dma-s{stage}", suite="proc", boot="run=dma", stage=stage, forbid=FORBID,
+             expect=[r"^dma: 4 pages at physical", r"^dma: ok$"]),
     ]

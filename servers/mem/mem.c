@@ -33,6 +33,7 @@ static uint32 *freestack;           // free frame numbers
 static uint64 nfree;
 static uint16 *ref;                 // mappings per frame
 static uint64 ncow, nzero;          // statistics
+static uint64 dma_next, dma_end;    // frames set aside for DMA, handed out in order
 
 static void *fptr(uint64 n) { return memh_frame(base + n * PAGE); }
 
@@ -76,7 +77,9 @@ void mem_init(uint64 mem_start, uint64 mem_end) {
   uint64 meta = (nframes * (sizeof *freestack + sizeof *ref) + PAGE - 1) / PAGE;
   freestack = fptr(0);
   ref = (uint16 *)((char *)freestack + nframes * sizeof *freestack);
-  for (uint64 n = nframes; n-- > meta;) {
+  dma_next = meta;
+  dma_end = meta + DMA_POOL < nframes ? meta + DMA_POOL : meta;
+  for (uint64 n = nframes; n-- > dma_end;) {
     ref[n] = 0;
     freestack[nfree++] = n;
   }
@@ -262,6 +265,28 @@ static int64 write_mem(struct svc_req *r, struct as *a, uint64 va) {
   return 0;
 }
 
+// Contiguous pinned frames for a driver, mapped into it at va for good.
+static void dma(struct svc_req *r) {
+  uint64 va = r->w[0], n = r->w[1];
+  if (as_of(r->badge) || n == 0 || n > DMA_MAX || (va & (PAGE - 1)) || va >= MAXUVA || n * PAGE > MAXUVA - va) {
+    r->rlabel = as_of(r->badge) ? E_PERM : E_INVAL;
+    return;
+  }
+  if (dma_next + n > dma_end) {
+    r->rlabel = E_NOMEM;
+    return;
+  }
+  for (uint64 i = 0; i < n; i++) {
+    zero(fptr(dma_next + i));
+    if (memh_map(r->badge, va + i * PAGE, base + (dma_next + i) * PAGE, MEM_R | MEM_W) < 0) {
+      r->rlabel = E_INVAL;
+      return;
+    }
+  }
+  r->rw[0] = base + dma_next * PAGE;
+  dma_next += n;
+}
+
 static int add_region(struct as *a, uint64 va, uint64 len, int flags) {
   if (va + len < va || va + len > MAXUVA)
     return E_INVAL;
@@ -334,6 +359,7 @@ void mem_handle(struct svc_req *r) {
       r->rw[0] = old;
     return;
   }
+  case MEM_DMA: dma(r); return;
   case MEM_STAT:
     r->rw[0] = nfree;
     r->rw[1] = ncow;

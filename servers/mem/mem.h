@@ -4,6 +4,10 @@
 //   MEM_SBRK    w0 = delta (signed)                   rw0 = the old break        (any task, for itself)
 //   MEM_STAT    -                                     rw0 = free frames, rw1 = pages copied on
 //                                                     write, rw2 = zero-fill faults, rw3 = frames in all
+//   MEM_DMA     w0 = va, w1 = pages (<= DMA_MAX)      rw0 = physical address: that many physically
+//                                                     contiguous, zeroed frames, mapped read-write at
+//                                                     va in the caller for good (drivers' DMA buffers;
+//                                                     tasks that are not processes only)
 //   L_FAULT     (the kernel, for a faulting thread)   label 0: resumed; else the task is killed
 // From the process server only:
 //   MEM_NEWAS   w0, w1 = name (16 bytes)              rw0 = task badge of a new, empty address space
@@ -21,6 +25,7 @@
 #define MEM_WRITE  5
 #define MEM_FORK   6
 #define MEM_FREE   7
+#define MEM_DMA    8
 
 #define MEM_R      (1 << 1)      // the same bits as MAP_R/W/X
 #define MEM_W      (1 << 2)
@@ -29,3 +34,5 @@
 #define MEM_STACK  (1 << 5)
 
 #define STACK_PAGES 16           // a process's stack: lazily allocated, a guard page below
+#define DMA_MAX     64           // pages in one MEM_DMA request
+#define DMA_POOL    256          // pages set aside for DMA at start
