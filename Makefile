@@ -56,6 +56,8 @@ OSTESTPROGS := cowread srvbad procbench nop dmatest
 TESTPROGS := pingpong manycli collect echo bulk notify kwait stopper slowsrv midsrv outcli \
              spinner preempt badinput faulter survivor tpager lazy ipcbench deadcli tracer
 ALLPROGS := $(PROGS) $(TESTPROGS) $(OSTESTPROGS)
+# Test images also carry a file that is not a program, for exec to refuse.
+TESTFILES := notelf
 
 # Each program is linked at its own 16 MiB slot so that their symbols never collide,
 # 512 KiB into it: QEMU's software TLB is direct-mapped by page number, and a program
@@ -111,7 +113,11 @@ $(B)/$1: $(KERNEL_OBJ) $4 kernel/kernel.ld kernel/boottab.c $(patsubst %,$(B)/bi
 	$(LD) $(LDFLAGS) -T kernel/kernel.ld -o $$@ $(KERNEL_OBJ) $4 $(B)/$1.d/boottab.o $(B)/$1.d/bootimg.o $(B)/$1.d/ksyms.o
 endef
 $(eval $(call kernel_image,kernel,$(PROGS),))
-$(eval $(call kernel_image,kernel-test,$(ALLPROGS),-DMV6_TEST,$(KTEST_OBJ)))
+$(eval $(call kernel_image,kernel-test,$(ALLPROGS) $(TESTFILES),-DMV6_TEST,$(KTEST_OBJ)))
+
+$(B)/bin/notelf:
+	@mkdir -p $(dir $@)
+	printf 'this is not an ELF file\n' > $@
 
 QEMUOPTS = -machine virt -bios default -m 128M -smp $(CPUS) -nographic -no-reboot
 GDBPORT := $(shell expr `id -u` % 5000 + 25000)

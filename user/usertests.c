@@ -103,6 +103,8 @@ static void exec_args(void) {
   CHECK(wait(&status) == pid && status == 0, "argtest exited with %d", status);
   // bad path, too many arguments: -1, and we go on
   CHECK(exec("no-such-program", argv) == -1, "exec of a missing program");
+  char *one[] = {"notelf", 0};
+  CHECK(exec("notelf", one) == -1, "exec of a file that is not an ELF program");
   char *many[40];
   for (int i = 0; i < 39; i++)
     many[i] = "x";
