@@ -48,12 +48,14 @@ ULIB_OBJ := $(patsubst %,$(B)/ulib/%.o,$(ULIB_SRC))
 CRT0 := $(B)/ulib/user/lib/crt0.S.o
 
 # Subsystem cores hosted in the kernel, per image.
-KTEST_OBJ := $(B)/obj/servers/echo/echo.c.o
+KTEST_OBJ := $(B)/obj/servers/echosrv/echo.c.o
 
 # Boot programs, each from user/NAME.c, user/tests/NAME.c or servers/NAME/*.c.
-PROGS := pong hello mem proc init usertests argtest
+PROGS := pong hello mem proc init usertests argtest console disk fs
+# Programs on the file system (exec finds them there when a file server runs).
+UPROGS := init sh cat echo grep wc ls mkdir rm ln kill hello usertests argtest
 OSTESTPROGS := cowread srvbad procbench nop dmatest
-TESTPROGS := pingpong manycli collect echo bulk notify kwait stopper slowsrv midsrv outcli \
+TESTPROGS := pingpong manycli collect echosrv bulk notify kwait stopper slowsrv midsrv outcli \
              spinner preempt badinput faulter survivor tpager lazy ipcbench deadcli tracer
 ALLPROGS := $(PROGS) $(TESTPROGS) $(OSTESTPROGS)
 # Test images also carry a file that is not a program, for exec to refuse.
@@ -63,14 +65,14 @@ TESTFILES := notelf
 # 512 KiB into it: QEMU's software TLB is direct-mapped by page number, and a program
 # starting at a multiple of 1 MiB would share slots with the kernel's first text
 # pages, where the IPC fast path is (measured: 16 us per round trip instead of 9).
-_pos = $(if $(filter $1,$(firstword $2)),$(words $3 x),$(call _pos,$1,$(wordlist 2,999,$2),$3 x))
+_pos = $(if $2,$(if $(filter $1,$(firstword $2)),$(words $3 x),$(call _pos,$1,$(wordlist 2,999,$2),$3 x)),100)
 base = $(shell printf '0x%x' $$(( 0x1000000 * $(call _pos,$1,$(ALLPROGS),) + 0x80000 )))
 srcs = $(or $(wildcard user/$1.c),$(wildcard user/tests/$1.c),$(wildcard servers/$1/*.c))
 
 .PHONY: all qemu qemu-gdb check bench clean deps
 .DELETE_ON_ERROR:
 
-all: $(B)/kernel
+all: $(B)/kernel $(B)/fs.img
 
 $(B)/obj/%.c.o: %.c $(wildcard kernel/*.h)
 	@mkdir -p $(dir $@)
@@ -119,19 +121,33 @@ $(B)/bin/notelf:
 	@mkdir -p $(dir $@)
 	printf 'this is not an ELF file\n' > $@
 
-QEMUOPTS = -machine virt -bios default -m 128M -smp $(CPUS) -nographic -no-reboot
+QEMUOPTS = -machine virt -bios default -m 128M -smp $(CPUS) -nographic -no-reboot \
+  -global virtio-mmio.force-legacy=false \
+  -drive file=$(B)/fs.img,if=none,format=raw,id=x0 -device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0
 GDBPORT := $(shell expr `id -u` % 5000 + 25000)
 
 deps:
 	@sh mk/deps.sh
 
-qemu: deps $(B)/kernel
+# Host tools: the image builder and the independent checker (mkfs/).
+HOSTCC ?= cc
+$(B)/mkfs: mkfs/mkfs.c kernel/fs.h kernel/stat.h kernel/types.h
+	@mkdir -p $(B)
+	$(HOSTCC) -Wall -Werror -O2 -I. -o $@ mkfs/mkfs.c
+$(B)/fsck: mkfs/fsck.c kernel/fs.h kernel/stat.h kernel/types.h
+	@mkdir -p $(B)
+	$(HOSTCC) -Wall -Werror -O2 -I. -o $@ mkfs/fsck.c
+
+$(B)/fs.img: $(B)/mkfs README.md $(patsubst %,$(B)/bin/%,$(UPROGS) $(OSTESTPROGS))
+	$(B)/mkfs $@ README.md $(patsubst %,$(B)/bin/%,$(UPROGS) $(OSTESTPROGS)) >/dev/null
+
+qemu: deps $(B)/kernel $(B)/fs.img
 	$(QEMU) $(QEMUOPTS) -kernel $(B)/kernel $(if $(ARGS),-append "$(ARGS)")
 
 .gdbinit: mk/gdbinit.sh $(patsubst %,$(B)/bin/%,$(PROGS))
 	sh mk/gdbinit.sh $(GDBPORT) $(B)/kernel $(patsubst %,$(B)/bin/%,$(PROGS)) > $@
 
-qemu-gdb: $(B)/kernel .gdbinit
+qemu-gdb: $(B)/kernel $(B)/fs.img .gdbinit
 	@sh mk/deps.sh gdb
 	@echo "*** Now run 'gdb-multiarch' in another window (it reads .gdbinit; port $(GDBPORT))." 1>&2
 	$(QEMU) $(QEMUOPTS) -kernel $(B)/kernel -S -gdb tcp::$(GDBPORT) $(if $(ARGS),-append "$(ARGS)")

@@ -9,12 +9,15 @@ const char BOOT_DEFAULT_GROUP[] = "demo";
 
 const struct bootentry boottab[] = {
   // name       groups                        priv prio serve fault arg
-  {"pong",      "demo,os,hello,pingpong,many,preempt,badinput,faults,bench,trace", 0, 4, 1, 0, 0},
+  {"pong",      "os,hello,pingpong,many,preempt,badinput,faults,bench,trace", 0, 4, 1, 0, 0},
   {"hello",     "hello",                       0,  4,  0,    0,    0},
   // the servers, or at early stages the same subsystems hosted in the kernel;
   // proc starts init, which runs prog= (default: hello)
-  {"mem",       "demo,os,osecho,dma",          1,  6,  7,    0,    0, STAGE < 4},
-  {"proc",      "demo,os,osecho",              1,  5,  5,    0,    0, STAGE < 2},
+  {"mem",       "demo,os,osecho,dma,fs",       1,  6,  7,    0,    0, STAGE < 4},
+  {"proc",      "demo,os,osecho,fs",           1,  5,  5,    0,    0, STAGE < 2},
+  {"console",   "demo,fs",                     1,  6,  8,    0,    0},
+  {"disk",      "demo,fs",                     1,  6,  9,    0,    0},
+  {"fs",        "demo,fs",                     0,  5,  6,    0,    0},
 #ifdef MV6_TEST
   {"pingpong",  "pingpong",                    1,  4,  0,    0,    0},
   {"manycli",   "many",                        0,  4,  0,    0,    0},
@@ -28,7 +31,7 @@ const struct bootentry boottab[] = {
   {"manycli",   "many",                        0,  4,  0,    0,    8},
   {"manycli",   "many",                        0,  4,  0,    0,    9},
   {"collect",   "many",                        1,  4,  2,    0,    10},
-  {"echo",      "bulk,osecho",                 0,  4,  1,    0,    EP_TEST0},
+  {"echosrv",   "bulk,osecho",                 0,  4,  1,    0,    EP_TEST0},
   {"bulk",      "bulk",                        1,  4,  0,    0,    EP_TEST0},
   {"bulk",      "kbulk",                       1,  4,  0,    0,    EP_KTEST},
   {"notify",    "notify",                      1,  4,  0,    0,    0},

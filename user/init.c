@@ -1,10 +1,14 @@
-// init: the first process (pid 1). It runs the program named by prog= on the kernel
-// command line (default: hello) with the argument arg= if given, reaps orphans, and
-// reports how the program ended.
+// init: the first process (pid 1). With a file system it opens the console as fds 0,
+// 1 and 2 and runs the shell, again each time it exits. The kernel command line can
+// name another program instead (prog=, with one argument arg=); without a file
+// system the default is hello. init reaps orphans, and reports how its program ended.
+#include "kernel/types.h"
+#include "kernel/fcntl.h"
+#include "kernel/fs.h"
 #include "user/user.h"
 #include "user/lib/mv6.h"
 
-static char prog[64] = "hello", arg[64];
+static char prog[64], arg[64];
 
 // Copies the value of key= from the kernel command line into out.
 static void bootarg(const char *args, const char *key, char *out, int n) {
@@ -20,30 +24,46 @@ static void bootarg(const char *args, const char *key, char *out, int n) {
   }
 }
 
+static int start(char **args) {
+  int pid = fork();
+  if (pid == 0) {
+    exec(args[0], args);
+    printf("init: exec %s failed\n", args[0]);
+    exit(1);
+  }
+  if (pid < 0)
+    printf("init: fork failed\n");
+  return pid;
+}
+
 int main(int argc, char *argv[]) {
   struct bootinfo bi;
+  int console = open("console", O_RDWR);
+  if (console < 0 && mknod("console", CONSOLE, 0) == 0)
+    console = open("console", O_RDWR);
+  if (console >= 0) {
+    dup(console);                    // fds 0, 1 and 2
+    dup(console);
+  }
+  strcpy(prog, console >= 0 ? "sh" : "hello");
   if (get_bootinfo(&bi) > 0) {
     bootarg(bi.bootargs, "prog", prog, sizeof prog);
     bootarg(bi.bootargs, "arg", arg, sizeof arg);
   }
+  int shell = console >= 0 && strcmp(prog, "sh") == 0;
   printf("init: pid %d, starting %s\n", getpid(), prog);
   char *args[] = {prog, arg[0] ? arg : 0, 0};
-  int pid = fork();
-  if (pid < 0) {
-    printf("init: fork failed\n");
-    exit(1);
-  }
-  if (pid == 0) {
-    exec(prog, args);
-    printf("init: exec %s failed\n", prog);
-    exit(1);
-  }
+  int pid = start(args);
   for (;;) {
     int status;
     int w = wait(&status);
-    if (w == pid)
+    if (w == pid && shell) {
+      pid = start(args);             // the shell exited: a new one
+    } else if (w == pid) {
       printf("init: %s exited with status %d\n", prog, status);
-    else if (w < 0)
-      sleep(10);           // no children now: orphans may arrive later
+      pid = -1;
+    } else if (w < 0) {
+      sleep(10);                     // no children now: orphans may arrive later
+    }
   }
 }

@@ -47,4 +47,6 @@ int64 svc_call(uint64 ep, struct svc_msg *m, void *buf);
 // that sets SVC_TIMER on the core's own endpoint ep after ns.
 #define SVC_TIMER (1UL << 63)
 void svc_alarm(uint64 ep, uint64 ns);
+// Post notification bits to an endpoint (never blocks).
+void svc_notify(uint64 ep, uint64 bits);
 uint64 svc_now_ns(void);

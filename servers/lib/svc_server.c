@@ -46,6 +46,8 @@ int64 svc_call(uint64 ep, struct svc_msg *sm, void *buf) {
 
 void svc_alarm(uint64 ep, uint64 ns) { alarm_ns(ep, SVC_TIMER, ns); }
 
+void svc_notify(uint64 ep, uint64 bits) { ipc_notify(ep, bits); }
+
 uint64 svc_now_ns(void) { return time_ns(); }
 
 int svc_sleep_ns(uint64 ns) {

@@ -6,7 +6,7 @@
 #include "servers/proc/proc.h"
 #include "servers/proc/prochost.h"
 
-const unsigned char *prog_find(const char *path, uint64 *len);
+const unsigned char *prog_find(uint64 caller, const char *path, uint64 *len);
 
 struct elfhdr {
   uint32 magic;
@@ -47,9 +47,9 @@ static int strlen_(const char *s) {
 
 // Builds the new program's address space; returns its task (not yet running) and
 // the entry point, or an error. args holds argc strings, one after the other.
-int64 exec_load(const char *path, int argc, const char *args, uint64 *entry, uint64 *sp) {
+int64 exec_load(uint64 caller, const char *path, int argc, const char *args, uint64 *entry, uint64 *sp) {
   uint64 len;
-  const unsigned char *img = prog_find(path, &len);
+  const unsigned char *img = prog_find(caller, path, &len);
   const struct elfhdr *eh = (const void *)img;
   if (!img || len < sizeof *eh || eh->magic != 0x464C457FU || eh->phentsize != sizeof(struct proghdr) ||
       eh->phoff + (uint64)eh->phnum * sizeof(struct proghdr) > len)

@@ -6,6 +6,7 @@
 #include "servers/mem/mem.h"
 #include "servers/proc/proc.h"
 #include "servers/proc/prochost.h"
+#include "servers/fs/fsproto.h"
 
 #define NPROC 64
 
@@ -26,7 +27,13 @@ struct proc {
 static struct proc procs[NPROC];
 static int nextpid = 1;
 
-int64 exec_load(const char *path, int argc, const char *args, uint64 *entry, uint64 *sp);
+int64 exec_load(uint64 caller, const char *path, int argc, const char *args, uint64 *entry, uint64 *sp);
+
+// Tell the file server (if there is one) about fork, exec and exit.
+static void tell_fs(uint64 label, uint64 a, uint64 b) {
+  struct svc_msg m = {TAG(label, 0, 0), {a, b, 0, 0}};
+  svc_call(EP_FS, &m, 0);
+}
 
 static struct proc *by_task(uint64 task) {
   for (int i = 0; i < NPROC; i++)
@@ -77,6 +84,7 @@ static void reap_into(struct proc *parent, struct proc *z) {
 // zombie, give its children to init and tell its parent.
 static void proc_exit(struct proc *p, int status) {
   mem_call(MEM_FREE, p->task, 0, 0);       // kills the task: its threads stop
+  tell_fs(FS_EXIT, p->task, 0);
   p->state = ZOMBIE;
   p->xstatus = status;
   p->waiting = 0;                           // its parked requests die with it
@@ -110,7 +118,9 @@ static void do_fork(struct proc *p, struct svc_req *r) {
     return;
   }
   c->task = t;
+  tell_fs(FS_FORK, p->task, t);              // before it runs: it may use its files at once
   if (proch_task_watch(t) < 0 || proch_thread_start(t, r->w[0], r->w[1], r->w[1]) < 0) {
+    tell_fs(FS_EXIT, t, 0);
     mem_call(MEM_FREE, t, 0, 0);
     c->state = FREE;
     r->rlabel = E_NOMEM;
@@ -145,10 +155,12 @@ static void do_wait(struct proc *p, struct svc_req *r) {
 // Replace p's image: the old task (the caller's) dies once the new one is running.
 static int start_program(struct proc *p, const char *path, int argc, const char *args) {
   uint64 entry, sp;
-  int64 t = exec_load(path, argc, args, &entry, &sp);
+  int64 t = exec_load(p->task, path, argc, args, &entry, &sp);
   if (t < 0)
     return t;
+  tell_fs(FS_EXEC, p->task, t);              // the new image keeps the open files
   if (proch_task_watch(t) < 0 || proch_thread_start(t, entry, sp, sp) < 0) {
+    tell_fs(FS_EXEC, t, p->task);
     mem_call(MEM_FREE, t, 0, 0);
     return E_NOMEM;
   }

@@ -22,6 +22,7 @@
 #define PROC_UPTIME 8
 
 #define PROC_DIED   1          // notification bit: a process's task died
+#define PROC_DUMP   2          // notification bit: print the process list (console ^P)
 #define MAXARG      32         // exec: arguments at most
 #define MAXARGBYTES 4096       // exec: path and argument strings together
 #define TICK_NS     10000000UL // one tick of sleep and uptime

@@ -3,7 +3,7 @@
 // (EP_KTEST). Sizes 0..64 KiB at unaligned addresses, both ways, contents checked;
 // copies the call did not allow, into unmapped or read-only pages: errors, nothing written.
 #include "user/tests/testlib.h"
-#include "servers/echo/echo.h"
+#include "servers/echosrv/echo.h"
 
 #define MAX (64 * 1024)
 static unsigned char buf[MAX + 256] __attribute__((aligned(4096)));

@@ -2,7 +2,7 @@
 // data lands in the caller's own private pages (the echo server fills them), and a
 // forked child's copy leaves the parent's page unchanged.
 #include "user/tests/testlib.h"
-#include "servers/echo/echo.h"
+#include "servers/echosrv/echo.h"
 
 #define LEN (3 * 4096 + 100)
 

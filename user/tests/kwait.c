@@ -1,7 +1,7 @@
 // Calls the kernel-hosted echo subsystem with a long wait and must never get an
 // answer: the stopper task stops it while it sleeps inside the kernel.
 #include "user/tests/testlib.h"
-#include "servers/echo/echo.h"
+#include "servers/echosrv/echo.h"
 
 static unsigned char buf[64 * 1024];
 

@@ -2,7 +2,7 @@
 // inside the kernel-hosted echo subsystem. The handler must unwind: kwait is gone,
 // and the subsystem still serves others.
 #include "user/tests/testlib.h"
-#include "servers/echo/echo.h"
+#include "servers/echosrv/echo.h"
 
 static unsigned char buf[64 * 1024];
 

@@ -1,7 +1,7 @@
 // The echo test subsystem's core: bulk copies both ways and a wait, written once
 // against servers/include/svc.h and hosted in the echo server or in the kernel.
 #include "servers/include/svc.h"
-#include "servers/echo/echo.h"
+#include "servers/echosrv/echo.h"
 
 #define CHUNK 512
 

@@ -1,0 +1,44 @@
+// The disk driver: the disk core (virtio.c) hosted in a task on EP_DISK. Its device
+// registers and DMA memory are mapped at start, so it never faults.
+#include "servers/include/svc.h"
+#include "servers/lib/svc_server.h"
+#include "servers/disk/diskhost.h"
+#include "servers/mem/mem.h"
+#include "user/lib/mv6.h"
+#include "user/user.h"
+
+#define REGS_VA 0x50000000UL
+#define DMA_VA  0x50100000UL
+#define VIRTIO0 0x10001000UL
+#define VIRTIO0_IRQ 1
+
+int disk_init(void);
+void disk_handle(struct svc_req *r);
+
+static uint64 irq_ep;
+
+volatile uint32 *dh_regs(void) { return (volatile uint32 *)REGS_VA; }
+
+void *dh_dma(int pages, uint64 *pa) {
+  struct msg m = {.tag = TAG(MEM_DMA, 0, 0), .w = {DMA_VA, pages}};
+  if (ipc_call(EP_MEM, &m, 0) < 0 || TAG_LABEL(m.tag) != 0)
+    return 0;
+  *pa = m.w[0];
+  return (void *)DMA_VA;
+}
+
+void dh_wait_irq(void) {
+  struct msg m;
+  ipc_recv(irq_ep, &m);
+  volatile uint32 *regs = dh_regs();
+  regs[0x064 / 4] = regs[0x060 / 4] & 3;    // acknowledge at the device
+  irq_ack(VIRTIO0_IRQ);                      // and at the interrupt controller
+}
+
+int main(int argc, char *argv[]) {
+  irq_ep = ep_create();
+  if (mmio_map(REGS_VA, VIRTIO0, 4096) < 0 || irq_route(VIRTIO0_IRQ, irq_ep, 1) < 0 || disk_init() < 0)
+    printf("disk: no virtio block device\n");
+  svc_serve(EP_DISK, 1, disk_handle, 0);
+  return 0;
+}

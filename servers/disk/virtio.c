@@ -1,0 +1,188 @@
+// The disk core: a virtio-mmio block device (version 2, as QEMU's virt machine offers
+// with -global virtio-mmio.force-legacy=false). Requests are descriptor chains
+// (header, data, status) on one queue; several can be in flight, and the core waits
+// for the device's interrupt, not by spinning.
+#include "servers/include/svc.h"
+#include "servers/disk/disk.h"
+#include "servers/disk/diskhost.h"
+#include "kernel/fs.h"
+
+// registers (32-bit words)
+#define R_MAGIC       (0x000 / 4)
+#define R_VERSION     (0x004 / 4)
+#define R_DEVICE_ID   (0x008 / 4)
+#define R_DEV_FEAT    (0x010 / 4)
+#define R_DRV_FEAT    (0x020 / 4)
+#define R_QUEUE_SEL   (0x030 / 4)
+#define R_QUEUE_MAX   (0x034 / 4)
+#define R_QUEUE_NUM   (0x038 / 4)
+#define R_QUEUE_READY (0x044 / 4)
+#define R_NOTIFY      (0x050 / 4)
+#define R_INT_STATUS  (0x060 / 4)
+#define R_INT_ACK     (0x064 / 4)
+#define R_STATUS      (0x070 / 4)
+#define R_DESC_LO     (0x080 / 4)
+#define R_DESC_HI     (0x084 / 4)
+#define R_AVAIL_LO    (0x090 / 4)
+#define R_AVAIL_HI    (0x094 / 4)
+#define R_USED_LO     (0x0a0 / 4)
+#define R_USED_HI     (0x0a4 / 4)
+#define R_CAPACITY    (0x100 / 4)
+
+#define S_ACK 1
+#define S_DRIVER 2
+#define S_DRIVER_OK 4
+#define S_FEATURES_OK 8
+
+#define NUM 32                 // descriptors: three per request
+#define NREQ DISK_MAXV
+
+struct desc { uint64 addr; uint32 len; uint16 flags, next; };
+#define D_NEXT 1
+#define D_WRITE 2              // the device writes this buffer
+
+struct avail { uint16 flags, idx, ring[NUM], unused; };
+struct used { uint16 flags, idx; struct { uint32 id, len; } ring[NUM]; };
+
+struct blkreq { uint32 type, reserved; uint64 sector; };   // type 0 read, 1 write
+
+// Our DMA area: page 0 descriptors + avail ring, page 1 used ring, page 2 request
+// headers and status bytes, pages 3.. data (NREQ blocks).
+static struct desc *desc;
+static struct avail *avail;
+static volatile struct used *used;
+static struct blkreq *hdr;
+static volatile uint8 *status;
+static char *data;
+static uint64 desc_pa, avail_pa, used_pa, hdr_pa, status_pa, data_pa;
+static volatile uint32 *regs;
+static uint16 used_seen;
+static uint64 capacity, inflight_max, ndone;
+static int ready;
+
+int disk_init(void) {
+  regs = dh_regs();
+  if (regs[R_MAGIC] != 0x74726976 || regs[R_VERSION] != 2 || regs[R_DEVICE_ID] != 2)
+    return -1;                 // no modern virtio block device here
+  regs[R_STATUS] = 0;
+  regs[R_STATUS] = S_ACK | S_DRIVER;
+  uint32 f = regs[R_DEV_FEAT];
+  f &= ~((1u << 5) | (1u << 7) | (1u << 11) | (1u << 12) | (1u << 27) | (1u << 28) | (1u << 29));
+  regs[R_DRV_FEAT] = f;        // no read-only, SCSI, cache, multi-queue, indirect or event index
+  regs[R_STATUS] = S_ACK | S_DRIVER | S_FEATURES_OK;
+  if (!(regs[R_STATUS] & S_FEATURES_OK))
+    return -1;
+  regs[R_QUEUE_SEL] = 0;
+  if (regs[R_QUEUE_READY] || regs[R_QUEUE_MAX] < NUM)
+    return -1;
+  uint64 pa;
+  char *m = dh_dma(3 + (NREQ * BSIZE + 4095) / 4096, &pa);
+  if (!m)
+    return -1;
+  desc = (void *)m, desc_pa = pa;
+  avail = (void *)(m + NUM * sizeof(struct desc)), avail_pa = pa + NUM * sizeof(struct desc);
+  used = (void *)(m + 4096), used_pa = pa + 4096;
+  hdr = (void *)(m + 8192), hdr_pa = pa + 8192;
+  status = (uint8 *)(hdr + NREQ), status_pa = hdr_pa + NREQ * sizeof *hdr;
+  data = m + 3 * 4096, data_pa = pa + 3 * 4096;
+  regs[R_QUEUE_NUM] = NUM;
+  regs[R_DESC_LO] = desc_pa, regs[R_DESC_HI] = desc_pa >> 32;
+  regs[R_AVAIL_LO] = avail_pa, regs[R_AVAIL_HI] = avail_pa >> 32;
+  regs[R_USED_LO] = used_pa, regs[R_USED_HI] = used_pa >> 32;
+  regs[R_QUEUE_READY] = 1;
+  regs[R_STATUS] = S_ACK | S_DRIVER | S_FEATURES_OK | S_DRIVER_OK;
+  capacity = regs[R_CAPACITY] | (uint64)regs[R_CAPACITY + 1] << 32;
+  ready = 1;
+  return 0;
+}
+
+// Put request i (descriptors 3i..3i+2) on the avail ring: block b, write or read.
+static void submit(int i, uint64 b, int write) {
+  hdr[i] = (struct blkreq){write ? 1 : 0, 0, b * (BSIZE / 512)};
+  status[i] = 0xff;
+  int d = 3 * i;
+  desc[d] = (struct desc){hdr_pa + i * sizeof *hdr, sizeof *hdr, D_NEXT, d + 1};
+  desc[d + 1] = (struct desc){data_pa + i * BSIZE, BSIZE, D_NEXT | (write ? 0 : D_WRITE), d + 2};
+  desc[d + 2] = (struct desc){status_pa + i, 1, D_WRITE, 0};
+  avail->ring[avail->idx % NUM] = d;
+  __sync_synchronize();
+  avail->idx++;
+}
+
+// Start n requests and wait until the device has finished all of them.
+static int run(int n) {
+  __sync_synchronize();
+  regs[R_NOTIFY] = 0;
+  if ((uint64)n > inflight_max)
+    inflight_max = n;
+  int done = 0;
+  while (done < n) {
+    __sync_synchronize();
+    while (used_seen == used->idx)
+      dh_wait_irq();
+    used_seen++;
+    done++;
+  }
+  ndone += n;
+  for (int i = 0; i < n; i++)
+    if (status[i] != 0)
+      return E_INVAL;
+  return 0;
+}
+
+void disk_handle(struct svc_req *r) {
+  r->rlabel = 0;
+  uint64 b = r->w[0];
+  if (!ready && r->label != DISK_STAT) {
+    r->rlabel = E_INVAL;
+    return;
+  }
+  switch (r->label) {
+  case DISK_READ:
+  case DISK_WRITE: {
+    int write = r->label == DISK_WRITE;
+    int64 k;
+    if (b * (BSIZE / 512) >= capacity || r->buflen < BSIZE) {
+      r->rlabel = E_RANGE;
+      return;
+    }
+    if (write && (k = svc_copy_from(r, 0, data, BSIZE)) < 0) {   // copy first: nothing half-written
+      r->rlabel = k;
+      return;
+    }
+    submit(0, b, write);
+    if (run(1) < 0)
+      r->rlabel = E_INVAL;
+    else if (!write && (k = svc_copy_to(r, 0, data, BSIZE)) < 0)
+      r->rlabel = k;
+    return;
+  }
+  case DISK_WRITEV: {
+    uint32 blocks[DISK_MAXV];
+    uint64 n = r->w[0];
+    if (n == 0 || n > DISK_MAXV || r->buflen < DISK_VHDR + n * BSIZE ||
+        svc_copy_from(r, 0, blocks, n * sizeof blocks[0]) < 0 ||
+        svc_copy_from(r, DISK_VHDR, data, n * BSIZE) < 0) {
+      r->rlabel = E_INVAL;
+      return;
+    }
+    for (uint64 i = 0; i < n; i++) {
+      if (blocks[i] * (uint64)(BSIZE / 512) >= capacity) {
+        r->rlabel = E_RANGE;
+        return;
+      }
+    }
+    for (uint64 i = 0; i < n; i++)
+      submit(i, blocks[i], 1);
+    if (run(n) < 0)
+      r->rlabel = E_INVAL;
+    return;
+  }
+  case DISK_STAT:
+    r->rw[0] = inflight_max;
+    r->rw[1] = ndone;
+    r->rw[2] = capacity / (BSIZE / 512);
+    return;
+  }
+  r->rlabel = E_INVAL;
+}
