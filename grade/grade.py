@@ -115,7 +115,8 @@ def build(tests, root, out):
     """Build each stage's images once (serially). Returns the failed stages."""
     failed = set()
     for stage in sorted({t.stage for t in tests}):
-        targets = sorted({f"build/s{stage}/{t.image}" for t in tests if t.stage == stage})
+        targets = sorted({f"build/s{stage}/{t.image}" for t in tests if t.stage == stage} |
+                         {f"build/s{stage}/fs.img" for t in tests if t.stage == stage and t.disk})
         cmd = ["make", "-s", f"STAGE={stage}"] + targets
         start = time.monotonic()
         try:

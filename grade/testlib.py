@@ -5,6 +5,7 @@ This file is the one place the format is declared; extend it here, never
 add a second format.
 """
 
+import os
 import re
 from dataclasses import dataclass, field, replace
 
@@ -41,6 +42,8 @@ class Test:
     icount: bool = True
     repeat: int = 1
     image: str = "kernel-test"      # build/s{stage}/{image}
+    disk: bool = False              # attach build/s{stage}/fs.img (writes go to a
+                                    # throw-away overlay: every test starts from it fresh)
 
     def __post_init__(self):
         def bad(msg):
@@ -96,6 +99,11 @@ def qemu_command(test, image_path, icount, qemu="qemu-system-riscv64"):
            "-smp", str(test.cpus), "-nographic", "-monitor", "none",
            "-serial", "stdio", "-no-reboot",
            "-kernel", str(image_path), "-append", kernel_cmdline(test)]
+    if test.disk:
+        img = os.path.join(os.path.dirname(str(image_path)), "fs.img")
+        cmd += ["-global", "virtio-mmio.force-legacy=false",
+                "-drive", f"file={img},if=none,format=raw,id=x0,snapshot=on",
+                "-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0"]
     if icount:
         # Busy time counts instructions, idle time (WFI) passes at real speed.
         cmd += ["-icount", "shift=0,sleep=on"]

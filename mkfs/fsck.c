@@ -176,12 +176,12 @@ static void checkinode(uint inum)
   }
   if (d->type == T_DEVICE && d->size != 0)
     bad("inode %u: a device with size %u, not 0", inum, d->size);
+  need = roundup(d->size, BSIZE);
   if (d->size > MAXFILE * BSIZE) {
     bad("inode %u: size %u is more than the largest file (%d bytes)", inum, d->size,
         (int)(MAXFILE * BSIZE));
-    return;
+    need = MAXFILE;  // still claim its blocks, to not report them as leaked too
   }
-  need = roundup(d->size, BSIZE);
   for (i = 0; i < NDIRECT; i++)
     ok &= useblock(inum, "addrs", i, d->addrs[i], i < need);
   if (!useblock(inum, "addrs", NDIRECT, ind, need > NDIRECT))
@@ -378,10 +378,11 @@ int main(int argc, char *argv[])
   // nlink counts the entries naming the inode, "." entries excluded (README.md).
   for (inum = 1; inum < sb.ninodes; inum++)
     if (ino[inum].type != 0 && ino[inum].nlink != (int)refs[inum])
-      bad("inode %u: nlink %d, but %u entries name it", inum, ino[inum].nlink, refs[inum]);
+      bad("inode %u: nlink %d, expected %u (entries naming it, '.' not counted)", inum,
+          ino[inum].nlink, refs[inum]);
 
   if (problems) {
-    printf("fsck: %s: %d problems\n", argv[1], problems);
+    printf("fsck: %s: %d problem%s\n", argv[1], problems, problems == 1 ? "" : "s");
     return 1;
   }
   for (b = datastart; b < sb.size; b++)

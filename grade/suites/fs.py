@@ -1,0 +1,46 @@
+"""The console, disk and file servers and the shell (issue: device servers and the
+file server). Tests type at the shell's prompt and compare what comes back, or run
+test programs from the file system under init."""
+
+import os
+
+from testlib import Test, DEFAULT_FORBID
+
+FORBID = DEFAULT_FORBID + [r"FAIL", r"exec \S+ failed"]
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def readme_count(word):
+    """Lines of README.md containing word: what `grep word README.md | wc` must say."""
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+        lines = [l for l in f.read().split("\n")[:-1] if word in l]
+    return len(lines), sum(len(l.split()) for l in lines), sum(len(l.encode()) + 1 for l in lines)
+
+
+def session(name, steps, expect, **kw):
+    """Type each command at a prompt; expect lines in order. The console echoes what
+    is typed, so a command shows as "$ command" and its output on the lines after."""
+    inputs = [(r"\$ $", cmd + "\n") for cmd in steps]
+    kw.setdefault("forbid", FORBID)
+    return Test(name=name, suite="fs", boot="run=fs", disk=True, input=inputs,
+                expect=[r"^init: pid 1, starting sh$"] + expect + [r"^END$"], end=r"^END$", budget=30, **kw)
+
+
+L, W, C = readme_count("mv6")
+
+TESTS = [
+    session("shell-basics", ["echo hello world", "echo one > a", "cat a", "echo END"],
+            [r"^\$ echo hello world$", r"^hello world$", r"^\$ cat a$", r"^one$"]),
+    session("shell-pipeline", ["cat README.md | grep mv6 | wc", "grep mv6 < README.md | cat | cat | wc",
+                               "echo END"],
+            [r"^\$ cat README", rf"^{L} {W} {C} $", r"^\$ grep mv6", rf"^{L} {W} {C} $"]),
+    session("shell-redirect", ["echo abc > x", "cat < x > y", "wc < y", "cat x y", "echo END"],
+            [r"^\$ wc < y$", r"^1 1 4 $", r"^\$ cat x y$", r"^abc$", r"^abc$"]),
+    session("shell-dirs", ["mkdir /d", "mkdir /d/e", "echo deep > /d/e/f", "cd /d", "cat e/f", "cd e",
+                           "cat f", "cat /d/e/f", "cd ..", "ls e", "echo END"],
+            [r"^\$ cat e/f$", r"^deep$", r"^\$ cat f$", r"^deep$", r"^\$ cat /d/e/f$", r"^deep$",
+             r"^\$ ls e$", r"^\.\s+1 \d+ 48$", r"^\.\.\s+1 \d+ 48$", r"^f\s+2 \d+ 5$"]),
+    session("shell-sequence-background", ["echo a; echo b", "(echo c; echo d) | wc", "echo bg > bgout &",
+                                          "echo x; echo y; echo z", "cat bgout", "echo END"],
+            [r"^a$", r"^b$", r"^2 2 4 $", r"^x$", r"^y$", r"^z$", r"^\$ cat bgout$", r"^bg$"]),
+]
