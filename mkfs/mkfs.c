@@ -1,5 +1,5 @@
 // mkfs: builds an mv6 file-system image in xv6's on-disk format (kernel/fs.h).
-//   mkfs IMAGE FILE...
+//   mkfs IMAGE [FILE...]
 // The image holds a root directory with ".", "..", a "console" device and each
 // FILE under its base name (directory part and a leading '_' stripped).
 // Runs on the host; assumes a little-endian host, like the RISC-V target.
@@ -162,7 +162,7 @@ int main(int argc, char *argv[])
   FILE *f;
 
   if (argc < 2) {
-    fprintf(stderr, "usage: mkfs IMAGE FILE...\n");
+    fprintf(stderr, "usage: mkfs IMAGE [FILE...]\n");
     return 2;
   }
   if (*(uchar *)&one != 1)

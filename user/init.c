@@ -57,11 +57,10 @@ int main(int argc, char *argv[]) {
   for (;;) {
     int status;
     int w = wait(&status);
-    if (w == pid && shell) {
+    if (w > 0 && w == pid && shell) {
       pid = start(args);             // the shell exited: a new one
-    } else if (w == pid) {
+    } else if (w > 0 && w == pid) {
       printf("init: %s exited with status %d\n", prog, status);
-      pid = -1;
     } else if (w < 0) {
       sleep(10);                     // no children now: orphans may arrive later
     }

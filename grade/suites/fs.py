@@ -44,3 +44,21 @@ TESTS = [
                                           "echo x; echo y; echo z", "cat bgout", "echo END"],
             [r"^a$", r"^b$", r"^2 2 4 $", r"^x$", r"^y$", r"^z$", r"^\$ cat bgout$", r"^bg$"]),
 ]
+
+FSCASES = ["manyfiles", "bigfile", "bigdir", "links", "writers", "exhaust", "pipes", "badinput"]
+
+
+def fs_prog(name, prog, expect, arg="", **kw):
+    boot = f"run=fs prog={prog}" + (f" arg={arg}" if arg else "")
+    kw.setdefault("forbid", FORBID)
+    kw.setdefault("budget", 60)
+    return Test(name=name, suite="fs", boot=boot, disk=True,
+                expect=[rf"^init: pid 1, starting {prog}$"] + expect + [rf"^init: {prog} exited with status 0$"],
+                end=rf"^init: {prog} exited", **kw)
+
+
+TESTS += [fs_prog(f"fstests-{c}", "fstests", [rf"^fstest {c}: ok$"], arg=c, deps=["shell-basics"]) for c in FSCASES]
+TESTS += [
+    fs_prog("usertests-fs", "usertests", [r"^usertests: ALL 11 TESTS OK$"], deps=["shell-basics"]),
+    fs_prog("fstests-smp4", "fstests", [r"^fstests: ALL 8 TESTS OK$"], cpus=4, deps=["fstests-pipes"]),
+]

@@ -314,6 +314,7 @@ static int64 inode_write(struct svc_req *r, struct file *f) {
     log_begin();
     int w = writei(f->ip, buf, f->off, n);
     log_end();
+
     if (w > 0)
       f->off += w;
     tot += w > 0 ? w : 0;
@@ -545,7 +546,7 @@ void fs_handle(struct svc_req *r) {
   int64 e;
   fs_ioerror = 0;
   r->rlabel = 0;
-  if (r->label >= FS_FORK) {
+  if (r->label >= FS_FORK && r->label <= FS_EXIT) {
     e = r->badge == fsh_proc_badge() ? process(r) : E_PERM;
     r->rlabel = e < 0 ? (uint64)e : 0;
     return;
@@ -562,12 +563,12 @@ void fs_handle(struct svc_req *r) {
   case FS_READ:
   case FS_WRITE:
     e = rw(r, pt, &done);
-    if (e == PARKED) {
+    if (e == PARKED)
       park(r, pt, done);
-      return;
-    }
     if (r->label == FS_WRITE || e == 0)
       wake_parked();                           // data for readers, or room for writers
+    if (e == PARKED)
+      return;
     break;
   case FS_CLOSE:
     if ((f = fd_file(pt, r->w[0])) == 0) {
@@ -631,3 +632,4 @@ void fs_init(void) {
   struct svc_msg m = {TAG(CONS_LISTEN, 0, 0), {EP_FS, FS_CONS_BIT, 0, 0}};
   svc_call(EP_CONSOLE, &m, 0);
 }
+

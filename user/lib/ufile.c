@@ -50,14 +50,22 @@ int read(int fd, void *buf, int n) {
   return fs(FS_READ, fd, 0, buf, n, BUF_W, w) < 0 ? -1 : (int)w[0];
 }
 
+// The server may stop early at a page of buf that is not present yet: go on from
+// there (the next request faults it in), so that a write is whole unless it fails.
 int write(int fd, const void *buf, int n) {
   uint64 w[4];
+  int done = 0;
   if (n < 0)
     return -1;
-  int64 e = fs(FS_WRITE, fd, 0, buf, n, BUF_R, w);
-  if (e < 0 && (fd == 1 || fd == 2) && (e == E_INVAL || e == E_BADHANDLE || e == E_DEAD))
-    return debug_write(buf, n) < 0 ? -1 : n;
-  return e < 0 ? -1 : (int)w[0];
+  while (done < n) {
+    int64 e = fs(FS_WRITE, fd, 0, (const char *)buf + done, n - done, BUF_R, w);
+    if (e < 0 && done == 0 && (fd == 1 || fd == 2) && (e == E_INVAL || e == E_BADHANDLE || e == E_DEAD))
+      return debug_write(buf, n) < 0 ? -1 : n;
+    if (e < 0 || w[0] == 0)
+      return done ? done : -1;
+    done += w[0];
+  }
+  return done;
 }
 
 int close(int fd) { return fs(FS_CLOSE, fd, 0, 0, 0, 0, 0) < 0 ? -1 : 0; }

@@ -1,0 +1,309 @@
+// File-system tests through the file server: many files, the largest file, big
+// directories, links, concurrent writers, running out of inodes and blocks, pipes
+// (large transfers, either end closing, blocked ends killed) and bad input. Each
+// case checks the data read back; one line per case.
+#include "kernel/types.h"
+#include "kernel/stat.h"
+#include "kernel/fcntl.h"
+#include "kernel/fs.h"
+#include "user/user.h"
+#include "user/lib/mv6.h"
+#include "servers/fs/fsproto.h"
+
+static int failures;
+static char buf[8192];
+static uint64 seed;
+
+#define CHECK(cond, ...)                             \
+  do {                                               \
+    if (!(cond)) {                                   \
+      failures++;                                    \
+      printf("FAIL %s:%d: ", __func__, __LINE__);    \
+      printf(__VA_ARGS__);                           \
+      printf("\n");                                  \
+    }                                                \
+  } while (0)
+
+static char rnd(uint64 *s) {
+  *s = *s * 6364136223846793005UL + 1442695040888963407UL;
+  return *s >> 56;
+}
+
+static void name(char *n, char c, int i) {
+  n[0] = c;
+  n[1] = '0' + i / 100;
+  n[2] = '0' + i / 10 % 10;
+  n[3] = '0' + i % 10;
+  n[4] = 0;
+}
+
+static void manyfiles(void) {
+  char n[8];
+  for (int i = 0; i < 100; i++) {
+    name(n, 'f', i);
+    int fd = open(n, O_CREATE | O_RDWR);
+    CHECK(fd >= 0, "create %s", n);
+    for (int k = 0; k < 100; k++)
+      buf[k] = i + k;
+    CHECK(write(fd, buf, 100 + i) == 100 + i, "write %s", n);
+    close(fd);
+  }
+  for (int i = 0; i < 100; i++) {
+    name(n, 'f', i);
+    int fd = open(n, O_RDONLY);
+    int got = read(fd, buf, sizeof buf);
+    CHECK(got == 100 + i && buf[7] == (char)(i + 7), "read %s: %d bytes", n, got);
+    close(fd);
+    CHECK(unlink(n) == 0, "unlink %s", n);
+    CHECK(open(n, O_RDONLY) < 0, "%s still there", n);
+  }
+}
+
+static void bigfile(void) {
+  int fd = open("big", O_CREATE | O_RDWR);
+  uint64 s = seed;
+  int total = MAXFILE * BSIZE;
+  for (int off = 0; off < total; off += sizeof buf) {
+    int n = total - off < (int)sizeof buf ? total - off : (int)sizeof buf;
+    for (int i = 0; i < n; i++)
+      buf[i] = rnd(&s);
+    CHECK(write(fd, buf, n) == n, "write at %d", off);
+  }
+  CHECK(write(fd, "x", 1) != 1, "wrote past the largest file");
+  close(fd);
+  struct stat st;
+  CHECK(stat("big", &st) == 0 && st.size == (uint64)total, "size %d", (int)st.size);
+  fd = open("big", O_RDONLY);
+  s = seed;
+  int bad = 0, got, tot = 0;
+  while ((got = read(fd, buf, sizeof buf)) > 0) {
+    for (int i = 0; i < got; i++)
+      bad += buf[i] != rnd(&s);
+    tot += got;
+  }
+  close(fd);
+  CHECK(tot == total && bad == 0, "read back %d bytes, %d wrong", tot, bad);
+  CHECK(unlink("big") == 0, "unlink big");
+}
+
+static void bigdir(void) {
+  char n[8];
+  CHECK(mkdir("dd") == 0 && chdir("dd") == 0, "mkdir dd");
+  for (int i = 0; i < 300; i++) {
+    name(n, 'e', i);
+    int fd = open(n, O_CREATE | O_WRONLY);
+    CHECK(fd >= 0, "create dd/%s", n);
+    close(fd);
+  }
+  int fd = open(".", O_RDONLY), entries = 0;
+  struct dirent de;
+  while (read(fd, &de, sizeof de) == sizeof de)
+    entries += de.inum != 0;
+  close(fd);
+  CHECK(entries == 302, "%d entries, want 302", entries);
+  CHECK(unlink("/dd") < 0, "removed a non-empty directory");
+  for (int i = 0; i < 300; i++) {
+    name(n, 'e', i);
+    CHECK(unlink(n) == 0, "unlink dd/%s", n);
+  }
+  CHECK(chdir("/") == 0 && unlink("dd") == 0, "rmdir dd");
+}
+
+static void links(void) {
+  int fd = open("la", O_CREATE | O_RDWR);
+  write(fd, "link", 4);
+  close(fd);
+  struct stat st;
+  CHECK(link("la", "lb") == 0, "link");
+  CHECK(stat("la", &st) == 0 && st.nlink == 2, "nlink %d, want 2", st.nlink);
+  CHECK(link("la", "lb") < 0, "a second link with the same name");
+  CHECK(link("/", "lroot") < 0, "linked a directory");
+  CHECK(unlink("la") == 0, "unlink la");
+  fd = open("lb", O_RDONLY);
+  CHECK(fd >= 0 && read(fd, buf, 10) == 4 && memcmp(buf, "link", 4) == 0, "lb lost the data");
+  CHECK(fstat(fd, &st) == 0 && st.nlink == 1, "nlink %d, want 1", st.nlink);
+  close(fd);
+  unlink("lb");
+}
+
+static void writers(void) {
+  char n[8];
+  for (int c = 0; c < 4; c++) {
+    if (fork() == 0) {
+      name(n, 'w', c);
+      int fd = open(n, O_CREATE | O_WRONLY);
+      for (int k = 0; k < 20; k++) {
+        memset(buf, 'a' + c, 1000);
+        if (write(fd, buf, 1000) != 1000)
+          exit(1);
+      }
+      exit(0);
+    }
+  }
+  for (int c = 0; c < 4; c++) {
+    int st;
+    wait(&st);
+    CHECK(st == 0, "a writer failed");
+  }
+  for (int c = 0; c < 4; c++) {
+    name(n, 'w', c);
+    int fd = open(n, O_RDONLY), got, tot = 0, bad = 0;
+    while ((got = read(fd, buf, sizeof buf)) > 0) {
+      for (int i = 0; i < got; i++)
+        bad += buf[i] != 'a' + c;
+      tot += got;
+    }
+    close(fd);
+    CHECK(tot == 20000 && bad == 0, "%s: %d bytes, %d wrong", n, tot, bad);
+    unlink(n);
+  }
+}
+
+static void exhaust(void) {
+  char n[8];
+  int made = 0;
+  for (; made < 1000; made++) {
+    name(n, 'i', made);
+    int fd = open(n, O_CREATE | O_WRONLY);
+    if (fd < 0)
+      break;
+    close(fd);
+  }
+  CHECK(made > 100 && made < 1000, "created %d files before running out of inodes", made);
+  for (int i = 0; i < made; i++) {
+    name(n, 'i', i);
+    CHECK(unlink(n) == 0, "unlink %s", n);
+  }
+  // blocks: fill the disk with large files, then give it all back
+  int files = 0, full = 0;
+  for (; files < 30 && !full; files++) {
+    name(n, 'b', files);
+    int fd = open(n, O_CREATE | O_WRONLY);
+    for (int k = 0; k < MAXFILE * BSIZE / (int)sizeof buf && !full; k++)
+      full = write(fd, buf, sizeof buf) != sizeof buf;
+    close(fd);
+  }
+  CHECK(full, "the disk never filled up");
+  for (int i = 0; i < files; i++) {
+    name(n, 'b', i);
+    CHECK(unlink(n) == 0, "unlink %s", n);
+  }
+  int fd = open("after", O_CREATE | O_WRONLY), w = fd >= 0 ? write(fd, buf, sizeof buf) : -2;
+  CHECK(w == sizeof buf, "no space after freeing everything (fd %d, wrote %d)", fd, w);
+  close(fd);
+  unlink("after");
+}
+
+static void pipes(void) {
+  int p[2];
+  CHECK(pipe(p) == 0, "pipe");
+  int pid = fork();
+  if (pid == 0) {
+    close(p[0]);
+    uint64 s = 7;
+    for (int k = 0; k < 100; k++) {
+      for (int i = 0; i < 1000; i++)
+        buf[i] = rnd(&s);
+      if (write(p[1], buf, 1000) != 1000)
+        exit(1);
+    }
+    exit(0);
+  }
+  close(p[1]);
+  uint64 s = 7;
+  int tot = 0, bad = 0, got;
+  while ((got = read(p[0], buf, 777)) > 0) {
+    for (int i = 0; i < got; i++)
+      bad += buf[i] != rnd(&s);
+    tot += got;
+  }
+  close(p[0]);
+  int st;
+  wait(&st);
+  CHECK(tot == 100000 && bad == 0 && st == 0, "pipe moved %d bytes, %d wrong", tot, bad);
+  // the reader gone: writes fail; the writer gone: reads see the end
+  pipe(p);
+  close(p[0]);
+  CHECK(write(p[1], "x", 1) < 0, "write with no reader");
+  close(p[1]);
+  pipe(p);
+  write(p[1], "yz", 2);
+  close(p[1]);
+  CHECK(read(p[0], buf, 10) == 2 && read(p[0], buf, 10) == 0, "end of file after the writer closed");
+  close(p[0]);
+  // a blocked writer and a blocked reader, killed
+  pipe(p);
+  int w = fork();
+  if (w == 0) {
+    for (;;)
+      write(p[1], buf, sizeof buf);
+  }
+  int r = fork();
+  int q[2];
+  if (r == 0) {
+    pipe(q);
+    read(q[0], buf, 1);                // nobody writes: blocked
+    exit(0);
+  }
+  sleep(5);
+  CHECK(kill(w) == 0 && kill(r) == 0, "kill");
+  int a = wait(&st), b = wait(0);
+  CHECK((a == w || a == r) && (b == w || b == r) && a != b, "blocked pipe ends not reaped");
+  close(p[0]);
+  close(p[1]);
+}
+
+static void badinput(void) {
+  char longpath[300];
+  memset(longpath, 'a', sizeof longpath - 1);
+  longpath[sizeof longpath - 1] = 0;
+  CHECK(open(longpath, O_RDONLY) < 0, "open of a 299-byte path");
+  CHECK(read(99, buf, 10) < 0 && write(-1, buf, 10) < 0 && close(42) < 0, "bad fds");
+  int fd = open("t", O_CREATE | O_RDWR);
+  close(fd);
+  CHECK(read(fd, buf, 1) < 0, "read of a closed fd");
+  CHECK(open("/", O_WRONLY) < 0 && open("/", O_RDWR) < 0, "opened a directory for writing");
+  fd = open("README.md", O_RDONLY);
+  CHECK(read(fd, (void *)0x80200000, 10) < 0, "read into kernel memory");
+  close(fd);
+  // garbage to the servers: an error each, and they go on
+  struct msg m = {.tag = TAG(FS_FORK, 0, 0), .w = {1, 2}};
+  ipc_call(EP_FS, &m, 0);
+  CHECK((short)TAG_LABEL(m.tag) == E_PERM, "FS_FORK from a process: %d", (short)TAG_LABEL(m.tag));
+  for (int i = 0; i < 100; i++) {
+    uint64 label = 30 + (rnd(&seed) & 0xff);
+    m = (struct msg){.tag = TAG(label, BUF_R, 8), .w = {rnd(&seed), rnd(&seed)}};
+    ipc_call(EP_FS, &m, buf);
+    CHECK((short)TAG_LABEL(m.tag) == E_INVAL, "label %d to fs", (int)label);
+    m = (struct msg){.tag = TAG(label, 0, 0)};
+    ipc_call(EP_CONSOLE, &m, 0);
+    CHECK((short)TAG_LABEL(m.tag) == E_INVAL, "label %d to console", (int)label);
+    m = (struct msg){.tag = TAG(label, 0, 0)};
+    ipc_call(EP_DISK, &m, 0);
+    CHECK((short)TAG_LABEL(m.tag) == E_INVAL, "label %d to disk", (int)label);
+  }
+  fd = open("t", O_RDONLY);
+  CHECK(fd >= 0, "the file server stopped working");
+  close(fd);
+  unlink("t");
+}
+
+struct test { const char *name; void (*f)(void); } tests[] = {
+  {"manyfiles", manyfiles}, {"bigfile", bigfile}, {"bigdir", bigdir}, {"links", links},
+  {"writers", writers}, {"exhaust", exhaust}, {"pipes", pipes}, {"badinput", badinput},
+};
+
+int main(int argc, char *argv[]) {
+  seed = uptime() * 7919 + getpid();
+  int total = 0;
+  for (uint64 i = 0; i < sizeof tests / sizeof tests[0]; i++) {
+    if (argc > 1 && strcmp(argv[1], tests[i].name) != 0)
+      continue;
+    int before = failures;
+    tests[i].f();
+    printf("fstest %s: %s\n", tests[i].name, failures == before ? "ok" : "FAIL");
+    total++;
+  }
+  printf(failures ? "fstests: %d checks FAILED\n" : "fstests: ALL %d TESTS OK\n", failures ? failures : total);
+  exit(failures != 0);
+}
