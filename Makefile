@@ -54,7 +54,7 @@ KTEST_OBJ := $(B)/obj/servers/echosrv/echo.c.o
 PROGS := pong hello mem proc init usertests argtest console disk fs
 # Programs on the file system (exec finds them there when a file server runs).
 UPROGS := init sh cat echo grep wc ls mkdir rm ln kill hello usertests argtest
-OSTESTPROGS := cowread srvbad procbench nop dmatest fstests
+OSTESTPROGS := cowread srvbad procbench nop dmatest fstests fsbench
 TESTPROGS := pingpong manycli collect echosrv bulk notify kwait stopper slowsrv midsrv outcli \
              spinner preempt badinput faulter survivor tpager lazy ipcbench deadcli tracer
 ALLPROGS := $(PROGS) $(TESTPROGS) $(OSTESTPROGS)
@@ -155,8 +155,8 @@ qemu-gdb: $(B)/kernel $(B)/fs.img .gdbinit
 check: deps
 	@sh mk/check.sh
 
-bench: deps $(B)/kernel-test
-	@sh mk/bench.sh $(B)/kernel-test
+bench: deps $(B)/kernel-test $(B)/kernel $(B)/fs.img
+	@sh mk/bench.sh $(B)
 
 clean:
 	rm -rf build .gdbinit

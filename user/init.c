@@ -24,6 +24,13 @@ static void bootarg(const char *args, const char *key, char *out, int n) {
   }
 }
 
+static int strstr_(const char *s, const char *w) {
+  for (int n = strlen(w); *s; s++)
+    if (memcmp(s, w, n) == 0)
+      return 1;
+  return 0;
+}
+
 static int start(char **args) {
   int pid = fork();
   if (pid == 0) {
@@ -51,6 +58,11 @@ int main(int argc, char *argv[]) {
     bootarg(bi.bootargs, "arg", arg, sizeof arg);
   }
   int shell = console >= 0 && strcmp(prog, "sh") == 0;
+  if (strstr_(bi.bootargs, "benchboot")) {       // make bench: instructions from reset to here
+    uint64 n;
+    asm volatile("rdinstret %0" : "=r"(n));
+    printf("bench: boot_to_shell %ld instructions\n", (int64)n);
+  }
   printf("init: pid %d, starting %s\n", getpid(), prog);
   char *args[] = {prog, arg[0] ? arg : 0, 0};
   int pid = start(args);
