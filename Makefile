@@ -54,7 +54,7 @@ KTEST_OBJ := $(B)/obj/servers/echosrv/echo.c.o
 PROGS := pong hello mem proc init usertests argtest console disk fs
 # Programs on the file system (exec finds them there when a file server runs).
 UPROGS := init sh cat echo grep wc ls mkdir rm ln kill hello usertests argtest
-OSTESTPROGS := cowread srvbad procbench nop dmatest fstests fsbench
+OSTESTPROGS := cowread srvbad procbench nop dmatest fstests fsbench crashload crashcheck
 TESTPROGS := pingpong manycli collect echosrv bulk notify kwait stopper slowsrv midsrv outcli \
              spinner preempt badinput faulter survivor tpager lazy ipcbench deadcli tracer
 ALLPROGS := $(PROGS) $(TESTPROGS) $(OSTESTPROGS)

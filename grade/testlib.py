@@ -44,6 +44,8 @@ class Test:
     image: str = "kernel-test"      # build/s{stage}/{image}
     disk: bool = False              # attach build/s{stage}/fs.img (writes go to a
                                     # throw-away overlay: every test starts from it fresh)
+    script: str | None = None       # instead of one QEMU run: python3 SCRIPT STAGE_DIR LOG RUN,
+                                    # passing when it exits 0 (e.g. grade/crash.py)
 
     def __post_init__(self):
         def bad(msg):
@@ -99,7 +101,7 @@ def qemu_command(test, image_path, icount, qemu="qemu-system-riscv64"):
            "-smp", str(test.cpus), "-nographic", "-monitor", "none",
            "-serial", "stdio", "-no-reboot",
            "-kernel", str(image_path), "-append", kernel_cmdline(test)]
-    if test.disk:
+    if test.disk and not test.script:
         img = os.path.join(os.path.dirname(str(image_path)), "fs.img")
         cmd += ["-global", "virtio-mmio.force-legacy=false",
                 "-drive", f"file={img},if=none,format=raw,id=x0,snapshot=on",

@@ -62,3 +62,9 @@ TESTS += [
     fs_prog("usertests-fs", "usertests", [r"^usertests: ALL 11 TESTS OK$"], deps=["shell-basics"]),
     fs_prog("fstests-smp4", "fstests", [r"^fstests: ALL 8 TESTS OK$"], cpus=4, deps=["fstests-pipes"]),
 ]
+
+# Crash safety: QEMU killed at a random moment of a write workload, 20 times (seeds in
+# the logs); the image must pass the independent fsck, and every write that returned
+# before the kill must be there after a reboot.
+TESTS.append(Test(name="crash-safety", suite="fs", script="grade/crash.py", repeat=20, disk=True,
+                  icount=False, wall=120, deps=["fstests-manyfiles"]))

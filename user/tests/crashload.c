@@ -1,0 +1,38 @@
+// The workload of the crash tests: files c<k> of 1 to 8 KiB with known contents,
+// each written in 1 KiB writes; older ones are unlinked. A line is printed only
+// after the calls it reports have returned, so every line seen is a durable fact.
+#include "kernel/types.h"
+#include "kernel/fcntl.h"
+#include "user/user.h"
+
+static char buf[1024];
+
+static void fname(char *n, int k) {
+  n[0] = 'c';
+  n[1] = '0' + k / 100 % 10;
+  n[2] = '0' + k / 10 % 10;
+  n[3] = '0' + k % 10;
+  n[4] = 0;
+}
+
+int main(int argc, char *argv[]) {
+  char n[8];
+  for (int k = 0; k < 1000; k++) {
+    fname(n, k);
+    int fd = open(n, O_CREATE | O_WRONLY), size = 1 + k % 8;
+    for (int c = 0; c < size; c++) {
+      for (int i = 0; i < 1024; i++)
+        buf[i] = (k * 31 + c * 7 + i) & 0xff;
+      if (write(fd, buf, 1024) != 1024)
+        printf("crashload: write failed\n");
+    }
+    close(fd);
+    printf("done %d %d\n", k, size * 1024);
+    if (k >= 10) {
+      fname(n, k - 10);
+      if (unlink(n) == 0)
+        printf("gone %d\n", k - 10);
+    }
+  }
+  exit(0);
+}
