@@ -56,7 +56,7 @@ PROGS := pong hello mem proc init usertests argtest console disk fs
 UPROGS := init sh cat echo grep wc ls mkdir rm ln kill hello usertests argtest
 OSTESTPROGS := cowread srvbad procbench nop dmatest fstests fsbench crashload crashcheck
 TESTPROGS := pingpong manycli collect echosrv bulk notify kwait stopper slowsrv midsrv outcli \
-             spinner preempt badinput faulter survivor tpager lazy ipcbench deadcli tracer
+             spinner preempt badinput faulter survivor tpager lazy ipcbench deadcli tracer fskiller
 ALLPROGS := $(PROGS) $(TESTPROGS) $(OSTESTPROGS)
 # Test images also carry a file that is not a program, for exec to refuse.
 TESTFILES := notelf

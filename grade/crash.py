@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""crash.py STAGE_DIR LOG RUN: one crash-safety run (grade/suites/fs.py runs it 20
-times). Boot the file system on a private copy of fs.img, let crashload write, kill
-QEMU at a random moment (the seed is logged), check the image from the host with the
-independent checker (build/sN/fsck), boot again and compare the files with what the
-workload had reported as done before the kill: every write that returned is there."""
+"""crash.py STAGE_DIR LOG RUN [fskill]: one crash-safety run (grade/suites/fs.py runs
+it 20 times). Boot the file system on a private copy of fs.img, let crashload write,
+kill QEMU at a random moment (the seed is logged), check the image from the host with
+the independent checker (build/sN/fsck), boot again and compare the files with what
+the workload had reported as done before the kill: every write that returned is there.
+With fskill, the file server itself is killed during the workload instead (by the
+fskiller task): the workload's calls must fail at once (it finishes, it does not
+hang), and the image must be just as consistent and durable."""
 import os, random, re, select, shutil, signal, subprocess, sys, time
 
 stage_dir, log_path, run = sys.argv[1], sys.argv[2], int(sys.argv[3])
+fskill = sys.argv[4:] == ["fskill"]
 seed = int(time.time() * 1000) ^ (run << 20)
 rng = random.Random(seed)
 img = os.path.join(os.path.dirname(log_path), f"crash-{run}.img")
@@ -36,7 +40,14 @@ def console(cmd, until, limit, kill_after=None):
     try:
         while time.monotonic() - t0 < limit:
             if started is not None and time.monotonic() - started >= kill_after:
+                # kill now, then read what it printed before it died: those are facts too
+                os.killpg(p.pid, signal.SIGKILL)
                 say(f"# killed {kill_after:.3f}s after the workload began")
+                rest = part + p.stdout.read()
+                for raw in rest.split(b"\n")[:-1]:
+                    line = raw.decode(errors="replace").rstrip("\r")
+                    lines.append(line)
+                    say(line)
                 break
             r, _, _ = select.select([p.stdout], [], [], 0.01)
             if not r:
@@ -69,9 +80,18 @@ def fail(msg):
 
 
 shutil.copyfile(os.path.join(stage_dir, "fs.img"), img)
-kill_after = rng.uniform(0.05, 1.5)
-say(f"# seed {seed}, kill {kill_after:.3f}s after the first file is done")
-lines = console(qemu("run=fs prog=crashload watchdog=60"), None, 60, kill_after)
+if fskill:
+    lines = console(qemu("run=fskill prog=crashload watchdog=60"), r"^init: crashload exited", 60)
+    if not any(l.startswith("fskiller: the file server is killed") for l in lines):
+        fail("the file server was not killed")
+    if not any(l.startswith("init: crashload exited") for l in lines):
+        fail("the workload hung after the file server died")
+    if not any(l == "crashload: write failed" for l in lines):
+        fail("no write failed after the file server died")
+else:
+    kill_after = rng.uniform(0.05, 1.5)
+    say(f"# seed {seed}, kill {kill_after:.3f}s after the first file is done")
+    lines = console(qemu("run=fs prog=crashload watchdog=60"), None, 60, kill_after)
 done = {int(m.group(1)): int(m.group(2)) for m in (re.match(r"^done (\d+) (\d+)$", l) for l in lines) if m}
 gone = {int(m.group(1)) for m in (re.match(r"^gone (\d+)$", l) for l in lines) if m}
 if not done:

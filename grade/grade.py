@@ -281,8 +281,9 @@ class Scheduler:
     def _run_script(self, t, i, log):
         """A test written as a script: it drives QEMU itself and says why it failed."""
         os.makedirs(os.path.dirname(log), exist_ok=True)
-        cmd = [sys.executable, os.path.join(self.cfg.root, t.script),
-               os.path.join(self.cfg.root, "build", f"s{t.stage}"), log, str(i)]
+        script, *args = t.script.split()
+        cmd = [sys.executable, os.path.join(self.cfg.root, script),
+               os.path.join(self.cfg.root, "build", f"s{t.stage}"), log, str(i)] + args
         start = time.monotonic()
         try:
             p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,

@@ -44,8 +44,9 @@ class Test:
     image: str = "kernel-test"      # build/s{stage}/{image}
     disk: bool = False              # attach build/s{stage}/fs.img (writes go to a
                                     # throw-away overlay: every test starts from it fresh)
-    script: str | None = None       # instead of one QEMU run: python3 SCRIPT STAGE_DIR LOG RUN,
-                                    # passing when it exits 0 (e.g. grade/crash.py)
+    script: str | None = None       # instead of one QEMU run: "SCRIPT [ARGS]" runs as
+                                    # python3 SCRIPT STAGE_DIR LOG RUN [ARGS], passing when it
+                                    # exits 0 (e.g. grade/crash.py)
 
     def __post_init__(self):
         def bad(msg):

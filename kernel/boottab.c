@@ -13,11 +13,11 @@ const struct bootentry boottab[] = {
   {"hello",     "hello",                       0,  4,  0,    0,    0},
   // the servers, or at early stages the same subsystems hosted in the kernel;
   // proc starts init, which runs prog= (default: hello)
-  {"mem",       "demo,os,osecho,dma,fs",       1,  6,  7,    0,    0, STAGE < 4},
-  {"proc",      "demo,os,osecho,fs",           1,  5,  5,    0,    0, STAGE < 2},
-  {"console",   "demo,fs",                     1,  6,  8,    0,    0},
-  {"disk",      "demo,fs",                     1,  6,  9,    0,    0},
-  {"fs",        "demo,fs",                     0,  5,  6,    0,    0},
+  {"mem",       "demo,os,osecho,dma,fs,fskill", 1,  6,  7,    0,    0, STAGE < 4},
+  {"proc",      "demo,os,osecho,fs,fskill",    1,  5,  5,    0,    0, STAGE < 2},
+  {"console",   "demo,fs,fskill",              1,  6,  8,    0,    0},
+  {"disk",      "demo,fs,fskill",              1,  6,  9,    0,    0},
+  {"fs",        "demo,fs,fskill",              0,  5,  6,    0,    0},
 #ifdef MV6_TEST
   {"pingpong",  "pingpong",                    1,  4,  0,    0,    0},
   {"manycli",   "many",                        0,  4,  0,    0,    0},
@@ -55,6 +55,7 @@ const struct bootentry boottab[] = {
   {"deadcli",   "deadserver",                  1,  4,  0,    0,    0},
   {"tracer",    "trace",                       1,  4,  0,    0,    0},
   {"dmatest",   "dma",                         1,  4,  0,    0,    0},
+  {"fskiller",  "fskill",                      1,  4,  0,    0,    0},
 #endif
   {0},
 };

@@ -68,3 +68,5 @@ TESTS += [
 # before the kill must be there after a reboot.
 TESTS.append(Test(name="crash-safety", suite="fs", script="grade/crash.py", repeat=20, disk=True,
                   icount=False, wall=120, deps=["fstests-manyfiles"]))
+TESTS.append(Test(name="fs-killed", suite="fs", script="grade/crash.py fskill", disk=True, icount=False,
+                  wall=120, deps=["crash-safety"]))
