@@ -19,14 +19,17 @@ int main(int argc, char *argv[]) {
   char n[8];
   for (int k = 0; k < 1000; k++) {
     fname(n, k);
-    int fd = open(n, O_CREATE | O_WRONLY), size = 1 + k % 8;
-    for (int c = 0; c < size; c++) {
+    int fd = open(n, O_CREATE | O_WRONLY), size = 1 + k % 8, ok = fd >= 0;
+    for (int c = 0; c < size && ok; c++) {
       for (int i = 0; i < 1024; i++)
         buf[i] = (k * 31 + c * 7 + i) & 0xff;
-      if (write(fd, buf, 1024) != 1024)
-        printf("crashload: write failed\n");
+      ok = write(fd, buf, 1024) == 1024;
     }
-    close(fd);
+    ok = close(fd) == 0 && ok;
+    if (!ok) {
+      printf("crashload: write failed\n");
+      continue;
+    }
     printf("done %d %d\n", k, size * 1024);
     if (k >= 10) {
       fname(n, k - 10);
