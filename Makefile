@@ -53,7 +53,7 @@ KTEST_OBJ := $(B)/obj/servers/echosrv/echo.c.o
 # Boot programs, each from user/NAME.c, user/tests/NAME.c or servers/NAME/*.c.
 PROGS := pong hello mem proc init usertests argtest console disk fs
 # Programs on the file system (exec finds them there when a file server runs).
-UPROGS := init sh cat echo grep wc ls mkdir rm ln kill hello usertests argtest
+UPROGS := init sh cat echo grep wc ls mkdir rm ln kill ps hello usertests argtest
 OSTESTPROGS := cowread srvbad procbench nop dmatest fstests fsbench crashload crashcheck
 TESTPROGS := pingpong manycli collect echosrv bulk notify kwait stopper slowsrv midsrv outcli \
              spinner preempt badinput faulter survivor tpager lazy ipcbench deadcli tracer fskiller

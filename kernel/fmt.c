@@ -35,7 +35,9 @@ int vsnfmt(char *buf, int n, const char *fmt, va_list ap) {
     }
     fmt++;
     char pad = ' ';
-    int width = 0, lng = 0;
+    int width = 0, lng = 0, left = 0;
+    if (*fmt == '-')
+      left = 1, fmt++;
     if (*fmt == '0')
       pad = '0';
     while (*fmt >= '0' && *fmt <= '9')
@@ -68,10 +70,12 @@ int vsnfmt(char *buf, int n, const char *fmt, va_list ap) {
       int len = 0;
       while (s[len])
         len++;
-      for (; width > len; width--)
+      for (; !left && width > len; width--)
         put(&o, ' ');
       while (*s)
         put(&o, *s++);
+      for (; left && width > len; width--)
+        put(&o, ' ');
       break;
     }
     case 'c':

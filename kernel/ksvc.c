@@ -47,3 +47,5 @@ uint64 svc_now_ns(void) { return host_now_ns(); }
 void svc_alarm(uint64 ep, uint64 ns) { host_alarm(ep, SVC_TIMER, ns); }
 
 void svc_notify(uint64 ep, uint64 bits) { host_notify(ep, bits); }
+
+void svc_log(const char *line) { kprintf("%s", line); }

@@ -70,3 +70,7 @@ TESTS.append(Test(name="crash-safety", suite="fs", script="grade/crash.py", repe
                   icount=False, wall=120, deps=["fstests-manyfiles"]))
 TESTS.append(Test(name="fs-killed", suite="fs", script="grade/crash.py fskill", disk=True, icount=False,
                   wall=120, deps=["crash-safety"]))
+TESTS.append(session("ps-and-ctrl-p", ["ps", "\x10", "echo END"],
+                     [r"^pid ppid state  waits  name$", r"^  1    0 run    wait   init$",
+                      r"^  \d+    1 run    wait   sh$", r"^  \d+ +\d+ run +ps$",
+                      r"^pid ppid state  waits  name$", r"^  1    0 run    wait   init$"]))

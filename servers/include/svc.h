@@ -49,4 +49,6 @@ int64 svc_call(uint64 ep, struct svc_msg *m, void *buf);
 void svc_alarm(uint64 ep, uint64 ns);
 // Post notification bits to an endpoint (never blocks).
 void svc_notify(uint64 ep, uint64 bits);
+// A line for the console of last resort (the kernel's debug output).
+void svc_log(const char *line);
 uint64 svc_now_ns(void);

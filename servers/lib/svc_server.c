@@ -48,6 +48,8 @@ void svc_alarm(uint64 ep, uint64 ns) { alarm_ns(ep, SVC_TIMER, ns); }
 
 void svc_notify(uint64 ep, uint64 bits) { ipc_notify(ep, bits); }
 
+void svc_log(const char *line) { debug_write(line, strlen(line)); }
+
 uint64 svc_now_ns(void) { return time_ns(); }
 
 int svc_sleep_ns(uint64 ns) {

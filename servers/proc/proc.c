@@ -215,8 +215,44 @@ static void set_alarm(void) {
     svc_alarm(EP_PROC, next > now ? next - now : 1);
 }
 
+static void info(struct proc *p, struct procinfo *pi) {
+  *pi = (struct procinfo){.pid = p->pid, .ppid = p->ppid};
+  const char *st = p->state == ZOMBIE ? "zombie" : "run", *w = p->waiting ? "wait" : p->wake_at ? "sleep" : "";
+  for (int i = 0; st[i]; i++)
+    pi->state[i] = st[i];
+  for (int i = 0; w[i]; i++)
+    pi->wait[i] = w[i];
+  for (int i = 0; i < 15; i++)
+    pi->name[i] = (char)(p->name[i / 8] >> (8 * (i % 8)));
+}
+
+int vsnfmt(char *buf, int n, const char *fmt, __builtin_va_list ap);
+
+static void logf(const char *fmt, ...) {
+  char line[96];
+  __builtin_va_list ap;
+  __builtin_va_start(ap, fmt);
+  vsnfmt(line, sizeof line, fmt, ap);
+  __builtin_va_end(ap);
+  svc_log(line);
+}
+
+// Console ^P: every process and what it waits on.
+static void dump(void) {
+  logf("pid ppid state  waits  name\n");
+  for (int i = 0; i < NPROC; i++) {
+    if (procs[i].state == FREE)
+      continue;
+    struct procinfo pi;
+    info(&procs[i], &pi);
+    logf("%3d %4d %-6s %-6s %s\n", pi.pid, pi.ppid, pi.state, pi.wait, pi.name);
+  }
+}
+
 void proc_notify(uint64 bits) {
   uint64 now = svc_now_ns();
+  if (bits & PROC_DUMP)
+    dump();
   for (int i = 0; i < NPROC; i++) {
     struct proc *p = &procs[i];
     if (p->state != ALIVE)
@@ -267,6 +303,23 @@ void proc_handle(struct svc_req *r) {
     set_alarm();
     return;
   case PROC_UPTIME: r->rw[0] = svc_now_ns() / TICK_NS; return;
+  case PROC_PS: {
+    uint64 n = 0;
+    for (int i = 0; i < NPROC && (n + 1) * sizeof(struct procinfo) <= r->buflen; i++) {
+      if (procs[i].state == FREE)
+        continue;
+      struct procinfo pi;
+      info(&procs[i], &pi);
+      int64 e = svc_copy_to(r, n * sizeof pi, &pi, sizeof pi);
+      if (e < 0) {
+        r->rlabel = e;
+        return;
+      }
+      n++;
+    }
+    r->rw[0] = n;
+    return;
+  }
   }
   r->rlabel = E_INVAL;
 }

@@ -20,9 +20,17 @@
 #define PROC_EXEC   6
 #define PROC_SLEEP  7
 #define PROC_UPTIME 8
+#define PROC_PS     9          // buffer W: struct procinfo[] -> rw0 = how many
 
 #define PROC_DIED   1          // notification bit: a process's task died
 #define PROC_DUMP   2          // notification bit: print the process list (console ^P)
 #define MAXARG      32         // exec: arguments at most
+
+struct procinfo {
+  int pid, ppid;
+  char state[8];             // "run", "zombie"
+  char wait[8];              // "wait" (for a child), "sleep", or ""
+  char name[16];
+};
 #define MAXARGBYTES 4096       // exec: path and argument strings together
 #define TICK_NS     10000000UL // one tick of sleep and uptime
