@@ -18,6 +18,7 @@ if have qemu-system-riscv64 && [ -d /usr/share/qemu ] && ! ls /usr/share/qemu/op
   [ -f /etc/debian_version ] && missing="$missing opensbi"
 fi
 have python3 || missing="$missing python3"
+have cc || have gcc || missing="$missing gcc libc6-dev"
 have make || missing="$missing make"
 [ -z "$need_gdb" ] || have gdb-multiarch || missing="$missing gdb-multiarch"
 
