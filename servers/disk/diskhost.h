@@ -4,5 +4,5 @@
 #include "kernel/types.h"
 
 volatile uint32 *dh_regs(void);                    // the virtio-mmio slot, mapped
-void *dh_dma(int pages, uint64 *pa);               // zeroed, physically contiguous, never moves
+void *dh_dma_page(uint64 *pa);                     // a zeroed page the device can reach; never moves
 void dh_wait_irq(void);                            // until the device interrupts (then acknowledged)

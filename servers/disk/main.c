@@ -19,12 +19,14 @@ static uint64 irq_ep;
 
 volatile uint32 *dh_regs(void) { return (volatile uint32 *)REGS_VA; }
 
-void *dh_dma(int pages, uint64 *pa) {
-  struct msg m = {.tag = TAG(MEM_DMA, 0, 0), .w = {DMA_VA, pages}};
+void *dh_dma_page(uint64 *pa) {
+  static uint64 next = DMA_VA;
+  struct msg m = {.tag = TAG(MEM_DMA, 0, 0), .w = {next, 1}};
   if (ipc_call(EP_MEM, &m, 0) < 0 || TAG_LABEL(m.tag) != 0)
     return 0;
   *pa = m.w[0];
-  return (void *)DMA_VA;
+  next += 4096;
+  return (void *)(next - 4096);
 }
 
 void dh_wait_irq(void) {

@@ -46,15 +46,16 @@ struct used { uint16 flags, idx; struct { uint32 id, len; } ring[NUM]; };
 
 struct blkreq { uint32 type, reserved; uint64 sector; };   // type 0 read, 1 write
 
-// Our DMA area: page 0 descriptors + avail ring, page 1 used ring, page 2 request
-// headers and status bytes, pages 3.. data (NREQ blocks).
+// Our DMA pages: descriptors + avail ring, the used ring, request headers and status
+// bytes, and the data (NREQ blocks, DATA_PAGES pages of 4 blocks each).
+#define DATA_PAGES (NREQ * BSIZE / 4096)
 static struct desc *desc;
 static struct avail *avail;
 static volatile struct used *used;
 static struct blkreq *hdr;
 static volatile uint8 *status;
-static char *data;
-static uint64 desc_pa, avail_pa, used_pa, hdr_pa, status_pa, data_pa;
+static char *data_page[DATA_PAGES];
+static uint64 desc_pa, avail_pa, used_pa, hdr_pa, status_pa, data_pa[DATA_PAGES];
 static volatile uint32 *regs;
 static uint16 used_seen;
 static uint64 capacity, inflight_max, ndone;
@@ -75,16 +76,17 @@ int disk_init(void) {
   regs[R_QUEUE_SEL] = 0;
   if (regs[R_QUEUE_READY] || regs[R_QUEUE_MAX] < NUM)
     return -1;
-  uint64 pa;
-  char *m = dh_dma(3 + (NREQ * BSIZE + 4095) / 4096, &pa);
-  if (!m)
+  char *m = dh_dma_page(&desc_pa), *u = dh_dma_page(&used_pa), *h = dh_dma_page(&hdr_pa);
+  if (!m || !u || !h)
     return -1;
-  desc = (void *)m, desc_pa = pa;
-  avail = (void *)(m + NUM * sizeof(struct desc)), avail_pa = pa + NUM * sizeof(struct desc);
-  used = (void *)(m + 4096), used_pa = pa + 4096;
-  hdr = (void *)(m + 8192), hdr_pa = pa + 8192;
+  desc = (void *)m;
+  avail = (void *)(m + NUM * sizeof(struct desc)), avail_pa = desc_pa + NUM * sizeof(struct desc);
+  used = (void *)u;
+  hdr = (void *)h;
   status = (uint8 *)(hdr + NREQ), status_pa = hdr_pa + NREQ * sizeof *hdr;
-  data = m + 3 * 4096, data_pa = pa + 3 * 4096;
+  for (int i = 0; i < DATA_PAGES; i++)
+    if (!(data_page[i] = dh_dma_page(&data_pa[i])))
+      return -1;
   regs[R_QUEUE_NUM] = NUM;
   regs[R_DESC_LO] = desc_pa, regs[R_DESC_HI] = desc_pa >> 32;
   regs[R_AVAIL_LO] = avail_pa, regs[R_AVAIL_HI] = avail_pa >> 32;
@@ -96,13 +98,15 @@ int disk_init(void) {
   return 0;
 }
 
+static char *data(int i) { return data_page[i / 4] + i % 4 * BSIZE; }
+
 // Put request i (descriptors 3i..3i+2) on the avail ring: block b, write or read.
 static void submit(int i, uint64 b, int write) {
   hdr[i] = (struct blkreq){write ? 1 : 0, 0, b * (BSIZE / 512)};
   status[i] = 0xff;
   int d = 3 * i;
   desc[d] = (struct desc){hdr_pa + i * sizeof *hdr, sizeof *hdr, D_NEXT, d + 1};
-  desc[d + 1] = (struct desc){data_pa + i * BSIZE, BSIZE, D_NEXT | (write ? 0 : D_WRITE), d + 2};
+  desc[d + 1] = (struct desc){data_pa[i / 4] + i % 4 * BSIZE, BSIZE, D_NEXT | (write ? 0 : D_WRITE), d + 2};
   desc[d + 2] = (struct desc){status_pa + i, 1, D_WRITE, 0};
   avail->ring[avail->idx % NUM] = d;
   __sync_synchronize();
@@ -146,14 +150,14 @@ void disk_handle(struct svc_req *r) {
       r->rlabel = E_RANGE;
       return;
     }
-    if (write && (k = svc_copy_from(r, 0, data, BSIZE)) < 0) {   // copy first: nothing half-written
+    if (write && (k = svc_copy_from(r, 0, data(0), BSIZE)) < 0) {   // copy first: nothing half-written
       r->rlabel = k;
       return;
     }
     submit(0, b, write);
     if (run(1) < 0)
       r->rlabel = E_INVAL;
-    else if (!write && (k = svc_copy_to(r, 0, data, BSIZE)) < 0)
+    else if (!write && (k = svc_copy_to(r, 0, data(0), BSIZE)) < 0)
       r->rlabel = k;
     return;
   }
@@ -161,10 +165,15 @@ void disk_handle(struct svc_req *r) {
     uint32 blocks[DISK_MAXV];
     uint64 n = r->w[0];
     if (n == 0 || n > DISK_MAXV || r->buflen < DISK_VHDR + n * BSIZE ||
-        svc_copy_from(r, 0, blocks, n * sizeof blocks[0]) < 0 ||
-        svc_copy_from(r, DISK_VHDR, data, n * BSIZE) < 0) {
+        svc_copy_from(r, 0, blocks, n * sizeof blocks[0]) < 0) {
       r->rlabel = E_INVAL;
       return;
+    }
+    for (uint64 i = 0; i < n; i++) {
+      if (svc_copy_from(r, DISK_VHDR + i * BSIZE, data(i), BSIZE) < 0) {
+        r->rlabel = E_INVAL;
+        return;
+      }
     }
     for (uint64 i = 0; i < n; i++) {
       if (blocks[i] * (uint64)(BSIZE / 512) >= capacity) {
