@@ -31,14 +31,18 @@ KCFLAGS := $(CFLAGS) -Ikernel
 LDFLAGS := -z max-page-size=4096 --no-relax $(shell $(LD) --help 2>/dev/null | grep -q no-warn-rwx-segments && echo --no-warn-rwx-segments)
 
 # kernel/k<name>.c hosts the core of servers/<name>/ in the kernel, at the stages
-# where that subsystem has not moved out yet (S1: all; S2, S3: mem; S4: none).
-HOSTED_1 := mem proc
-HOSTED_2 := mem
+# where that subsystem has not moved out yet (S1: all; S2: all but proc; S3: mem;
+# S4: none).
+HOSTED_1 := mem proc fs console disk
+HOSTED_2 := mem fs console disk
 HOSTED_3 := mem
 HOSTED := $(HOSTED_$(STAGE))
 CORE_mem := servers/mem/mem.c
 CORE_proc := servers/proc/proc.c servers/proc/exec.c servers/proc/progsrc.c
-KERNEL_SRC := $(filter-out kernel/boottab.c kernel/kmem.c kernel/kproc.c,$(wildcard kernel/*.c kernel/*.S)) \
+CORE_fs := servers/fs/bio.c servers/fs/log.c servers/fs/inode.c servers/fs/file.c
+CORE_console := servers/console/console.c
+CORE_disk := servers/disk/virtio.c
+KERNEL_SRC := $(filter-out kernel/boottab.c $(patsubst %,kernel/k%.c,mem proc fs console disk),$(wildcard kernel/*.c kernel/*.S)) \
               $(foreach s,$(HOSTED),kernel/k$(s).c $(CORE_$(s)))
 KERNEL_OBJ := $(patsubst %,$(B)/obj/%.o,$(KERNEL_SRC))
 

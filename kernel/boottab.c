@@ -15,9 +15,9 @@ const struct bootentry boottab[] = {
   // proc starts init, which runs prog= (default: hello)
   {"mem",       "demo,os,osecho,dma,fs,fskill", 1,  6,  7,    0,    0, STAGE < 4},
   {"proc",      "demo,os,osecho,fs,fskill",    1,  5,  5,    0,    0, STAGE < 2},
-  {"console",   "demo,fs,fskill",              1,  6,  8,    0,    0},
-  {"disk",      "demo,fs,fskill",              1,  6,  9,    0,    0},
-  {"fs",        "demo,fs,fskill",              0,  5,  6,    0,    0},
+  {"console",   "demo,fs,fskill",              1,  6,  8,    0,    0, STAGE < 3},
+  {"disk",      "demo,fs,fskill",              1,  6,  9,    0,    0, STAGE < 3},
+  {"fs",        "demo,fs,fskill",              0,  5,  6,    0,    0, STAGE < 3},
 #ifdef MV6_TEST
   {"pingpong",  "pingpong",                    1,  4,  0,    0,    0},
   {"manycli",   "many",                        0,  4,  0,    0,    0},
@@ -69,6 +69,9 @@ static void echo_in_kernel(struct kreq *k) { ksvc_run(k, echo_handle); }
 
 void kmem_start(void);
 void kproc_start(void);
+void kfs_start(void);
+void kconsole_start(void);
+void kdisk_start(void);
 
 // A subsystem of the boot table that runs in the kernel at this stage.
 void boot_hosted(const char *name) {
@@ -79,6 +82,14 @@ void boot_hosted(const char *name) {
 #if STAGE < 2
   if (strncmp(name, "proc", 5) == 0)
     kproc_start();
+#endif
+#if STAGE < 3
+  if (strncmp(name, "console", 8) == 0)
+    kconsole_start();
+  if (strncmp(name, "disk", 5) == 0)
+    kdisk_start();
+  if (strncmp(name, "fs", 3) == 0)
+    kfs_start();
 #endif
 }
 

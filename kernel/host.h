@@ -30,11 +30,22 @@ int host_serve_notify(uint64 wk_handle, void (*fn)(uint64 bits));
 int host_kthread(void (*fn)(uint64 arg), uint64 arg);
 // Call another kernel-answered endpoint (never a user-level server: E_DEAD then).
 int64 host_call(uint64 ep, uint64 label, uint64 w[4], void *buf, uint64 len, int rights, struct kreq *reply);
-// A parked request: the caller sleeps in host_park_wait until host_finish(r, ...)
-// answers it; host_finish fails with E_NOREPLY if the caller has gone meanwhile.
+// A parked request: host_park marks it (while the handler runs, on the caller's
+// thread), the caller sleeps in host_park_wait until host_finish(r, ...) answers it
+// (which may happen before the handler even returns); host_finish fails with
+// E_NOREPLY if the caller has gone meanwhile. host_req_live tells whether r may
+// still be used (its caller runs it now, or waits on it).
+void host_park(struct kreq *r);
+int host_req_live(struct kreq *r);
 int host_park_wait(struct kreq *r);
 int host_finish(struct kreq *r, uint64 rlabel, const uint64 rw[4]);
 void host_alarm(uint64 wk_handle, uint64 bits, uint64 ns);   // notify the endpoint after ns
+void host_sleep_hard(void *chan);      // not cut short by a stop: a device transfer must end
+
+// A lock held across sleeps: a kernel-hosted core runs one request at a time.
+struct host_lock { int held; };
+int host_lock(struct host_lock *l);    // 0, or E_INTR (the caller is being stopped)
+void host_unlock(struct host_lock *l);
 
 int64 host_copy_from(struct kreq *r, uint64 off, void *dst, uint64 len); // caller's buffer -> dst
 int64 host_copy_to(struct kreq *r, uint64 off, const void *src, uint64 len);

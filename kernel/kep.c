@@ -79,6 +79,17 @@ int64 host_call(uint64 h, uint64 label, uint64 w[4], void *buf, uint64 len, int 
   return 0;
 }
 
+void host_park(struct kreq *r) { curthread()->parked = r; }
+
+int host_req_live(struct kreq *r) {
+  if (r->caller == curthread())
+    return 1;
+  for (int i = 0; i < NTHREAD; i++)
+    if (threads[i].state != T_FREE && threads[i].parked == r)
+      return 1;
+  return 0;
+}
+
 int host_park_wait(struct kreq *r) {
   struct thread *cur = curthread();
   cur->parked = r;
@@ -167,6 +178,21 @@ int host_serve_notify(uint64 h, void (*fn)(uint64 bits)) {
 }
 
 void host_alarm(uint64 h, uint64 bits, uint64 ns) { alarm_arm(h, bits, ns); }
+
+void host_sleep_hard(void *chan) { sleep_hard(chan, 0); }
+
+int host_lock(struct host_lock *l) {
+  while (l->held)
+    if (sleep_until(l, 0) < 0)
+      return E_INTR;
+  l->held = 1;
+  return 0;
+}
+
+void host_unlock(struct host_lock *l) {
+  l->held = 0;
+  wakeup(l);
+}
 
 int host_sleep(void *chan) { return sleep_until(chan, 0); }
 

@@ -211,6 +211,7 @@ int switch_to(struct thread *t);
 void rq_remove(struct thread *t);
 void sleep(void *chan);
 int sleep_until(void *chan, uint64 deadline);
+int sleep_hard(void *chan, uint64 deadline);
 void sleep_timeouts(uint64 now);
 void wakeup(void *chan);
 struct thread *thread_alloc(struct task *task, int prio);

@@ -152,6 +152,12 @@ int sleep_until(void *chan, uint64 deadline) {
   struct thread *cur = curthread();
   if (cur->stopping)
     return E_INTR;
+  return sleep_hard(chan, deadline);
+}
+
+// A sleep that a stop does not cut short (waiting for a device mid-transfer).
+int sleep_hard(void *chan, uint64 deadline) {
+  struct thread *cur = curthread();
   cur->chan = chan;
   cur->wake_at = deadline;
   cur->state = T_SLEEP;

@@ -3,6 +3,7 @@ file server). Tests type at the shell's prompt and compare what comes back, or r
 test programs from the file system under init."""
 
 import os
+from dataclasses import replace
 
 from testlib import Test, DEFAULT_FORBID
 
@@ -70,7 +71,23 @@ TESTS.append(Test(name="crash-safety", suite="fs", script="grade/crash.py", repe
                   icount=False, wall=120, deps=["fstests-manyfiles"]))
 TESTS.append(Test(name="fs-killed", suite="fs", script="grade/crash.py fskill", disk=True, icount=False,
                   wall=120, deps=["crash-safety"]))
-TESTS.append(session("ps-and-ctrl-p", ["ps", "\x10", "echo END"],
-                     [r"^pid ppid state  waits  name$", r"^  1    0 run    wait   init$",
-                      r"^  \d+    1 run    wait   sh$", r"^  \d+ +\d+ run +ps$",
-                      r"^pid ppid state  waits  name$", r"^  1    0 run    wait   init$"]))
+# ps, then Ctrl-P; the process server prints the ^P list itself, so the next command
+# waits until that list is out.
+TESTS.append(Test(name="ps-and-ctrl-p", suite="fs", boot="run=fs", disk=True, budget=30, forbid=FORBID,
+                  input=[(r"\$ $", "ps\n"), (r"\$ $", "\x10\n"),
+                         (r"(?s)waits  name.*waits  name.*init\n", "echo END\n")],
+                  expect=[r"^init: pid 1, starting sh$", r"^pid ppid state  waits  name$",
+                          r"^  1    0 run    wait   init$", r"^  \d+    1 run    wait   sh$", r"^  \d+ +\d+ run +ps$",
+                          r"^(\[kernel\] )?pid ppid state  waits  name$", r"^(\[kernel\] )?  1    0 run    wait   init$",
+                          r"^END$"], end=r"^END$"))
+
+# The same file system, console and disk cores hosted in the kernel: S1 (with proc and
+# mem), S2 (proc in its server). S3 has them as servers, like S4: a smoke test there.
+for stage in (1, 2):
+    for t in [t for t in TESTS if t.stage == 4 and t.name in
+              ("shell-basics", "shell-pipeline", "shell-dirs", "ps-and-ctrl-p", "usertests-fs")]:
+        TESTS.append(replace(t, name=f"{t.name}-s{stage}", stage=stage, deps=[]))
+    TESTS.append(fs_prog(f"fstests-s{stage}", "fstests", [r"^fstests: ALL 8 TESTS OK$"], stage=stage))
+    TESTS.append(Test(name=f"crash-safety-s{stage}", suite="fs", script="grade/crash.py", repeat=5, disk=True,
+                      icount=False, wall=120, stage=stage, deps=[f"fstests-s{stage}"]))
+TESTS.append(replace(TESTS[0], name="shell-basics-s3", stage=3))

@@ -213,10 +213,13 @@ static int64 do_open(struct svc_req *r, struct ptable *pt) {
 
 #define PARKED 1     // not an error: the request waits (park[] holds it)
 
+// The core runs one request at a time (both hosts make sure), so buffers can be
+// static: kernel stacks are small.
+static char buf[WRITE_MAX > CHUNK ? WRITE_MAX : CHUNK];
+
 static int64 pipe_read(struct svc_req *r, struct pipe *p) {
   if (p->nread == p->nwrite)
     return p->writeopen ? PARKED : 0;          // empty: wait, or end of file
-  char buf[PIPESIZE];
   uint64 n = 0;
   while (n < r->buflen && p->nread + n < p->nwrite) {
     buf[n] = p->data[(p->nread + n) % PIPESIZE];
@@ -238,7 +241,6 @@ static int64 pipe_write(struct svc_req *r, struct pipe *p, uint64 *done) {
     if (room == 0)
       return PARKED;
     uint64 n = r->buflen - *done < room ? r->buflen - *done : room;
-    char buf[PIPESIZE];
     int64 k = svc_copy_from(r, *done, buf, n);
     if (k < 0)
       return k;
@@ -252,8 +254,7 @@ static int64 pipe_write(struct svc_req *r, struct pipe *p, uint64 *done) {
 }
 
 static int64 cons_read(struct svc_req *r) {
-  char buf[256];
-  uint64 n = r->buflen < sizeof buf ? r->buflen : sizeof buf;
+  uint64 n = r->buflen < 256 ? r->buflen : 256;
   struct svc_msg m = {TAG(CONS_READ, BUF_W, n), {n, 0, 0, 0}};
   if (svc_call(EP_CONSOLE, &m, buf) < 0 || TAG_LABEL(m.tag) != 0)
     return E_INVAL;
@@ -267,7 +268,6 @@ static int64 cons_read(struct svc_req *r) {
 }
 
 static int64 cons_write(struct svc_req *r) {
-  char buf[CHUNK];
   for (uint64 off = 0; off < r->buflen;) {
     uint64 n = r->buflen - off < CHUNK ? r->buflen - off : CHUNK;
     int64 k = svc_copy_from(r, off, buf, n);
@@ -283,7 +283,6 @@ static int64 cons_write(struct svc_req *r) {
 }
 
 static int64 inode_read(struct svc_req *r, struct file *f) {
-  char buf[CHUNK];
   uint64 tot = 0;
   while (tot < r->buflen) {
     uint64 n = r->buflen - tot < CHUNK ? r->buflen - tot : CHUNK;
@@ -304,7 +303,6 @@ static int64 inode_read(struct svc_req *r, struct file *f) {
 
 // Each transaction writes at most WRITE_MAX bytes, so it fits in the log.
 static int64 inode_write(struct svc_req *r, struct file *f) {
-  char buf[WRITE_MAX];
   uint64 tot = 0;
   while (tot < r->buflen) {
     uint64 n = r->buflen - tot < WRITE_MAX ? r->buflen - tot : WRITE_MAX;
