@@ -71,15 +71,15 @@ TESTS.append(Test(name="crash-safety", suite="fs", script="grade/crash.py", repe
                   icount=False, wall=120, deps=["fstests-manyfiles"]))
 TESTS.append(Test(name="fs-killed", suite="fs", script="grade/crash.py fskill", disk=True, icount=False,
                   wall=120, deps=["crash-safety"]))
-# ps, then Ctrl-P; the process server prints the ^P list itself, so the next command
-# waits until that list is out.
+# Ctrl-P, then ps. The process server prints the ^P list itself (through the kernel's
+# debug output), so each step waits for the output of the one before.
 TESTS.append(Test(name="ps-and-ctrl-p", suite="fs", boot="run=fs", disk=True, budget=30, forbid=FORBID,
-                  input=[(r"\$ $", "ps\n"), (r"\$ $", "\x10\n"),
-                         (r"(?s)waits  name.*waits  name.*init\n", "echo END\n")],
-                  expect=[r"^init: pid 1, starting sh$", r"^pid ppid state  waits  name$",
-                          r"^  1    0 run    wait   init$", r"^  \d+    1 run    wait   sh$", r"^  \d+ +\d+ run +ps$",
-                          r"^(\[kernel\] )?pid ppid state  waits  name$", r"^(\[kernel\] )?  1    0 run    wait   init$",
-                          r"^END$"], end=r"^END$"))
+                  input=[(r"\$ $", "\x10"), (r"(?s)waits  name.*  2    1 run +sh\n", "ps\n"),
+                         (r"run +ps\n\$ $", "echo END\n")],
+                  expect=[r"^init: pid 1, starting sh$", r"pid ppid state  waits  name$",
+                          r"^(\[kernel\] )?  1    0 run    wait   init$", r"^(\[kernel\] )?  2    1 run +sh$",
+                          r"^pid ppid state  waits  name$", r"^  1    0 run    wait   init$",
+                          r"^  2    1 run    wait   sh$", r"^  \d+    2 run +ps$", r"^END$"], end=r"^END$"))
 
 # The same file system, console and disk cores hosted in the kernel: S1 (with proc and
 # mem), S2 (proc in its server). S3 has them as servers, like S4: a smoke test there.
