@@ -51,13 +51,14 @@ void start(uint64 hartid, uint64 dtb) {
           (int)((ram_end - RAMBASE) >> 20), (int)(KPOOL_SIZE >> 10), kpool_end);
   bkl_acquire();
   boot_tasks();
-  int top = hartid + 1;
+  extern volatile int boot_done, late_harts;
+  ncpu += late_harts;                    // let into _entry by the firmware (entry.S)
   for (int h = 0; h < NCPU; h++)
-    if (h != (int)hartid && sbi_hart_start(h, (uint64)_secondary, 0) == 0) {
+    if (h != (int)hartid && sbi_hart_start(h, (uint64)_secondary, 0) == 0)
       ncpu++;
-      top = h + 1 > top ? h + 1 : top;
-    }
-  ncpu_ids = top;
+  ncpu_ids = NCPU;                       // hart ids need not be dense; cpus[] has room for all
+  __sync_synchronize();
+  boot_done = 1;
   kprintf("%d hart%s, sbi:%s%s%s%s%s\n", ncpu, ncpu > 1 ? "s" : "", has_time ? " time" : "",
           has_ipi ? " ipi" : "", has_hsm ? " hsm" : "", has_srst ? " srst" : "", has_rfence ? " rfence" : "");
   bkl_release();
