@@ -4,6 +4,7 @@
 // from the bottom of user memory; what is left is free for the pager.
 #include "kernel.h"
 #include "boottab.h"
+#include "elf.h"
 
 extern const struct bootimg_entry bootimg_table[];
 
@@ -20,29 +21,14 @@ static uint64 frame(void) {
   return pa;
 }
 
-#define PT_LOAD 1
-struct elfhdr {
-  uint32 magic;
-  uint8 ident[12];
-  uint16 type, machine;
-  uint32 version;
-  uint64 entry, phoff, shoff;
-  uint32 flags;
-  uint16 ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-struct proghdr {
-  uint32 type, flags;
-  uint64 off, vaddr, paddr, filesz, memsz, align;
-};
-
 // Loads an ELF image into tk's address space; returns its entry point.
 static uint64 load_elf(struct task *tk, const uint8 *img, uint64 size) {
   const struct elfhdr *eh = (const struct elfhdr *)img;
-  if (size < sizeof *eh || eh->magic != 0x464C457FU)
+  if (size < sizeof *eh || eh->magic != ELF_MAGIC)
     panic("boot: %s is not an ELF file", tk->name);
   for (int i = 0; i < eh->phnum; i++) {
     const struct proghdr *ph = (const struct proghdr *)(img + eh->phoff + i * eh->phentsize);
-    if (ph->type != PT_LOAD || ph->memsz == 0)
+    if (ph->type != ELF_PROG_LOAD || ph->memsz == 0)
       continue;
     int perm = (ph->flags & 4 ? MAP_R : 0) | (ph->flags & 2 ? MAP_W | MAP_R : 0) | (ph->flags & 1 ? MAP_X | MAP_R : 0);
     for (uint64 va = PGROUNDDOWN(ph->vaddr); va < ph->vaddr + ph->memsz; va += PGSIZE) {

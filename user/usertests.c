@@ -6,19 +6,9 @@
 #include "kernel/fcntl.h"
 #include "user/user.h"
 #include "user/lib/mv6.h"
+#include "user/tests/testlib.h"
 #include "servers/mem/mem.h"
 
-static int failures;
-
-#define CHECK(cond, ...)                             \
-  do {                                               \
-    if (!(cond)) {                                   \
-      failures++;                                    \
-      printf("FAIL %s:%d: ", __func__, __LINE__);    \
-      printf(__VA_ARGS__);                           \
-      printf("\n");                                  \
-    }                                                \
-  } while (0)
 
 // The memory server's counters: free frames, pages copied on write.
 static void memstat(uint64 *free, uint64 *copied) {
@@ -257,25 +247,12 @@ static void clock(void) {
   CHECK(getpid() > 1, "getpid %d", getpid());
 }
 
-struct test { const char *name; void (*f)(void); } tests[] = {
+static struct test_case cases[] = {
   {"forktree", forktree}, {"orphans", orphans}, {"exec", exec_args}, {"kill", kills},
   {"sbrk", heap}, {"badmemory", bad_memory}, {"outofmemory", outofmemory}, {"cow", cow},
   {"forkloop", forkloop}, {"malloc", heapalloc}, {"clock", clock},
 };
 
 int main(int argc, char *argv[]) {
-  int total = 0;
-  for (uint64 i = 0; i < sizeof tests / sizeof tests[0]; i++) {
-    if (argc > 1 && strcmp(argv[1], tests[i].name) != 0)
-      continue;
-    int before = failures;
-    tests[i].f();
-    printf("test %s: %s\n", tests[i].name, failures == before ? "ok" : "FAIL");
-    total++;
-  }
-  if (failures)
-    printf("usertests: %d checks FAILED\n", failures);
-  else
-    printf("usertests: ALL %d TESTS OK\n", total);
-  exit(failures != 0);
+  exit(run_cases("usertests", "test", cases, sizeof cases / sizeof cases[0], argc, argv));
 }

@@ -5,23 +5,9 @@
 #include "servers/mem/mem.h"
 #include "servers/proc/proc.h"
 #include "servers/proc/prochost.h"
+#include "kernel/elf.h"
 
 const unsigned char *prog_find(uint64 caller, const char *path, uint64 *len);
-
-struct elfhdr {
-  uint32 magic;
-  uint8 ident[12];
-  uint16 type, machine;
-  uint32 version;
-  uint64 entry, phoff, shoff;
-  uint32 flags;
-  uint16 ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct proghdr {
-  uint32 type, flags;
-  uint64 off, vaddr, paddr, filesz, memsz, align;
-};
 
 static int64 mem(uint64 label, uint64 w0, uint64 w1, uint64 w2, uint64 w3, const void *buf, uint64 len) {
   struct svc_msg m = {TAG(label, BUF_R, len), {w0, w1, w2, w3}};
@@ -51,7 +37,7 @@ int64 exec_load(uint64 caller, const char *path, int argc, const char *args, uin
   uint64 len;
   const unsigned char *img = prog_find(caller, path, &len);
   const struct elfhdr *eh = (const void *)img;
-  if (!img || len < sizeof *eh || eh->magic != 0x464C457FU || eh->phentsize != sizeof(struct proghdr) ||
+  if (!img || len < sizeof *eh || eh->magic != ELF_MAGIC || eh->phentsize != sizeof(struct proghdr) ||
       eh->phoff + (uint64)eh->phnum * sizeof(struct proghdr) > len)
     return E_INVAL;
   char name[16] = {0};
@@ -67,7 +53,7 @@ int64 exec_load(uint64 caller, const char *path, int argc, const char *args, uin
   uint64 end = 0;
   for (int i = 0; i < eh->phnum; i++) {
     const struct proghdr *ph = (const void *)(img + eh->phoff + i * sizeof *ph);
-    if (ph->type != 1 || ph->memsz == 0)
+    if (ph->type != ELF_PROG_LOAD || ph->memsz == 0)
       continue;
     int flags = MEM_R | (ph->flags & 2 ? MEM_W : 0) | (ph->flags & 1 ? MEM_X : 0);
     if (ph->filesz > ph->memsz || ph->off + ph->filesz > len || ph->vaddr + ph->memsz < ph->vaddr ||

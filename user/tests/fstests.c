@@ -8,21 +8,11 @@
 #include "kernel/fs.h"
 #include "user/user.h"
 #include "user/lib/mv6.h"
+#include "user/tests/testlib.h"
 #include "servers/fs/fsproto.h"
 
-static int failures;
 static char buf[8192];
 static uint64 seed;
-
-#define CHECK(cond, ...)                             \
-  do {                                               \
-    if (!(cond)) {                                   \
-      failures++;                                    \
-      printf("FAIL %s:%d: ", __func__, __LINE__);    \
-      printf(__VA_ARGS__);                           \
-      printf("\n");                                  \
-    }                                                \
-  } while (0)
 
 static char rnd(uint64 *s) {
   *s = *s * 6364136223846793005UL + 1442695040888963407UL;
@@ -288,22 +278,12 @@ static void badinput(void) {
   unlink("t");
 }
 
-struct test { const char *name; void (*f)(void); } tests[] = {
+static struct test_case cases[] = {
   {"manyfiles", manyfiles}, {"bigfile", bigfile}, {"bigdir", bigdir}, {"links", links},
   {"writers", writers}, {"exhaust", exhaust}, {"pipes", pipes}, {"badinput", badinput},
 };
 
 int main(int argc, char *argv[]) {
   seed = uptime() * 7919 + getpid();
-  int total = 0;
-  for (uint64 i = 0; i < sizeof tests / sizeof tests[0]; i++) {
-    if (argc > 1 && strcmp(argv[1], tests[i].name) != 0)
-      continue;
-    int before = failures;
-    tests[i].f();
-    printf("fstest %s: %s\n", tests[i].name, failures == before ? "ok" : "FAIL");
-    total++;
-  }
-  printf(failures ? "fstests: %d checks FAILED\n" : "fstests: ALL %d TESTS OK\n", failures ? failures : total);
-  exit(failures != 0);
+  exit(run_cases("fstests", "fstest", cases, sizeof cases / sizeof cases[0], argc, argv));
 }

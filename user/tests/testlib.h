@@ -33,6 +33,31 @@ static inline void test_done(const char *name, int power_off) {
     poweroff(test_failures != 0);
 }
 
+// Run the cases named by argv[1] (all if none), a line each ("PREFIX NAME: ok"), then
+// "SUITE: ALL n TESTS OK" or "SUITE: n checks FAILED". Returns the exit status.
+struct test_case {
+  const char *name;
+  void (*f)(void);
+};
+
+static inline int run_cases(const char *suite, const char *prefix, struct test_case *t, int n, int argc,
+                            char **argv) {
+  int total = 0;
+  for (int i = 0; i < n; i++) {
+    if (argc > 1 && strcmp(argv[1], t[i].name) != 0)
+      continue;
+    int before = test_failures;
+    t[i].f();
+    printf("%s %s: %s\n", prefix, t[i].name, test_failures == before ? "ok" : "FAIL");
+    total++;
+  }
+  if (test_failures)
+    printf("%s: %d checks FAILED\n", suite, test_failures);
+  else
+    printf("%s: ALL %d TESTS OK\n", suite, total);
+  return test_failures != 0;
+}
+
 // Sleep for ns of guest time on a private endpoint's alarm.
 static inline void sleep_ns(uint64 ns) {
   static uint64 ep;
