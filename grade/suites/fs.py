@@ -91,3 +91,4 @@ for stage in (1, 2):
     TESTS.append(Test(name=f"crash-safety-s{stage}", suite="fs", script="grade/crash.py", repeat=5, disk=True,
                       icount=False, wall=120, stage=stage, deps=[f"fstests-s{stage}"]))
 TESTS.append(replace(TESTS[0], name="shell-basics-s3", stage=3))
+TESTS.append(replace([t for t in TESTS if t.name == "shell-pipeline"][0], name="shell-pipeline-smp4", cpus=4))
