@@ -74,7 +74,7 @@ _pos = $(if $2,$(if $(filter $1,$(firstword $2)),$(words $3 x),$(call _pos,$1,$(
 base = $(shell printf '0x%x' $$(( 0x1000000 * $(call _pos,$1,$(ALLPROGS),) + 0xa0000 )))
 srcs = $(or $(wildcard user/$1.c),$(wildcard user/tests/$1.c),$(wildcard servers/$1/*.c))
 
-.PHONY: all qemu qemu-gdb check bench clean deps
+.PHONY: all qemu qemu-gdb check grade bench clean deps
 .DELETE_ON_ERROR:
 
 all: $(B)/kernel $(B)/fs.img
@@ -159,6 +159,13 @@ qemu-gdb: $(B)/kernel $(B)/fs.img .gdbinit
 
 check: deps
 	@sh mk/check.sh
+
+# make grade [LAB=NN] [TEST=name]: grade the tree (one lab, or one test); results also
+# in build/grade/results.json (Gradescope's format) and build/grade/junit.xml.
+grade: deps
+	@mkdir -p build/grade
+	@python3 grade/grade.py $(if $(LAB),--lab $(LAB)) --json build/grade/results.json \
+	  --junit build/grade/junit.xml $(TEST)
 
 bench: deps $(B)/kernel-test $(B)/kernel $(B)/fs.img
 	@sh mk/bench.sh $(B)

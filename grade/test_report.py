@@ -1,0 +1,76 @@
+"""Self-tests of the machine-readable outputs (report.py): Gradescope's results.json
+and JUnit XML, from hand-made results."""
+
+import json
+import os
+import sys
+import tempfile
+import unittest
+import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import grade    # noqa: E402
+import report   # noqa: E402
+from testlib import Test   # noqa: E402
+
+
+def result(name, status, points=0, reason="", details=(), suite="s"):
+    return grade.Result(Test(name=name, suite=suite, points=points), status, reason=reason,
+                        details=list(details), elapsed=1.5)
+
+
+RESULTS = [
+    result("a", "PASS", 10),
+    result("b", "FAIL", 5, "expect 1/2 /x/ not found", ["| last line"]),
+    result("c", "SKIP", 3, "skipped (dependency b failed)"),
+    result("d", "PASS", 0, suite="t"),
+]
+
+
+class GradescopeJson(unittest.TestCase):
+    def setUp(self):
+        self.r = report.gradescope(RESULTS)
+
+    def test_score_counts_only_passed_points(self):
+        self.assertEqual(self.r["score"], 10)
+
+    def test_each_test_has_the_fields_gradescope_reads(self):
+        for t in self.r["tests"]:
+            self.assertEqual(set(t), {"name", "score", "max_score", "output", "status", "visibility"})
+        b = [t for t in self.r["tests"] if t["name"] == "b"][0]
+        self.assertEqual((b["score"], b["max_score"], b["status"]), (0, 5, "failed"))
+        self.assertIn("expect 1/2", b["output"])
+        self.assertIn("| last line", b["output"])
+        c = [t for t in self.r["tests"] if t["name"] == "c"][0]
+        self.assertEqual(c["status"], "failed")
+        self.assertTrue(c["output"].startswith("skipped: "))
+
+    def test_written_file_is_json(self):
+        with tempfile.TemporaryDirectory() as d:
+            p = os.path.join(d, "results.json")
+            report.write_json(RESULTS, p)
+            with open(p) as f:
+                self.assertEqual(json.load(f)["score"], 10)
+
+
+class JUnit(unittest.TestCase):
+    def test_suites_cases_failures_skips(self):
+        with tempfile.TemporaryDirectory() as d:
+            p = os.path.join(d, "junit.xml")
+            report.write_junit(RESULTS, p)
+            root = ET.parse(p).getroot()
+        self.assertEqual(root.tag, "testsuites")
+        suites = {s.get("name"): s for s in root.findall("testsuite")}
+        self.assertEqual(set(suites), {"s", "t"})
+        s = suites["s"]
+        self.assertEqual((s.get("tests"), s.get("failures"), s.get("skipped")), ("3", "1", "1"))
+        cases = {c.get("name"): c for c in s.findall("testcase")}
+        self.assertIsNotNone(cases["b"].find("failure"))
+        self.assertIn("| last line", cases["b"].find("failure").text)
+        self.assertIsNotNone(cases["c"].find("skipped"))
+        self.assertIsNone(cases["a"].find("failure"))
+
+
+if __name__ == "__main__":
+    unittest.main()
