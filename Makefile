@@ -74,7 +74,7 @@ _pos = $(if $2,$(if $(filter $1,$(firstword $2)),$(words $3 x),$(call _pos,$1,$(
 base = $(shell printf '0x%x' $$(( 0x1000000 * $(call _pos,$1,$(ALLPROGS),) + 0xa0000 )))
 srcs = $(or $(wildcard user/$1.c),$(wildcard user/tests/$1.c),$(wildcard servers/$1/*.c))
 
-.PHONY: all qemu qemu-gdb check grade bench clean deps
+.PHONY: all qemu qemu-gdb check grade autograder bench clean deps
 .DELETE_ON_ERROR:
 
 all: $(B)/kernel $(B)/fs.img
@@ -166,6 +166,11 @@ grade: deps
 	@mkdir -p build/grade
 	@python3 grade/grade.py $(if $(LAB),--lab $(LAB)) --json build/grade/results.json \
 	  --junit build/grade/junit.xml $(TEST)
+
+# make autograder [LAB=NN]: a Gradescope autograder bundle for a lab (grade/autograder/).
+autograder:
+	@mkdir -p build
+	@sh mk/autograder.sh "$(LAB)" build/autograder$(if $(LAB),-lab$(LAB)).zip
 
 bench: deps $(B)/kernel-test $(B)/kernel $(B)/fs.img
 	@sh mk/bench.sh $(B)

@@ -4,7 +4,7 @@
 set -e
 start=$(date +%s)
 echo "== grade/ self-tests"
-python3 -m unittest discover -s grade -p 'test_*.py' 2>&1 | tail -3
+MV6_SLOW_TESTS=1 python3 -m unittest discover -s grade -p 'test_*.py' 2>&1 | tail -3
 echo "== system tests"
 status=0
 python3 grade/grade.py "$@" || status=$?
