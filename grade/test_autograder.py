@@ -10,9 +10,11 @@ import shutil
 import subprocess
 import tempfile
 import unittest
+import sys
 import zipfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 
 @unittest.skipUnless(os.environ.get("MV6_SLOW_TESTS") == "1" and shutil.which("git"),
@@ -63,6 +65,24 @@ class Autograder(unittest.TestCase):
         tests = {t["name"]: t for t in res["tests"]}
         self.assertEqual(tests["pingpong"]["status"], "failed")
         self.assertIn("build failed", tests["pingpong"]["output"])
+
+
+    def test_batch_grades_several_submissions_into_a_csv(self):
+        import csv
+        import batch
+        subs = []
+        for name in ("alice", "bob"):
+            d = os.path.join(self.tmp, "subs", name)
+            shutil.copytree(os.path.join(ROOT), d, ignore=shutil.ignore_patterns("build", ".git"))
+            subs.append(d)
+        with open(os.path.join(subs[1], "kernel/ipc.c"), "a") as f:
+            f.write("\nthis is not C\n")               # bob's does not build
+        out = os.path.join(self.tmp, "batch", "grades.csv")
+        self.assertEqual(batch.main(["--tests", "pingpong", "-j", "2", "--csv", out] + subs), 0)
+        with open(out) as f:
+            rows = {r["submission"]: r for r in csv.DictReader(f)}
+        self.assertEqual((rows["alice"]["passed"], rows["alice"]["failed"]), ("1", "0"))
+        self.assertEqual((rows["bob"]["passed"], rows["bob"]["failed"]), ("0", "1"))
 
 
 if __name__ == "__main__":
