@@ -34,7 +34,7 @@ int main(int argc, char *argv[]) {
   uint64 seed = time_ns();
   for (int i = 0; i < 300; i++) {       // random labels the servers do not know
     seed = seed * 6364136223846793005UL + 1442695040888963407UL;
-    uint64 label = 9 + (seed >> 40) % 60000;
+    uint64 label = 32 + (seed >> 40) % 60000;   // above every label either server knows
     int64 a = rq(EP_PROC, label, seed, ~seed, junk, seed % 64);
     int64 b = rq(EP_MEM, label, ~seed, seed, junk, seed % 64);
     if (a != E_INVAL || b != E_INVAL) {
