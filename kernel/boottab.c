@@ -3,7 +3,7 @@
 #include "kernel.h"
 #include "boottab.h"
 #include "host.h"
-#include "servers/include/svc.h"
+#include "ksvc.h"
 
 const char BOOT_DEFAULT_GROUP[] = "demo";
 
@@ -60,7 +60,6 @@ const struct bootentry boottab[] = {
   {0},
 };
 
-void ksvc_run(struct kreq *k, svc_handler handle);
 
 #ifdef MV6_TEST
 void echo_handle(struct svc_req *r);

@@ -2,10 +2,9 @@
 // and 2: the UART's interrupt runs the core's input handling in the kernel.
 #include "kernel.h"
 #include "host.h"
-#include "servers/include/svc.h"
+#include "ksvc.h"
 #include "servers/console/conshost.h"
 
-void ksvc_run(struct kreq *k, svc_handler handle);
 void cons_init(void);
 void cons_intr(void);
 void cons_handle(struct svc_req *r);

@@ -3,12 +3,11 @@
 // pages come from the kernel pool, and the interrupt wakes the waiting caller.
 #include "kernel.h"
 #include "host.h"
-#include "servers/include/svc.h"
+#include "ksvc.h"
 #include "servers/disk/diskhost.h"
 
 #define VIRTIO0_IRQ 1
 
-void ksvc_run_locked(struct kreq *k, svc_handler handle, struct host_lock *lock);
 int disk_init(void);
 void disk_handle(struct svc_req *r);
 

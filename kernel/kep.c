@@ -141,8 +141,6 @@ int host_kthread(void (*fn)(uint64 arg), uint64 arg) {
   return 0;
 }
 
-struct task *kernel_task(void) { return &ktask; }
-
 // ---- notifications to kernel-answered endpoints: a kernel thread per endpoint ----
 
 static struct {

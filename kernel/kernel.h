@@ -202,20 +202,17 @@ uint64 now_ns(void);
 extern uint64 watchdog_at;
 
 // sched.c
-void sched_init(void);
 void scheduler(void) __attribute__((noreturn));
 void make_runnable(struct thread *t);
 void sched_block(void);
 void sched_yield(void);
 int switch_to(struct thread *t);
-void rq_remove(struct thread *t);
 void sleep(void *chan);
 int sleep_until(void *chan, uint64 deadline);
 int sleep_hard(void *chan, uint64 deadline);
 void sleep_timeouts(uint64 now);
 void wakeup(void *chan);
 struct thread *thread_alloc(struct task *task, int prio);
-void thread_free(struct thread *t);
 
 // task.c
 struct task *task_alloc(const char *name);
@@ -230,6 +227,7 @@ void stop_check(void);
 // ipc.c
 struct endpoint *ep_lookup(uint64 h, int *err);
 struct endpoint *ep_alloc(struct task *owner, int slot);
+uint64 ep_handle(struct endpoint *ep);
 void ep_kill(struct endpoint *ep);
 void ep_notify(struct endpoint *ep, uint64 bits);
 int64 ipc_send(uint64 h, int is_call);
@@ -269,6 +267,7 @@ void irq_dispatch(int irq);
 int irq_route(int irq, uint64 ep, uint64 bits);
 int irq_ack(int irq);
 int alarm_arm(uint64 h, uint64 bits, uint64 ns);
+int alarm_set(uint64 h, uint64 bits, uint64 ns);
 
 // string.c
 void *memset(void *dst, int c, uint64 n);

@@ -4,9 +4,8 @@
 // start (mount, log recovery) run on kernel threads.
 #include "kernel.h"
 #include "host.h"
-#include "servers/include/svc.h"
+#include "ksvc.h"
 
-void ksvc_run_locked(struct kreq *k, svc_handler handle, struct host_lock *lock);
 void fs_init(void);
 void fs_handle(struct svc_req *r);
 void fs_notify(uint64 bits);

@@ -3,10 +3,9 @@
 // thread's own kernel stack. This file is the kernel side of servers/mem/memhost.h.
 #include "kernel.h"
 #include "host.h"
-#include "servers/include/svc.h"
+#include "ksvc.h"
 #include "servers/mem/memhost.h"
 
-void ksvc_run(struct kreq *k, svc_handler handle);
 void mem_init(uint64 mem_start, uint64 mem_end);
 void mem_handle(struct svc_req *r);
 

@@ -3,11 +3,10 @@
 // the start of init. This file is the kernel side of servers/proc/prochost.h.
 #include "kernel.h"
 #include "host.h"
-#include "servers/include/svc.h"
+#include "ksvc.h"
 #include "servers/proc/prochost.h"
 #include "servers/proc/proc.h"
 
-void ksvc_run(struct kreq *k, svc_handler handle);
 void proc_handle(struct svc_req *r);
 void proc_notify(uint64 bits);
 void proc_init(void);

@@ -2,7 +2,7 @@
 // on the caller's kernel stack behind a kernel-answered endpoint, over host.h only.
 // A parked request keeps its caller asleep here until the core finishes it.
 #include "host.h"
-#include "servers/include/svc.h"
+#include "ksvc.h"
 
 // With a lock, the core runs one request at a time, as in its one-threaded server;
 // a parked request lets go of it while it waits.

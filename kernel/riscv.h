@@ -57,5 +57,4 @@ static inline uint64 r_tp(void) { uint64 x; asm volatile("mv %0, tp" : "=r"(x));
 static inline uint64 r_fp(void) { uint64 x; asm volatile("mv %0, s0" : "=r"(x)); return x; }
 static inline uint64 r_time(void) { uint64 x; asm volatile("rdtime %0" : "=r"(x)); return x; }
 static inline void sfence_vma_all(void) { asm volatile("sfence.vma zero, zero" ::: "memory"); }
-static inline void sfence_vma_asid(uint64 asid) { asm volatile("sfence.vma zero, %0" :: "r"(asid) : "memory"); }
 static inline void wfi(void) { asm volatile("wfi"); }

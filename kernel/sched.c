@@ -41,21 +41,6 @@ static struct thread *rq_pop(void) {
   return t;
 }
 
-void rq_remove(struct thread *t) {
-  struct thread **pp = &rq_head[t->prio], *prev = 0;
-  for (; *pp; prev = *pp, pp = &(*pp)->next) {
-    if (*pp == t) {
-      *pp = t->next;
-      if (rq_tail[t->prio] == t)
-        rq_tail[t->prio] = prev;
-      if (!rq_head[t->prio])
-        rq_mask &= ~(1u << t->prio);
-      return;
-    }
-  }
-}
-
-
 // Wake an idle hart, or else preempt the hart running the lowest priority below t's.
 static void kick(struct thread *t) {
   struct cpu *victim = 0;

@@ -2,9 +2,6 @@
 // The privileged mechanism calls are in sysmech.c.
 #include "kernel.h"
 
-int alarm_set(uint64 h, uint64 bits, uint64 ns);
-uint64 ep_handle(struct endpoint *ep);
-uint64 user_mem_start(void);
 
 static int64 sys_debug_write(struct thread *cur, uint64 va, uint64 len) {
   char buf[128];

@@ -3,9 +3,6 @@
 // privileged may use it. The kernel checks addresses and frames, not policy.
 #include "kernel.h"
 
-int irq_route(int irq, uint64 h, uint64 bits);
-int irq_ack(int irq);
-uint64 user_mem_start(void);
 
 // Device pages a driver may map: the UART and the virtio-mmio slots.
 static int device_page(uint64 pa) {
