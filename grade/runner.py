@@ -100,18 +100,19 @@ class _Console:
         return self.lines + ([self.partial] if self.partial else [])
 
 
-def run_once(test, cmd, log_path, wall, stop_event=None, on_line=None):
+def run_once(test, cmd, log_path, wall, nonce, stop_event=None, on_line=None):
     """Run `cmd` (a QEMU command line) for `test` and grade the output.
 
-    wall: seconds before the backstop kills QEMU. stop_event: a
-    threading.Event that aborts the run. on_line(line): called for each
-    complete console line (for -v streaming).
+    test: already filled with this run's nonce (testlib.with_nonce); nonce
+    goes in the log header. wall: seconds before the backstop kills QEMU.
+    stop_event: a threading.Event that aborts the run. on_line(line): called
+    for each complete console line (for -v streaming).
     """
     start = time.monotonic()
     os.makedirs(os.path.dirname(log_path), exist_ok=True)
     with open(log_path, "w", encoding="utf-8", errors="replace") as log:
         log.write(f"# test: {test.name}\n# command: {shlex.join(cmd)}\n"
-                  f"# wall backstop: {wall:g}s\n# ---- console ----\n")
+                  f"# nonce: {nonce}\n# wall backstop: {wall:g}s\n# ---- console ----\n")
         log.flush()
 
         console = _Console(on_line or (lambda line: None))
@@ -146,7 +147,6 @@ def run_once(test, cmd, log_path, wall, stop_event=None, on_line=None):
         err = stderr.decode("utf-8", "replace").strip()
         if not ok and err:
             details += ["qemu stderr:"] + [f"| {l}" for l in err.splitlines()[-5:]]
-        details.append(f"log: {log_path}")
 
         stopped = {"exit": f"qemu exited with status {status}",
                    "end": "end pattern matched, qemu killed",

@@ -5,6 +5,7 @@ QEMU is replaced by a fake: a small Python script that reads `run=MODE` (and
 """
 
 import io
+import json
 import os
 import re
 import shutil
@@ -67,6 +68,15 @@ elif mode == "argv":
     out("argv: " + " ".join(args) + "\n")
 elif mode == "crlf":
     sys.stdout.buffer.write(b"a\r\nb\xff\r\n")
+elif mode == "nonce":      # what a kernel that echoes its secret and an argument prints
+    out(f"nonce: {opts['nonce']}\narg: {opts.get('arg')}\n")
+    time.sleep(3600)
+elif mode == "ask":
+    out(f"say {opts['nonce']}: ")
+    out("got: " + sys.stdin.readline())
+elif mode == "lines":
+    for i in range(1, 31):
+        out(f"line {i}\n")
 '''
 
 
@@ -88,7 +98,34 @@ class EvaluateTest(unittest.TestCase):
         ok, reason, details = self.ev(["b2", "a1"], expect=[r"a\d", r"b\d"])
         self.assertFalse(ok)
         self.assertIn(r"expect 2/2 /b\d/ not found after /a\d/", reason)
-        self.assertIn("| a1", details)  # last console lines are shown
+        self.assertEqual(details, ["expected, in order:", r"  /a\d/ matched line 2: a1",
+                                   r"  /b\d/ NOT FOUND", "console after line 2:", "(nothing)"])
+
+    def test_expect_diff(self):
+        lines = ["boot", "a1", "x", "y"] + [f"z{i}" for i in range(20)]
+        ok, _, details = self.ev(lines, expect=["boot", r"a\d", "nope", "later"])
+        self.assertFalse(ok)
+        self.assertEqual(details[:6], ["expected, in order:",
+                                       "  /boot/ matched line 1: boot",
+                                       r"  /a\d/ matched line 2: a1",
+                                       "  /nope/ NOT FOUND",
+                                       "  /later/ not reached",
+                                       "console after line 2:"])
+        shown = details[6:]   # the first 15 lines after the last match, then a count
+        self.assertEqual(shown[:3], ["| x", "| y", "| z0"])
+        self.assertEqual(len(shown), testlib.TAIL_LINES + 1)
+        self.assertEqual(shown[-1], f"({len(lines) - 2 - testlib.TAIL_LINES} more lines)")
+
+    def test_expect_diff_nothing_matched(self):
+        _, _, details = self.ev(["a", "b"], expect=["x", "y"])
+        self.assertEqual(details, ["expected, in order:", "  /x/ NOT FOUND", "  /y/ not reached",
+                                   "console:", "| a", "| b"])
+
+    def test_expect_diff_keeps_watchdog_dump(self):
+        lines = ["ok", "[kernel] watchdog: expired", "d0"]
+        _, _, details = self.ev(lines, expect=["ok", "done"], forbid=[])
+        self.assertIn("  /done/ NOT FOUND", details)
+        self.assertEqual(details[-3:], ["watchdog dump:", "| [kernel] watchdog: expired", "| d0"])
 
     def test_each_expect_needs_its_own_line(self):
         self.assertFalse(self.ev(["a"], expect=["a", "a"])[0])
@@ -121,15 +158,28 @@ class EvaluateTest(unittest.TestCase):
         self.assertEqual(t.wall_limit(), 60)
         self.assertEqual(Test(name="t", suite="s", budget=30).wall_limit(2), 600)
         self.assertEqual(Test(name="t", suite="s", wall=5).wall_limit(0.5), 2.5)
-        cmd = testlib.qemu_command(t, "img", icount=True)
-        self.assertEqual(cmd[cmd.index("-append") + 1], "run=x watchdog=2.5")
+        cmd = testlib.qemu_command(t, "img", True, "0123456789abcdef")
+        self.assertEqual(cmd[cmd.index("-append") + 1],
+                         "run=x watchdog=2.5 nonce=0123456789abcdef")
         self.assertEqual(cmd[-2:], ["-icount", "shift=0,sleep=on"])
-        self.assertNotIn("-icount", testlib.qemu_command(t, "img", icount=False))
+        self.assertNotIn("-icount", testlib.qemu_command(t, "img", False, "0" * 16))
 
     def test_bad_definitions_rejected(self):
-        for kw in ({"stage": 5}, {"lab": "1"}, {"expect": ["("]}, {"expect": "x"}):
+        for kw in ({"stage": 5}, {"lab": "1"}, {"expect": ["("]}, {"expect": "x"},
+                   {"expect": ["@NONCE@("]}, {"boot": "x" * 100}):
             with self.assertRaises(ValueError):
                 Test(name="t", suite="s", **kw)
+
+    def test_with_nonce_fills_every_field(self):
+        n = testlib.new_nonce()
+        self.assertRegex(n, r"^[0-9a-f]{16}$")
+        self.assertNotEqual(n, testlib.new_nonce())
+        t = testlib.with_nonce(Test(name="t", suite="s", boot="arg=@NONCE@",
+                                    input=[("@NONCE@", "@NONCE@\n")], expect=["e@NONCE@"],
+                                    forbid=["f@NONCE@"], end="@NONCE@$"), n)
+        self.assertEqual((t.boot, t.input, t.expect, t.forbid, t.end),
+                         (f"arg={n}", [(n, n + "\n")], [f"e{n}"], [f"f{n}"], f"{n}$"))
+        self.assertIsNone(testlib.with_nonce(Test(name="t", suite="s"), n).end)
 
 
 class HarnessTest(unittest.TestCase):
@@ -189,7 +239,7 @@ class HarnessTest(unittest.TestCase):
         self.assertRegex(out, r"(?m)^PASS argv \(\d+\.\d\ds\)$")
         log = self.log("argv")
         self.assertIn("# command: " + self.qemu, log)
-        self.assertIn("watchdog=2.5'", log)
+        self.assertRegex(log, r"watchdog=2\.5 nonce=[0-9a-f]{16}'")
         self.assertIn("-icount shift=0,sleep=on", log)
         self.assertIn("argv: ", log)
 
@@ -203,7 +253,22 @@ class HarnessTest(unittest.TestCase):
         self.assertEqual(rc, 1)
         self.assertIn("FAIL order", out)
         self.assertIn("/second/ not found after /first/", out)
-        self.assertIn("log: " + os.path.join(self.tmp, "build/grade/logs/order.log"), out)
+        self.assertIn("    full log: build/grade/logs/order.log\n", out)
+
+    def test_diff_in_output_json_and_junit(self):
+        j, x = os.path.join(self.tmp, "r.json"), os.path.join(self.tmp, "j.xml")
+        rc, out = self.run_grade([self.T("many", "lines", expect=["line 3", "line 99", "x"])],
+                                 "--json", j, "--junit", x)
+        self.assertEqual(rc, 1)
+        diff = ["expected, in order:", "  /line 3/ matched line 4: line 3",
+                "  /line 99/ NOT FOUND", "  /x/ not reached", "console after line 4:"] \
+            + [f"| line {i}" for i in range(4, 19)] + ["(12 more lines)",
+                                                       "full log: build/grade/logs/many.log"]
+        self.assertIn("\n".join(f"    {l}" for l in diff) + "\n", out)
+        with open(j) as f:
+            self.assertTrue(json.load(f)["tests"][0]["output"].endswith("\n".join(diff)))
+        with open(x) as f:
+            self.assertIn("NOT FOUND", f.read())
 
     def test_forbidden_panic(self):
         rc, out = self.run_grade([self.T("p", "panic", expect=["mv6"])])
@@ -243,6 +308,80 @@ class HarnessTest(unittest.TestCase):
                                          expect=["hello"])])
         self.assertEqual(rc, 1)
         self.assertIn("input step /^\\$ / never triggered", out)
+
+    def test_nonce_in_cmdline_log_and_patterns(self):
+        rc, out = self.run_grade([self.T("n", "nonce arg=@NONCE@", repeat=2, end=r"^arg: @NONCE@$",
+                                         expect=[r"^nonce: @NONCE@$", r"^arg: @NONCE@$"])])
+        self.assertEqual(rc, 0, out)
+        nonces = []
+        for i in (1, 2):
+            log = self.log(f"n.{i}")
+            (n,) = re.findall(r"(?m)^# nonce: ([0-9a-f]{16})$", log)
+            self.assertIn(f" nonce={n}'", log)                 # last on the command line
+            self.assertIn(f"arg: {n}\n", log)
+            self.assertIn("end pattern matched", log)
+            nonces.append(n)
+        self.assertNotEqual(*nonces)                           # fresh for every run
+
+    def test_precomputed_output_fails(self):
+        rc, out = self.run_grade([self.T("n", "nonce", end="^arg:", expect=["^nonce: 0{16}$"])])
+        self.assertEqual(rc, 1)
+        rc, out = self.run_grade([self.T("n", "nonce arg=@NONCE@", end="^arg:",
+                                         forbid=["^arg: @NONCE@$"])])
+        self.assertIn("forbidden /^arg: ", out)
+
+    def test_nonce_in_input(self):
+        rc, out = self.run_grade([self.T("ask", "ask", input=[(r"say @NONCE@: $", "@NONCE@\n")],
+                                         expect=[r"^say @NONCE@: got: @NONCE@$"], wall=5)])
+        self.assertEqual(rc, 0, out)
+
+    def test_script_gets_nonce(self):
+        with open(os.path.join(self.tmp, "script.py"), "w") as f:
+            f.write("import os, sys\nopen(sys.argv[2], 'w').write(os.environ['MV6_NONCE'])\n"
+                    "print('no good'); sys.exit(1)\n")
+        rc, out = self.run_grade([Test(name="s", suite="fake", script="script.py")])
+        self.assertEqual(rc, 1)
+        self.assertRegex(self.log("s"), r"^[0-9a-f]{16}$")
+        self.assertIn("FAIL s (", out)
+        self.assertIn("): no good\n    full log: build/grade/logs/s.log\n", out)
+
+    def test_lab_suite_runs_and_is_timed(self):
+        write(self.tmp, "grade/suites/fake.py", f"""\
+            from testlib import Test
+            TESTS = [Test(name="k", suite="fake", boot="run=hello state={self.state}")]
+            """)
+        write(self.tmp, "labs/01-ipc/tests.py", f"""\
+            from testlib import Test
+            TESTS = [Test(name="l", suite="lab01", lab="01", boot="run=hello state={self.state}",
+                          expect=["hello: ok"])]
+            """)
+        rc, out = self.run_grade(None)
+        self.assertEqual(rc, 0, out)
+        self.assertRegex(out, r"(?m)^suite fake: \d+\.\ds\nsuite lab01: \d+\.\ds$")
+        rc, out = self.run_grade(None, "--lab", "01")
+        self.assertRegex(out, r"(?m)^PASS l ")
+        self.assertNotIn("PASS k", out)
+
+    def test_absent_stages_are_left_out(self):
+        write(self.tmp, "labs/01-ipc/stage.mk", "HOSTED_1 := mem proc fs console disk\n")
+        j = os.path.join(self.tmp, "r.json")
+        tests = [self.T("one", "hello", stage=1), self.T("four", "hello", stage=4),
+                 self.T("four-b", "hello", stage=4)]
+        rc, out = self.run_grade(tests, "--json", j)
+        self.assertEqual(rc, 0, out)
+        self.assertIn("note: 2 tests skipped: stage(s) 4 not in this tree "
+                      "(they arrive with later labs)\n", out)
+        self.assertEqual(out.splitlines()[-1], "1 passed, 0 failed")
+        self.assertEqual(len(os.listdir(self.state)), 1)          # one QEMU ran
+        with open(j) as f:
+            self.assertEqual([t["name"] for t in json.load(f)["tests"]], ["one"])
+        rc, out = self.run_grade(tests, "four*")    # a glob: a note, nothing run
+        self.assertEqual((rc, out.splitlines()[-1]), (0, "0 passed, 0 failed"))
+        with mock.patch("sys.stderr", new_callable=io.StringIO) as err:
+            rc, out = self.run_grade(tests, "one", "four")
+        self.assertEqual(rc, 2)
+        self.assertEqual(err.getvalue(), "grade.py: error: test four needs stage 4, which is "
+                         "not in this tree (it arrives with a later lab)\n")
 
     def test_crlf_and_bad_bytes(self):
         rc, out = self.run_grade([self.T("crlf", "crlf", expect=[r"^a$", "^b\ufffd$"])])
@@ -364,6 +503,61 @@ class SelectionTest(unittest.TestCase):
         names = [t.name for t in grade.discover()]
         self.assertIn("boot", names)
         self.assertIn("boot-smp4", names)
+
+
+def write(root, path, text):
+    path = os.path.join(root, path)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(textwrap.dedent(text))
+
+
+class LabsTest(unittest.TestCase):
+    """labs/NN-topic/tests.py modules and labs/*/stage.mk stages, in a temporary tree."""
+
+    def setUp(self):
+        self.root = tempfile.mkdtemp(prefix="mv6-grade-labs-")
+        self.addCleanup(shutil.rmtree, self.root, ignore_errors=True)
+        write(self.root, "grade/suites/k.py", """\
+            from testlib import Test
+            TESTS = [Test(name="a", suite="k")]
+            """)
+
+    def lab(self, test):
+        write(self.root, "labs/01-ipc/tests.py", f"from testlib import Test\nTESTS = [{test}]\n")
+
+    def test_lab_modules_load_after_suites(self):
+        self.lab('Test(name="l1", suite="lab01", lab="01")')
+        write(self.root, "labs/02-proc/tests.py", """\
+            from testlib import Test
+            TESTS = [Test(name="l2", suite="lab02", lab="02", deps=["l1"])]
+            """)
+        tests = grade.discover(self.root)
+        self.assertEqual([(t.name, t.suite, t.lab) for t in tests],
+                         [("a", "k", None), ("l1", "lab01", "01"), ("l2", "lab02", "02")])
+
+    def test_lab_module_errors(self):
+        for bad, msg in [('Test(name="l1", suite="lab02", lab="01")', "suite='lab02'"),
+                         ('Test(name="l1", suite="lab01")', "lab=None"),
+                         ('Test(name="l1", suite="lab01", lab="02")', "lab='02'"),
+                         ('Test(name="a", suite="lab01", lab="01")', "duplicate"),
+                         ('Test(name="l1", suite="lab01", lab="01", stage=9)', "labs/01-ipc/tests.py")]:
+            self.lab(bad)
+            with self.assertRaisesRegex(grade.LoadError, re.escape(msg)):
+                grade.discover(self.root)
+        shutil.rmtree(os.path.join(self.root, "labs"))
+        write(self.root, "labs/ipc/tests.py", "TESTS = []\n")
+        with self.assertRaisesRegex(grade.LoadError, "NN-topic"):
+            grade.discover(self.root)
+
+    def test_available_stages(self):
+        self.assertEqual(grade.available_stages(self.root), {1, 2, 3, 4})   # no stage.mk
+        write(self.root, "labs/01-ipc/stage.mk", "HOSTED_1 := mem proc fs console disk\n")
+        write(self.root, "labs/02-proc/stage.mk", "# HOSTED_3 := mem\nHOSTED_2:=\n")
+        write(self.root, "labs/03-fs/tests.py", "TESTS = []\n")
+        self.assertEqual(grade.available_stages(self.root), {1, 2})
+        write(self.root, "labs/04-mem/stage.mk", "HOSTED_4 :=\n")
+        self.assertEqual(grade.available_stages(self.root), {1, 2, 4})
 
 
 if __name__ == "__main__":

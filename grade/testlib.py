@@ -7,6 +7,7 @@ add a second format.
 
 import os
 import re
+import secrets
 from dataclasses import dataclass, field, replace
 
 # Lines that fail any test unless the test passes its own `forbid` list.
@@ -19,6 +20,17 @@ WATCHDOG_DUMP_LINES = 40
 TAIL_LINES = 15
 
 LABS = ("01", "02", "03", "04")
+
+# Per-run secret: every run gets a fresh nonce, appended to the kernel command line
+# as nonce=<hex> and substituted for this placeholder in the test's boot, input,
+# expect, forbid and end. A test that makes the guest echo data derived from it
+# cannot be passed by output precomputed without the feature under test.
+NONCE = "@NONCE@"
+DUMMY_NONCE = "0" * 16          # stands in for the nonce when checking regexes
+
+# kernel/fdt.c keeps 127 characters of the command line; the rest (the nonce is
+# last) would be cut silently.
+CMDLINE_MAX = 127
 
 
 @dataclass(kw_only=True)
@@ -72,9 +84,11 @@ class Test:
         for rx in self.expect + self.forbid + [r for r, _ in self.input] \
                 + ([self.end] if self.end else []):
             try:
-                re.compile(rx)
+                re.compile(fill_nonce(rx, DUMMY_NONCE))
             except re.error as e:
                 bad(f"bad regex {rx!r}: {e}")
+        if len(kernel_cmdline(self, DUMMY_NONCE)) > CMDLINE_MAX:
+            bad(f"kernel command line longer than {CMDLINE_MAX} characters")
 
     def wall_limit(self, scale=1.0):
         """Wall-clock backstop in seconds (MV6_WALL_SCALE is `scale`)."""
@@ -92,16 +106,34 @@ def fmt_seconds(x):
     return f"{x:.3f}".rstrip("0").rstrip(".")
 
 
-def kernel_cmdline(test):
-    return f"{test.boot} watchdog={fmt_seconds(test.budget)}".strip()
+def new_nonce():
+    return secrets.token_hex(8)
 
 
-def qemu_command(test, image_path, icount, qemu="qemu-system-riscv64"):
+def fill_nonce(s, nonce):
+    """The one place NONCE is replaced (hex digits: safe in a regex too)."""
+    return s.replace(NONCE, nonce)
+
+
+def with_nonce(test, nonce):
+    """`test` with NONCE replaced by `nonce` in boot, input, expect, forbid and end."""
+    def f(s):
+        return fill_nonce(s, nonce)
+    return replace(test, boot=f(test.boot), input=[(f(r), f(t)) for r, t in test.input],
+                   expect=[f(r) for r in test.expect], forbid=[f(r) for r in test.forbid],
+                   end=test.end and f(test.end))
+
+
+def kernel_cmdline(test, nonce):
+    return f"{test.boot} watchdog={fmt_seconds(test.budget)} nonce={nonce}".strip()
+
+
+def qemu_command(test, image_path, icount, nonce, qemu="qemu-system-riscv64"):
     """The one place the QEMU command line is built."""
     cmd = [qemu, "-machine", "virt", "-bios", "default", "-m", "128M",
            "-smp", str(test.cpus), "-nographic", "-monitor", "none",
            "-serial", "stdio", "-no-reboot",
-           "-kernel", str(image_path), "-append", kernel_cmdline(test)]
+           "-kernel", str(image_path), "-append", kernel_cmdline(test, nonce)]
     if test.disk and not test.script:
         img = os.path.join(os.path.dirname(str(image_path)), "fs.img")
         cmd += ["-global", "virtio-mmio.force-legacy=false",
@@ -158,40 +190,72 @@ def evaluate(test, lines, how, input_pending=None, wall=None):
 
     lines: console lines; how: "exit" (QEMU exited), "end" (the end regex
     matched), "timeout" (wall backstop), or "interrupted".
-    details: extra lines worth showing under a FAIL: the offending line, then
-    the watchdog dump if the kernel printed one, else the last console lines.
+    details: lines worth showing under a FAIL: the offending line, or for a
+    missing expect each expect's fate and the console after the last match;
+    then the watchdog dump if the kernel printed one, else the last console lines.
     """
-    ok, reason, details = _judge(test, lines, how, input_pending, wall)
-    if ok or how == "interrupted":
-        return ok, reason, details
-    dump = watchdog_dump(lines)
-    if dump:
-        details += ["watchdog dump:"] + [f"| {l}" for l in dump]
-    elif lines:
-        details += ["last console lines:"] + [f"| {l}" for l in lines[-TAIL_LINES:]]
-    return ok, reason, details
-
-
-def _judge(test, lines, how, input_pending, wall):
     for rx in test.forbid:
         for i, line in enumerate(lines):
             if re.search(rx, line):
-                return False, f"forbidden /{rx}/ matched line {i + 1}", [f"> {line}"]
-
+                return (False, f"forbidden /{rx}/ matched line {i + 1}",
+                        [f"> {line}"] + _context(lines))
     if how == "timeout":
         secs = f" after {wall:g}s" if wall is not None else ""
-        return False, f"timeout (wall backstop{secs})", []
+        return False, f"timeout (wall backstop{secs})", _context(lines)
     if how == "interrupted":
         return False, "interrupted", []
     if input_pending is not None:
-        return False, f"input step /{input_pending}/ never triggered", []
+        return False, f"input step /{input_pending}/ never triggered", _context(lines)
 
-    i = 0  # next line to search
-    for n, rx in enumerate(test.expect):
+    found = match_expects(test.expect, lines)
+    if len(found) == len(test.expect):
+        return True, "", []
+    n = len(found)
+    where = f" after /{test.expect[n - 1]}/" if n else ""
+    reason = f"expect {n + 1}/{len(test.expect)} /{test.expect[n]}/ not found{where}"
+    dump = watchdog_dump(lines)
+    # The console after the last match is the diff; a dump would only repeat its tail.
+    return False, reason, _expect_diff(test.expect, lines, found) + (
+        ["watchdog dump:"] + [f"| {l}" for l in dump] if dump else [])
+
+
+def match_expects(expect, lines):
+    """Indexes of the lines matching expect[0], expect[1], ... in order, up to the
+    first regex that matches no later line."""
+    found, i = [], 0
+    for rx in expect:
         while i < len(lines) and not re.search(rx, lines[i]):
             i += 1
         if i == len(lines):
-            where = "" if n == 0 else f" after /{test.expect[n - 1]}/"
-            return False, f"expect {n + 1}/{len(test.expect)} /{rx}/ not found{where}", []
+            break
+        found.append(i)
         i += 1  # the next expect must match a later line
-    return True, "", []
+    return found
+
+
+def _expect_diff(expect, lines, found):
+    out = ["expected, in order:"]
+    for n, rx in enumerate(expect):
+        if n < len(found):
+            out.append(f"  /{rx}/ matched line {found[n] + 1}: {lines[found[n]]}")
+        else:
+            out.append(f"  /{rx}/ " + ("NOT FOUND" if n == len(found) else "not reached"))
+    start = found[-1] + 1 if found else 0
+    after = lines[start:]
+    out.append(f"console after line {start}:" if found else "console:")
+    out += [f"| {l}" for l in after[:TAIL_LINES]]
+    if not after:
+        out.append("(nothing)")
+    elif len(after) > TAIL_LINES:
+        out.append(f"({len(after) - TAIL_LINES} more lines)")
+    return out
+
+
+def _context(lines):
+    """The watchdog dump if the kernel printed one, else the last console lines."""
+    dump = watchdog_dump(lines)
+    if dump:
+        return ["watchdog dump:"] + [f"| {l}" for l in dump]
+    if lines:
+        return ["last console lines:"] + [f"| {l}" for l in lines[-TAIL_LINES:]]
+    return []
