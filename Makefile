@@ -160,12 +160,15 @@ qemu-gdb: $(B)/kernel $(B)/fs.img .gdbinit
 check: deps
 	@sh mk/check.sh
 
-# make grade [LAB=NN] [TEST=name]: grade the tree (one lab, or one test); results also
-# in build/grade/results.json (Gradescope's format) and build/grade/junit.xml.
+# make grade [LAB=NN] [TEST=name] [SUBMISSION=dir]: grade the tree (one lab, or one
+# test), or with SUBMISSION a copy of dir in build/submission/ with this tree's grader and
+# tests laid over it (grade/submission.sh); results also in build/grade/results.json
+# (Gradescope's format) and build/grade/junit.xml.
 grade: deps
 	@mkdir -p build/grade
-	@python3 grade/grade.py $(if $(LAB),--lab $(LAB)) --json build/grade/results.json \
-	  --junit build/grade/junit.xml $(TEST)
+	@$(if $(SUBMISSION),sh grade/submission.sh "$(SUBMISSION)" "$(LAB)",python3 grade/grade.py) \
+	  $(if $(LAB),--lab $(LAB)) --json "$(CURDIR)/build/grade/results.json" \
+	  --junit "$(CURDIR)/build/grade/junit.xml" $(TEST)
 
 # make autograder [LAB=NN]: a Gradescope autograder bundle for a lab (grade/autograder/).
 autograder:
