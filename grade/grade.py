@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """mv6 test harness: python3 grade/grade.py [options] [TEST|SUITE|GLOB ...]
 
-See grade/README.md. Discovers suites in grade/suites/ and labs/*/tests.py, builds the images
-the selected tests need, runs each test in its own QEMU (in parallel) and
-prints a summary ending with the line "N passed, N failed".
+See grade/README.md. Discovers suites in grade/suites/ and labs/*/tests.py,
+builds the images the selected tests need, runs each test in its own QEMU (in
+parallel) and prints a summary ending with the line "N passed, N failed".
 """
 
 import argparse

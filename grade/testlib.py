@@ -87,7 +87,7 @@ class Test:
                 re.compile(fill_nonce(rx, DUMMY_NONCE))
             except re.error as e:
                 bad(f"bad regex {rx!r}: {e}")
-        if len(kernel_cmdline(self, DUMMY_NONCE)) > CMDLINE_MAX:
+        if len(fill_nonce(kernel_cmdline(self, DUMMY_NONCE), DUMMY_NONCE)) > CMDLINE_MAX:
             bad(f"kernel command line longer than {CMDLINE_MAX} characters")
 
     def wall_limit(self, scale=1.0):
@@ -207,19 +207,19 @@ def evaluate(test, lines, how, input_pending=None, wall=None):
     if input_pending is not None:
         return False, f"input step /{input_pending}/ never triggered", _context(lines)
 
-    found = match_expects(test.expect, lines)
+    found = _match_expects(test.expect, lines)
     if len(found) == len(test.expect):
         return True, "", []
     n = len(found)
     where = f" after /{test.expect[n - 1]}/" if n else ""
     reason = f"expect {n + 1}/{len(test.expect)} /{test.expect[n]}/ not found{where}"
     dump = watchdog_dump(lines)
-    # The console after the last match is the diff; a dump would only repeat its tail.
+    # The console after the last match stands in for the last console lines.
     return False, reason, _expect_diff(test.expect, lines, found) + (
         ["watchdog dump:"] + [f"| {l}" for l in dump] if dump else [])
 
 
-def match_expects(expect, lines):
+def _match_expects(expect, lines):
     """Indexes of the lines matching expect[0], expect[1], ... in order, up to the
     first regex that matches no later line."""
     found, i = [], 0
