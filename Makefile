@@ -4,14 +4,19 @@
 #   make qemu-gdb   the same, waiting for gdb-multiarch (which reads .gdbinit)
 #   make check      run every test          make bench   the benchmarks
 #   make clean
-# STAGE=1..4 picks which subsystems run in the kernel (4: none, the finished system).
+# STAGE=1..4 picks which subsystems run in the kernel (4: none, the finished system;
+# the default is the last stage this tree defines, see labs/*/stage.mk).
 
-STAGE ?= 4
+# Each lab's directory defines the stage its lab ends at (labs/NN-*/stage.mk: which
+# subsystems the kernel still hosts); a handout has only the stages of its labs.
+include $(wildcard labs/*/stage.mk)
+STAGES := $(sort $(patsubst HOSTED_%,%,$(filter HOSTED_%,$(.VARIABLES))))
+STAGE ?= $(lastword $(STAGES))
 CPUS ?= 3
 B := build/s$(STAGE)
 
-ifeq ($(filter $(STAGE),1 2 3 4),)
-$(error STAGE must be 1, 2, 3 or 4 (got '$(STAGE)'); no other combination of hosts exists)
+ifeq ($(filter $(STAGE),$(STAGES)),)
+$(error STAGE=$(STAGE) is not defined here: stages $(STAGES) come from labs/*/stage.mk; each later lab adds its own)
 endif
 
 # The first RISC-V cross toolchain found on PATH.
@@ -30,19 +35,17 @@ CFLAGS := -Wall -Werror -O2 -g -fno-omit-frame-pointer -ffreestanding -fno-commo
 KCFLAGS := $(CFLAGS) -Ikernel
 LDFLAGS := -z max-page-size=4096 --no-relax $(shell $(LD) --help 2>/dev/null | grep -q no-warn-rwx-segments && echo --no-warn-rwx-segments)
 
-# kernel/k<name>.c hosts the core of servers/<name>/ in the kernel, at the stages
-# where that subsystem has not moved out yet (S1: all; S2: all but proc; S3: mem;
-# S4: none).
-HOSTED_1 := mem proc fs console disk
-HOSTED_2 := mem fs console disk
-HOSTED_3 := mem
+# kernel/k<name>.c hosts the core of servers/<name>/ in the kernel at the stages
+# whose HOSTED_n (labs/*/stage.mk) names it; the boot table learns it as KHOST_<name>.
+SUBSYSTEMS := mem proc fs console disk
 HOSTED := $(HOSTED_$(STAGE))
+KHOST_DEFS := $(foreach s,$(SUBSYSTEMS),-DKHOST_$(s)=$(if $(filter $(s),$(HOSTED)),1,0))
 CORE_mem := servers/mem/mem.c
 CORE_proc := servers/proc/proc.c servers/proc/exec.c servers/proc/progsrc.c
 CORE_fs := servers/fs/bio.c servers/fs/log.c servers/fs/inode.c servers/fs/file.c
 CORE_console := servers/console/console.c
 CORE_disk := servers/disk/virtio.c
-KERNEL_SRC := $(filter-out kernel/boottab.c $(patsubst %,kernel/k%.c,mem proc fs console disk),$(wildcard kernel/*.c kernel/*.S)) \
+KERNEL_SRC := $(filter-out kernel/boottab.c $(patsubst %,kernel/k%.c,$(SUBSYSTEMS)),$(wildcard kernel/*.c kernel/*.S)) \
               $(foreach s,$(HOSTED),kernel/k$(s).c $(CORE_$(s)))
 KERNEL_OBJ := $(patsubst %,$(B)/obj/%.o,$(KERNEL_SRC))
 
@@ -107,9 +110,9 @@ $(B)/bin/%: $$(call srcs,$$*) $(B)/ulib.a $(CRT0) user/user.ld $(wildcard kernel
 # The kernel image: objects + boot table + embedded programs, linked twice so the
 # second link carries a symbol table for backtraces.
 define kernel_image
-$(B)/$1: $(KERNEL_OBJ) $4 kernel/kernel.ld kernel/boottab.c $(patsubst %,$(B)/bin/%,$2) mk/bootimg.sh mk/ksyms.sh
+$(B)/$1: $(KERNEL_OBJ) $4 kernel/kernel.ld kernel/boottab.c $(wildcard labs/*/stage.mk) $(patsubst %,$(B)/bin/%,$2) mk/bootimg.sh mk/ksyms.sh
 	@mkdir -p $(B)/$1.d
-	$(CC) $(KCFLAGS) $3 -c -o $(B)/$1.d/boottab.o kernel/boottab.c
+	$(CC) $(KCFLAGS) $(KHOST_DEFS) $3 -c -o $(B)/$1.d/boottab.o kernel/boottab.c
 	sh mk/bootimg.sh $(patsubst %,$(B)/bin/%,$2) > $(B)/$1.d/bootimg.S
 	$(CC) $(KCFLAGS) -c -o $(B)/$1.d/bootimg.o $(B)/$1.d/bootimg.S
 	sh mk/ksyms.sh > $(B)/$1.d/ksyms0.S

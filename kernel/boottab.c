@@ -13,11 +13,11 @@ const struct bootentry boottab[] = {
   {"hello",     "hello",                       0,  4,  0,    0,    0},
   // the servers, or at early stages the same subsystems hosted in the kernel;
   // proc starts init, which runs prog= (default: hello)
-  {"mem",       "demo,os,osecho,dma,fs,fskill", 1,  6,  7,    0,    0, STAGE < 4},
-  {"proc",      "demo,os,osecho,fs,fskill",    1,  5,  5,    0,    0, STAGE < 2},
-  {"console",   "demo,fs,fskill",              1,  6,  8,    0,    0, STAGE < 3},
-  {"disk",      "demo,fs,fskill",              1,  6,  9,    0,    0, STAGE < 3},
-  {"fs",        "demo,fs,fskill",              0,  5,  6,    0,    0, STAGE < 3},
+  {"mem",       "demo,os,osecho,dma,fs,fskill", 1,  6,  7,    0,    0, KHOST_mem},
+  {"proc",      "demo,os,osecho,fs,fskill",    1,  5,  5,    0,    0, KHOST_proc},
+  {"console",   "demo,fs,fskill",              1,  6,  8,    0,    0, KHOST_console},
+  {"disk",      "demo,fs,fskill",              1,  6,  9,    0,    0, KHOST_disk},
+  {"fs",        "demo,fs,fskill",              0,  5,  6,    0,    0, KHOST_fs},
 #ifdef MV6_TEST
   {"pingpong",  "pingpong",                    1,  4,  0,    0,    0},
   {"manycli",   "many",                        0,  4,  0,    0,    0},
@@ -74,19 +74,23 @@ void kdisk_start(void);
 
 // A subsystem of the boot table that runs in the kernel at this stage.
 void boot_hosted(const char *name) {
-#if STAGE < 4
+#if KHOST_mem
   if (strncmp(name, "mem", 4) == 0)
     kmem_start();
 #endif
-#if STAGE < 2
+#if KHOST_proc
   if (strncmp(name, "proc", 5) == 0)
     kproc_start();
 #endif
-#if STAGE < 3
+#if KHOST_console
   if (strncmp(name, "console", 8) == 0)
     kconsole_start();
+#endif
+#if KHOST_disk
   if (strncmp(name, "disk", 5) == 0)
     kdisk_start();
+#endif
+#if KHOST_fs
   if (strncmp(name, "fs", 3) == 0)
     kfs_start();
 #endif

@@ -56,6 +56,7 @@ INLINE struct endpoint *fast_ep(uint64 h) {
   return ep->gen == (h >> 16) ? ep : 0;       // a dead endpoint has no receivers: a miss
 }
 
+// @lab 01 solution: the fast path
 // Entered from trapvec.S for SYS_call: a0 = endpoint, a1 = tag, a2..a5 = words,
 // a6 = buffer. Anything unusual goes on to the general path.
 void fastpath_call(struct trapframe *tf) {
@@ -105,3 +106,25 @@ void fastpath_reply_recv(struct trapframe *tf) {
   ep->recvq = cur;
   hand_off(cur, c, !fault);
 }
+// @lab 01 stub
+//: // Entered from trapvec.S for SYS_call: a0 = endpoint, a1 = tag, a2..a5 = words,
+//: // a6 = buffer. Anything unusual goes on to the general path.
+//: void fastpath_call(struct trapframe *tf) {
+//:   bkl_acquire();
+//:   tf->epc += 4;
+//:   // TODO (lab 01, last exercise): when a receiver already waits on the endpoint and
+//:   // no runnable thread outranks it, move the message register to register and
+//:   // hand_off() the hart to it. Until then every call takes the general path:
+//:   usertrap_ecall(tf);
+//: }
+//:
+//: // Entered from trapvec.S for SYS_reply_recv: a0 = endpoint, a1..a5 = reply,
+//: // a6 = token of the caller to answer.
+//: void fastpath_reply_recv(struct trapframe *tf) {
+//:   bkl_acquire();
+//:   tf->epc += 4;
+//:   // TODO (lab 01, last exercise): when the caller waits for this reply and nothing
+//:   // else is pending on the endpoint, reply and wait in one hand-off.
+//:   usertrap_ecall(tf);
+//: }
+// @lab 01 end

@@ -71,6 +71,7 @@ static void trace(const char *what, struct thread *from, struct endpoint *ep, ui
             (int)TAG_LABEL(tag), (int)TAG_LEN(tag));
 }
 
+// @lab 01 solution: moving a message between two waiting threads
 // Copy the message of `from` into the registers of `to`, which waits in recv.
 void ipc_deliver(struct thread *from, struct thread *to) {
   struct trapframe *tf = to->tf;
@@ -102,6 +103,8 @@ static void sender_delivered(struct thread *s, struct task *receiver) {
     make_runnable(s);
   }
 }
+// @lab 01 stub
+// @lab 01 end
 
 // Send cur's prepared message (msg_tag, msg_w, is_call) to ep and wait as needed.
 // Returns what the IPC returns: 0 or a reply status, or an error.
@@ -109,6 +112,7 @@ int64 ipc_send_msg(struct thread *cur, struct endpoint *ep) {
   trace(cur->is_call ? "call" : "send", cur, ep, cur->msg_tag);
   if (ep->handler)
     return kep_call(ep, cur);
+  // @lab 01 solution: the rendezvous with a user-level receiver
   struct thread *r = ep->recvq;
   if (r) {
     ep->recvq = r->next;
@@ -136,6 +140,13 @@ int64 ipc_send_msg(struct thread *cur, struct endpoint *ep) {
   }
   sched_block();
   return cur->ipc_ret;
+  // @lab 01 stub
+  //: // TODO (lab 01): hand cur's message (msg_tag, msg_w, is_call) to a thread of the
+  //: // endpoint's owner waiting in recv, or queue cur on the endpoint until one comes.
+  //: // A call then waits for its reply (T_REPLY, reply_from), a send is done once
+  //: // delivered. Block with sched_block(); return cur->ipc_ret.
+  //: return E_BADSYS;
+  // @lab 01 end
 }
 
 // send / call from user registers: a0 = handle, a1 = tag, a2..a5 words, a6 = buffer.
@@ -165,6 +176,7 @@ int64 ipc_send(uint64 h, int is_call) {
   return ipc_send_msg(cur, ep);
 }
 
+// @lab 01 solution: receive
 int64 ipc_recv(uint64 h) {
   struct thread *cur = curthread();
   int err;
@@ -193,7 +205,18 @@ int64 ipc_recv(uint64 h) {
   sched_block();
   return cur->ipc_ret;
 }
+// @lab 01 stub
+//: int64 ipc_recv(uint64 h) {
+//:   // TODO (lab 01): only the endpoint's owner may receive. Pending notification bits
+//:   // come first (label L_NOTIFY, w0 = the bits); else take the first queued sender;
+//:   // else wait in the endpoint's receive queue. a0 returns the reply token of a call
+//:   // (THREAD_TOKEN of the caller), 0 for a send or notification.
+//:   (void)h;
+//:   return E_BADSYS;
+//: }
+// @lab 01 end
 
+// @lab 01 solution: reply rights
 // Answer a caller waiting for this task's reply; never blocks. src holds the reply
 // registers (a1 = tag, a2..a5 words). A fault call's reply resumes (label 0) or kills.
 int64 ipc_reply(uint64 token, struct trapframe *src) {
@@ -226,18 +249,41 @@ int64 ipc_reply_recv(void) {
     ipc_reply(tf->a6, tf);   // a failed reply (caller gone) must not stop the server
   return ipc_recv(tf->a0);
 }
+// @lab 01 stub
+//: // Answer a caller waiting for this task's reply; never blocks. src holds the reply
+//: // registers (a1 = tag, a2..a5 words).
+//: int64 ipc_reply(uint64 token, struct trapframe *src) {
+//:   // TODO (lab 01): the token names the calling thread (token_thread). Only the task
+//:   // the call was delivered to may reply, once. A fault call's reply resumes the
+//:   // thread (label 0) or fails it (E_INVAL); any other gets the reply registers.
+//:   (void)token, (void)src;
+//:   return E_NOREPLY;
+//: }
+//:
+//: // reply_recv: a0 = endpoint, a1..a5 = reply, a6 = token (0: nothing to answer).
+//: int64 ipc_reply_recv(void) {
+//:   // TODO (lab 01): reply (if a6 is a token), then receive on a0. A reply that fails
+//:   // because the caller is gone must not stop the server from receiving.
+//:   stat_slow++;
+//:   return E_BADSYS;
+//: }
+// @lab 01 end
 
 // Set notification bits without blocking; a waiting receiver gets them now.
 void ep_notify(struct endpoint *ep, uint64 bits) {
   ep->bits |= bits;
   if (ep->notify_thread)
     wakeup(ep);
+  // @lab 01 solution: a notification wakes a waiting receiver
   struct thread *r = ep->recvq;
   if (r && ep->bits) {
     ep->recvq = r->next;
     deliver_bits(ep, r);
     make_runnable(r);
   }
+  // @lab 01 stub
+  //: // TODO (lab 01): a thread waiting in recv on ep gets the bits now (and they clear).
+  // @lab 01 end
 }
 
 // Remove t from the endpoint queue it waits in (it is being stopped).
@@ -270,6 +316,7 @@ int64 buf_copy(struct thread *caller, uint64 off, pagetable_t pt, uint64 va, uin
   return r < 0 ? r : (int64)len;
 }
 
+// @lab 01 solution: the server side of bulk copy
 int64 bulk_copy(uint64 token, uint64 off, uint64 va, uint64 len, int to_caller) {
   struct thread *cur = curthread();
   struct thread *t = token_thread(token);
@@ -277,3 +324,12 @@ int64 bulk_copy(uint64 token, uint64 off, uint64 va, uint64 len, int to_caller) 
     return E_NOREPLY;
   return buf_copy(t, off, cur->task->pt, va, len, to_caller);
 }
+// @lab 01 stub
+//: // copy_from / copy_to: a server copies within the buffer of a call it holds.
+//: int64 bulk_copy(uint64 token, uint64 off, uint64 va, uint64 len, int to_caller) {
+//:   // TODO (lab 01): only the server the call waits on may copy, only while it waits
+//:   // for the reply, never for a fault call; buf_copy() does the checked copy.
+//:   (void)token, (void)off, (void)va, (void)len, (void)to_caller;
+//:   return E_BADSYS;
+//: }
+// @lab 01 end

@@ -7,10 +7,9 @@ int main(int argc, char *argv[]) {
   struct msg m;
   int64 tok = ipc_recv(EP_TEST0, &m);
   for (;;) {
-    if (tok < 0) {
+    if (tok < 0) {              // no IPC to serve with (e.g. lab 01 not done yet)
       printf("pong: recv failed: %s\n", errstr(tok));
-      tok = ipc_recv(EP_TEST0, &m);
-      continue;
+      exit(1);
     }
     m.w[0] += 1;
     if (msg_label(&m) == 2)

@@ -15,6 +15,7 @@ void cons_init(void);
 void cons_handle(struct svc_req *r);
 void cons_notify(uint64 bits);
 
+// @lab 03 solution: the console driver's device and start
 volatile uint8 *ch_uart(void) { return (volatile uint8 *)UART_VA; }
 void ch_irq_done(void) { irq_ack(UART_IRQ); }
 
@@ -25,3 +26,16 @@ int main(int argc, char *argv[]) {
   svc_serve(EP_CONSOLE, 1, cons_handle, cons_notify);
   return 0;
 }
+// @lab 03 stub
+//: // TODO (lab 03): map the UART's registers (mmio_map, at UART_VA) and route its
+//: // interrupt to EP_CONSOLE as the notification bit CONS_IRQ_BIT (irq_route); the
+//: // core acknowledges each interrupt through ch_irq_done (irq_ack). Then cons_init()
+//: // and serve EP_CONSOLE with one worker and cons_notify.
+//: volatile uint8 *ch_uart(void) { return 0; }
+//: void ch_irq_done(void) {}
+//:
+//: int main(int argc, char *argv[]) {
+//:   printf("console: the console driver is not written yet (lab 03)\n");
+//:   return 1;
+//: }
+// @lab 03 end

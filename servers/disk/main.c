@@ -15,6 +15,7 @@
 int disk_init(void);
 void disk_handle(struct svc_req *r);
 
+// @lab 03 solution: the disk driver's device, DMA and interrupts
 static uint64 irq_ep;
 
 volatile uint32 *dh_regs(void) { return (volatile uint32 *)REGS_VA; }
@@ -44,3 +45,23 @@ int main(int argc, char *argv[]) {
   svc_serve(EP_DISK, 1, disk_handle, 0);
   return 0;
 }
+// @lab 03 stub
+//: // TODO (lab 03): map the virtio-mmio registers (mmio_map at REGS_VA), get DMA pages
+//: // from the pager (MEM_DMA: the device needs physical addresses that never move),
+//: // route the device's interrupt to an endpoint of the driver's own and wait there
+//: // (acknowledge at the device: InterruptACK = InterruptStatus & 3, then irq_ack).
+//: // Then disk_init() and serve EP_DISK with one worker.
+//: volatile uint32 *dh_regs(void) { return 0; }
+//:
+//: void *dh_dma_page(uint64 *pa) {
+//:   *pa = 0;
+//:   return 0;
+//: }
+//:
+//: void dh_wait_irq(void) {}
+//:
+//: int main(int argc, char *argv[]) {
+//:   printf("disk: the disk driver is not written yet (lab 03)\n");
+//:   return 1;
+//: }
+// @lab 03 end

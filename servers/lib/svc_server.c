@@ -4,6 +4,7 @@
 #include "user/lib/mv6.h"
 #include "user/user.h"
 
+// @lab 02 solution: the server host
 struct worker {
   uint64 ep;          // the served endpoint
   uint64 wait_ep;     // private endpoint for svc_sleep_ns
@@ -101,3 +102,58 @@ void svc_serve(uint64 ep, int nworkers, svc_handler handle, void (*notify)(uint6
   }
   worker_loop(&workers[0]);
 }
+// @lab 02 stub
+//: // TODO (lab 02): the server side of svc.h. A core calls these from inside its
+//: // handler; here each becomes IPC (user/lib/mv6.h) on the request's reply token
+//: // (r->host) or on the served endpoint. Until they are written, a server says so
+//: // and stops, and its clients get E_DEAD.
+//: int64 svc_copy_from(struct svc_req *r, uint64 off, void *dst, uint64 len) {
+//:   // TODO: copy from the caller's offered buffer (ipc_copy_from with the token)
+//:   (void)r, (void)off, (void)dst, (void)len;
+//:   return E_BADSYS;
+//: }
+//:
+//: int64 svc_copy_to(struct svc_req *r, uint64 off, const void *src, uint64 len) {
+//:   // TODO: copy into the caller's offered buffer
+//:   (void)r, (void)off, (void)src, (void)len;
+//:   return E_BADSYS;
+//: }
+//:
+//: // TODO: a parked request is answered later, by svc_finish (a deferred reply).
+//: void svc_park(struct svc_req *r) { (void)r; }
+//:
+//: int svc_finish(struct svc_req *r) {
+//:   (void)r;
+//:   return E_NOREPLY;
+//: }
+//:
+//: int64 svc_call(uint64 ep, struct svc_msg *sm, void *buf) {
+//:   (void)ep, (void)sm, (void)buf;
+//:   return E_BADSYS;
+//: }
+//:
+//: void svc_alarm(uint64 ep, uint64 ns) { (void)ep, (void)ns; }
+//:
+//: void svc_notify(uint64 ep, uint64 bits) { (void)ep, (void)bits; }
+//:
+//: void svc_log(const char *line) { debug_write(line, strlen(line)); }
+//:
+//: uint64 svc_now_ns(void) { return time_ns(); }
+//:
+//: // TODO: block this worker for ns (an alarm on an endpoint of its own, then recv);
+//: // E_INTR when it is being stopped.
+//: int svc_sleep_ns(uint64 ns) {
+//:   (void)ns;
+//:   return E_INTR;
+//: }
+//:
+//: // TODO: the dispatch loop. Receive on ep; a notification goes to notify; a call
+//: // becomes a struct svc_req for handle(); then reply with its rlabel/rw, unless the
+//: // core parked it. Serve with nworkers threads (thread_create), so that a worker
+//: // blocked inside the core leaves the others serving.
+//: void svc_serve(uint64 ep, int nworkers, svc_handler handle, void (*notify)(uint64 bits)) {
+//:   (void)ep, (void)nworkers, (void)handle, (void)notify;
+//:   svc_log("svc_serve: the server host is not written yet (lab 02)\n");
+//:   exit(1);
+//: }
+// @lab 02 end

@@ -11,6 +11,7 @@
 void mem_init(uint64 mem_start, uint64 mem_end);
 void mem_handle(struct svc_req *r);
 
+// @lab 04 solution: the pager's mechanism and start
 static uint64 mem_start;
 
 int64 memh_task_create(const char *name) { return task_create(name, EP_MEM); }
@@ -36,3 +37,33 @@ int main(int argc, char *argv[]) {
   svc_serve(EP_MEM, 1, mem_handle, 0);
   return 0;
 }
+// @lab 04 stub
+//: // TODO (lab 04): the host hooks memhost.h asks for, over the privileged system calls
+//: // (task_create with EP_MEM as the new task's fault endpoint: its page faults become
+//: // messages to this server; page_map, page_unmap, task_kill), a window on physical
+//: // memory (map every frame from bootinfo's mem_start to mem_end at PHYSMAP, so the
+//: // core can fill frames without faulting), then mem_init() and serve EP_MEM.
+//: int64 memh_task_create(const char *name) {
+//:   (void)name;
+//:   return E_BADSYS;
+//: }
+//: void memh_task_kill(uint64 task) { (void)task; }
+//: int memh_map(uint64 task, uint64 va, uint64 pa, int perm) {
+//:   (void)task, (void)va, (void)pa, (void)perm;
+//:   return E_BADSYS;
+//: }
+//: int memh_unmap(uint64 task, uint64 va) {
+//:   (void)task, (void)va;
+//:   return E_BADSYS;
+//: }
+//: void *memh_frame(uint64 pa) {
+//:   (void)pa;
+//:   return 0;
+//: }
+//: uint64 memh_proc_badge(void) { return 0; }
+//:
+//: int main(int argc, char *argv[]) {
+//:   printf("mem: the memory server is not written yet (lab 04)\n");
+//:   return 1;
+//: }
+// @lab 04 end
