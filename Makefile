@@ -64,7 +64,9 @@ UPROGS := init sh cat echo grep wc ls mkdir rm ln kill ps hello usertests argtes
 OSTESTPROGS := cowread srvbad procbench nop dmatest fstests fsbench crashload crashcheck
 TESTPROGS := pingpong manycli collect echosrv bulk notify kwait stopper slowsrv midsrv outcli \
              spinner preempt badinput faulter survivor tpager lazy ipcbench deadcli tracer fskiller
-ALLPROGS := $(PROGS) $(TESTPROGS) $(OSTESTPROGS)
+# Each lab's own test programs (labs/NN-*/NAME.c), in the test image.
+LABPROGS := $(basename $(notdir $(wildcard labs/*/*.c)))
+ALLPROGS := $(PROGS) $(TESTPROGS) $(LABPROGS) $(OSTESTPROGS)
 # Test images also carry a file that is not a program, for exec to refuse.
 TESTFILES := notelf
 
@@ -75,7 +77,7 @@ TESTFILES := notelf
 # fast path is (measured: 16-17 us per round trip instead of 9).
 _pos = $(if $2,$(if $(filter $1,$(firstword $2)),$(words $3 x),$(call _pos,$1,$(wordlist 2,999,$2),$3 x)),100)
 base = $(shell printf '0x%x' $$(( 0x1000000 * $(call _pos,$1,$(ALLPROGS),) + 0xa0000 )))
-srcs = $(or $(wildcard user/$1.c),$(wildcard user/tests/$1.c),$(wildcard servers/$1/*.c))
+srcs = $(or $(wildcard user/$1.c),$(wildcard user/tests/$1.c),$(wildcard servers/$1/*.c),$(wildcard labs/*/$1.c))
 
 .PHONY: all qemu qemu-gdb check grade autograder bench clean deps
 .DELETE_ON_ERROR:
@@ -103,7 +105,7 @@ $(B)/ulib.a: $(ULIB_OBJ)
 	$(AR) rcs $@ $^
 
 .SECONDEXPANSION:
-$(B)/bin/%: $$(call srcs,$$*) $(B)/ulib.a $(CRT0) user/user.ld $(wildcard kernel/*.h user/*.h user/lib/*.h user/tests/*.h servers/*/*.h)
+$(B)/bin/%: $$(call srcs,$$*) $(B)/ulib.a $(CRT0) user/user.ld $(wildcard kernel/*.h user/*.h user/lib/*.h user/tests/*.h servers/*/*.h labs/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $(CRT0) $(call srcs,$*) $(B)/ulib.a -T user/user.ld -Wl,--defsym=BASE=$(call base,$*) -Wl,--no-relax -Wl,-z,max-page-size=4096
 

@@ -56,6 +56,13 @@ const struct bootentry boottab[] = {
   {"tracer",    "trace",                       1,  4,  0,    0,    0},
   {"dmatest",   "dma",                         1,  4,  0,    0,    0},
   {"fskiller",  "fskill",                      1,  4,  0,    0,    0},
+  // lab 01 (labs/01-ipc/): one server, a client per case
+  {"ipcsrv",    "ipc0,ipc1,ipc2,ipc3,ipc4",    0,  4,  2,    0,    0},
+  {"ipclab",    "ipc0",                        1,  4,  0,    0,    0},
+  {"ipclab",    "ipc1",                        1,  4,  0,    0,    1},
+  {"ipclab",    "ipc2",                        1,  4,  0,    0,    2},
+  {"ipclab",    "ipc3",                        1,  4,  0,    0,    3},
+  {"ipclab",    "ipc4",                        1,  4,  0,    0,    4},
 #endif
   {0},
 };

@@ -33,6 +33,34 @@ static inline void test_done(const char *name, int power_off) {
     poweroff(test_failures != 0);
 }
 
+// The grader's per-run secret: nonce=HEX on the kernel command line (0 if none).
+// Lab tests print it only after every check passed, so that their output cannot be
+// written down in advance; where they can, they pass it through the feature under
+// test and print what came back.
+static inline uint64 test_nonce(void) {
+  static struct bootinfo bi;
+  get_bootinfo(&bi);
+  const char *p = bi.bootargs;
+  for (; *p; p++)
+    if ((p == bi.bootargs || p[-1] == ' ') && p[0] == 'n' && p[1] == 'o' && p[2] == 'n' &&
+        p[3] == 'c' && p[4] == 'e' && p[5] == '=')
+      break;
+  uint64 v = 0;
+  for (p += *p ? 6 : 0; (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'); p++)
+    v = v * 16 + (*p <= '9' ? *p - '0' : *p - 'a' + 10);
+  return v;
+}
+
+// End a lab test: "NAME: ok NONCE" if every check passed, else the FAIL line.
+static inline void lab_done(const char *name, int power_off) {
+  if (test_failures)
+    printf("%s: FAIL (%d checks failed)\n", name, test_failures);
+  else
+    printf("%s: ok %016lx\n", name, test_nonce());
+  if (power_off)
+    poweroff(test_failures != 0);
+}
+
 // Run the cases named by argv[1] (all if none), a line each ("PREFIX NAME: ok"), then
 // "SUITE: ALL n TESTS OK" or "SUITE: n checks FAILED". Returns the exit status.
 struct test_case {
@@ -54,7 +82,7 @@ static inline int run_cases(const char *suite, const char *prefix, struct test_c
   if (test_failures)
     printf("%s: %d checks FAILED\n", suite, test_failures);
   else
-    printf("%s: ALL %d TESTS OK\n", suite, total);
+    printf("%s: ALL %d TESTS OK\n%s: passed %016lx\n", suite, total, suite, test_nonce());
   return test_failures != 0;
 }
 

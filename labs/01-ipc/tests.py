@@ -1,0 +1,30 @@
+"""Lab 01's graded tests: the kernel's thread-to-thread IPC, at stage 1.
+
+Each boots build/s1/kernel-test with run=ipcN: the test server ipcsrv and the client
+ipclab running case N (labs/01-ipc/). The client checks every reply itself and prints
+the grader's per-run nonce as it came back through the IPC under test, then
+"ipclab: ok NONCE" only if every check passed.
+"""
+
+from testlib import Test, DEFAULT_FORBID
+
+FORBID = DEFAULT_FORBID + [r"FAIL"]
+
+
+def lab(name, case, expect, points, **kw):
+    return Test(name=name, suite="lab01", lab="01", stage=1, boot=f"run=ipc{case}",
+                expect=expect + [r"^ipclab: ok @NONCE@$"], forbid=FORBID, points=points,
+                budget=5, end=r"^ipclab: (ok|FAIL)", **kw)
+
+
+TESTS = [
+    lab("ipc-pingpong", 0, [r"^ipclab ping: echoed @NONCE@$"], 25),
+    lab("ipc-bulk", 1, [r"^ipclab bulk: read back @NONCE@$"], 20, deps=["ipc-pingpong"]),
+    lab("ipc-notify", 2, [r"^ipclab notify: bits @NONCE@$"], 15),
+    lab("ipc-deferred", 3, [], 15, deps=["ipc-pingpong"]),
+    lab("ipc-deadserver", 4, [], 10, deps=["ipc-pingpong"]),
+    # At least 95% of the kernel entries for call and reply_recv take the fast path.
+    lab("ipc-fastpath", 0, [r"^ipclab ping: echoed @NONCE@$",
+                            r"^ipclab ping: 2000 round trips, fast path (3[89]\d\d|4000) of 4000$"],
+        15, deps=["ipc-pingpong"]),
+]
