@@ -63,7 +63,7 @@ PROGS := pong hello mem proc init usertests argtest console disk fs
 UPROGS := init sh cat echo grep wc ls mkdir rm ln kill ps hello usertests argtest
 OSTESTPROGS := cowread srvbad procbench nop dmatest fstests fsbench crashload crashcheck
 TESTPROGS := pingpong manycli collect echosrv bulk notify kwait stopper slowsrv midsrv outcli \
-             spinner preempt badinput faulter survivor tpager lazy ipcbench deadcli tracer fskiller
+             spinner preempt badinput faulter survivor tpager lazy ipcbench deadcli tracer fskiller srvkill
 # Each lab's own test programs (labs/NN-*/NAME.c), in the test image.
 LABPROGS := $(basename $(notdir $(wildcard labs/*/*.c)))
 ALLPROGS := $(PROGS) $(TESTPROGS) $(LABPROGS) $(OSTESTPROGS)

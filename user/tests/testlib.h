@@ -39,6 +39,7 @@ static inline void test_done(const char *name, int power_off) {
 // test and print what came back.
 static inline uint64 test_nonce(void) {
   static struct bootinfo bi;
+  memset(&bi, 0, sizeof bi);            // present before the kernel copies into it
   get_bootinfo(&bi);
   const char *p = bi.bootargs;
   for (; *p; p++)

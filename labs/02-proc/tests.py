@@ -1,0 +1,47 @@
+"""Lab 02's graded tests: process management in servers/proc, at stage 2.
+
+The structure test comes first: the privileged test task srvkill stops the process
+server and its clients must get E_DEAD at once (no kernel-hosted copy answers). The
+behaviour tests count only if it passes. Programs check their effects themselves and
+print the grader's per-run nonce only when every check passed; the shell test sends
+the nonce through fork, exec, a pipe and wait.
+"""
+
+from testlib import Test, DEFAULT_FORBID
+
+FORBID = DEFAULT_FORBID + [r"FAIL", r"exec \S+ failed"]
+STRUCTURE = "proc-structure"
+
+
+def prog(name, program, expect, points, arg="", **kw):
+    boot = f"run=fs prog={program}" + (f" arg={arg}" if arg else "")
+    return Test(name=name, suite="lab02", lab="02", stage=2, boot=boot, disk=True, forbid=FORBID,
+                expect=[rf"^init: pid 1, starting {program}$"] + expect
+                + [rf"^init: {program} exited with status 0$"],
+                end=rf"^init: {program} exited", budget=60, points=points, deps=[STRUCTURE], **kw)
+
+
+def usertests(case, points):
+    return prog(f"proc-{case}", "usertests", [rf"^test {case}: ok$", r"^usertests: ALL 1 TESTS OK$",
+                                              r"^usertests: passed @NONCE@$"], points, arg=case)
+
+
+TESTS = [
+    Test(name=STRUCTURE, suite="lab02", lab="02", stage=2, boot="run=sk5 prog=nop", disk=True, forbid=FORBID,
+         expect=[r"^srvkill: proc's clients get E_DEAD \(@NONCE@\)$", r"^srvkill: ok @NONCE@$"],
+         end=r"^srvkill: (ok|FAIL)", budget=10, points=10),
+    usertests("forktree", 10),
+    usertests("orphans", 10),
+    usertests("exec", 15),
+    usertests("kill", 15),
+    usertests("forkloop", 10),
+    usertests("clock", 5),
+    Test(name="proc-shell", suite="lab02", lab="02", stage=2, boot="run=fs", disk=True, forbid=FORBID,
+         input=[(r"\$ $", "echo @NONCE@ | cat | cat > out\n"), (r"\$ $", "cat out; echo END\n")],
+         expect=[r"^init: pid 1, starting sh$", r"^@NONCE@$", r"^END$"], end=r"^END$", budget=30,
+         points=15, deps=[STRUCTURE]),
+    Test(name="proc-ps", suite="lab02", lab="02", stage=2, boot="run=fs", disk=True, forbid=FORBID,
+         input=[(r"\$ $", "ps; echo @NONCE@\n")],
+         expect=[r"^init: pid 1, starting sh$", r"^\s*1\s+0\s+\S+.*\sinit$", r"^\s*2\s+1\s+\S+.*\ssh$", r"^@NONCE@$"],
+         end=r"^@NONCE@$", budget=30, points=10, deps=[STRUCTURE]),
+]
