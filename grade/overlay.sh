@@ -3,6 +3,8 @@
 # tree (without its build/ and .git) in which the grader (grade/), the test programs
 # (user/tests/), the file system tools (mkfs/) and, given LAB (NN or NN-topic), the lab's
 # directory labs/NN-*/ are PRISTINE's, so that a submission's edits to them change nothing.
+# The lab's stage.mk stays the submission's: moving a subsystem out of the kernel ends
+# with the student taking it off the stage's list of kernel-hosted subsystems.
 # The one copy of this logic: grade/autograder/run_autograder (Gradescope) and
 # grade/submission.sh (make grade SUBMISSION=dir) both call it.
 set -eu
@@ -18,8 +20,12 @@ done
 if [ -n "$lab" ]; then
   for d in "$src/labs/${lab%%-*}"-*; do
     [ -d "$d" ] || continue
-    rm -rf "$dest/labs/${d##*/}"
+    name=${d##*/}
+    stage=
+    [ -f "$dest/labs/$name/stage.mk" ] && stage=$(cat "$dest/labs/$name/stage.mk")
+    rm -rf "$dest/labs/$name"
     mkdir -p "$dest/labs"
-    cp -a "$d" "$dest/labs/${d##*/}"
+    cp -a "$d" "$dest/labs/$name"
+    [ -z "$stage" ] || printf '%s\n' "$stage" > "$dest/labs/$name/stage.mk"
   done
 fi

@@ -120,6 +120,10 @@ class EvaluateTest(unittest.TestCase):
         _, _, details = self.ev(["a", "b"], expect=["x", "y"])
         self.assertEqual(details, ["expected, in order:", "  /x/ NOT FOUND", "  /y/ not reached",
                                    "console:", "| a", "| b"])
+        lines = [f"l{i}" for i in range(40)]
+        _, _, details = self.ev(lines, expect=["x"])
+        self.assertEqual(details[2:4], [f"console, last {testlib.TAIL_LINES} of 40 lines:", "| l25"])
+        self.assertEqual(details[-1], "| l39")
 
     def test_expect_diff_keeps_watchdog_dump(self):
         lines = ["ok", "[kernel] watchdog: expired", "d0"]

@@ -240,9 +240,14 @@ def _expect_diff(expect, lines, found):
             out.append(f"  /{rx}/ matched line {found[n] + 1}: {lines[found[n]]}")
         else:
             out.append(f"  /{rx}/ " + ("NOT FOUND" if n == len(found) else "not reached"))
-    start = found[-1] + 1 if found else 0
+    if not found:   # what came instead, from the end (the start is only firmware)
+        skipped = max(0, len(lines) - TAIL_LINES)
+        out.append(f"console, last {len(lines) - skipped} of {len(lines)} lines:" if skipped
+                   else "console:")
+        return out + [f"| {l}" for l in lines[skipped:]]
+    start = found[-1] + 1
     after = lines[start:]
-    out.append(f"console after line {start}:" if found else "console:")
+    out.append(f"console after line {start}:")
     out += [f"| {l}" for l in after[:TAIL_LINES]]
     if not after:
         out.append("(nothing)")
