@@ -14,7 +14,8 @@ reference stays valid C (or make, or shell):
     //: the stub a student starts from (these lines, without the "//: ")
     // @lab 02 end
 
-(`#` instead of `//` in files whose comments start with `#`.) A region of a lab
+(`#` instead of `//` in files whose comments start with `#`; in Markdown only
+`<!-- @ref begin -->` .. `<!-- @ref end -->`.) A region of a lab
 up to --solved keeps its solution; any other keeps its stub. `@ref begin` ..
 `@ref end` regions are instructor-only and vanish from every handout, as do the
 files listed in labs/reference-only. A handout carries labs/NN-* of the labs up
@@ -29,7 +30,7 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-MARK = re.compile(r"^\s*(//|#) @(lab (\d\d) (solution|stub|end)|ref (begin|end))\b")
+MARK = re.compile(r"^\s*(//|#|<!--) @(lab (\d\d) (solution|stub|end)|ref (begin|end))\b")
 STUB = re.compile(r"^(\s*)(//|#): ?")
 
 
