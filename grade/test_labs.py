@@ -1,7 +1,9 @@
 """Self-tests of the handout tool (mk/handout.py): markers, cutting, leak detection,
 the course repository. Reference tree only (labs/reference-only)."""
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -131,6 +133,53 @@ class Trees(unittest.TestCase):
         self.assertIn("Lab 02: two\n\nA\tlabs/02-two/tests.py", log)
         with open(os.path.join(dest, "a.c")) as f:
             self.assertIn("TODO (lab 01)", f.read())                 # every lab stubbed
+
+
+@unittest.skipUnless(os.environ.get("MV6_SLOW_TESTS") == "1", "slow: set MV6_SLOW_TESTS=1")
+class LabBundle(unittest.TestCase):
+    """Gradescope, end to end, for lab 02: the bundle carries no solution; a student's
+    finished lab 02 gets full marks, and an unfinished one (the server written, but
+    the kernel still hosting proc at stage 2: the student's stage.mk is kept) gets 0."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="mv6-labbundle-")
+        cls.bundle = os.path.join(cls.tmp, "bundle.zip")
+        subprocess.run(["sh", "mk/autograder.sh", "02", cls.bundle], cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def grade(self, name, edit=None):
+        import zipfile
+        root = os.path.join(self.tmp, name)
+        with zipfile.ZipFile(self.bundle) as z:
+            z.extractall(root)
+        with open(os.path.join(root, "source", "servers", "lib", "svc_server.c")) as f:
+            self.assertIn("TODO (lab 02)", f.read())              # no solution in the bundle
+        sub = os.path.join(root, "submission")
+        handout.write_tree("02", sub, solved="02")               # a student's finished work
+        if edit:
+            edit(sub)
+        env = dict(os.environ, AUTOGRADER_ROOT=root, MV6_GRADE_NESTED="1")
+        p = subprocess.run(["bash", os.path.join(root, "run_autograder")], env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900)
+        with open(os.path.join(root, "results", "results.json")) as f:
+            return json.load(f), p.stdout
+
+    def test_finished_lab_gets_full_marks(self):
+        res, out = self.grade("done")
+        self.assertEqual(res["score"], 100, out[-3000:])
+
+    def test_kernel_still_hosting_proc_gets_nothing(self):
+        def keep_proc_in_kernel(sub):
+            with open(os.path.join(sub, "labs", "02-proc", "stage.mk"), "w") as f:
+                f.write("HOSTED_2 := mem proc fs console disk\n")
+        res, out = self.grade("hosted", keep_proc_in_kernel)
+        self.assertEqual(res["score"], 0, out[-3000:])
+        self.assertEqual(sum(t["max_score"] for t in res["tests"]), 100)
 
 
 if __name__ == "__main__":

@@ -1,15 +1,21 @@
 #!/bin/sh
 # autograder.sh LAB OUT.zip: a Gradescope autograder bundle (setup.sh, run_autograder,
-# and the pristine tree of the last commit, HEAD, as source/). LAB may be empty (every
-# test).
+# and a pristine tree as source/: lab LAB's handout with no solutions, or the last
+# commit, HEAD, when LAB is empty, for every test).
 set -e
 lab=$1
 case $2 in /*) out=$2 ;; *) out=$PWD/$2 ;; esac
 tmp=$(mktemp -d)
-mkdir -p "$tmp/source"
-git archive HEAD | tar -x -C "$tmp/source"
 labdir=
 [ -z "$lab" ] || labdir=$(cd labs && ls -d "$lab"-* 2>/dev/null | head -n 1 || true)
+# The submission's own build runs in the grading container and could print any file
+# there, so a lab's bundle carries a handout (no lab's solution code), not the reference.
+if [ -n "$labdir" ] && [ -f mk/handout.py ]; then
+  python3 mk/handout.py tree "$lab" "$tmp/source" --solved 00 >/dev/null
+else
+  mkdir -p "$tmp/source"
+  git archive HEAD | tar -x -C "$tmp/source"
+fi
 printf '%s\n' "${labdir:-$lab}" > "$tmp/source/grade/autograder/LAB"
 cp grade/autograder/setup.sh grade/autograder/run_autograder "$tmp/"
 rm -f "$out"
