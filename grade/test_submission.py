@@ -1,6 +1,6 @@
 """Self-tests of grading a submission with the pristine grader and tests laid over it:
 grade/overlay.sh (shared by make grade SUBMISSION=dir and the Gradescope autograder),
-quick, on small made-up trees; and make grade SUBMISSION=dir TEST=boot end to end, which
+quick, on small made-up trees; and make grade SUBMISSION=dir TEST=bulk-kernel-s1 end to end, which
 builds a kernel: skipped unless MV6_SLOW_TESTS=1 (make check sets it)."""
 
 import json
@@ -78,7 +78,7 @@ class MakeGradeSubmission(unittest.TestCase):
         course, sub = os.path.join(tmp, "course"), os.path.join(tmp, "sub")
         copy_tree(course)
         copy_tree(sub)
-        # Either edit alone fails boot: a grader that expects what never comes, a test
+        # Either edit alone fails the test (a stage-1 one, so that every handout has it): a grader that expects what never comes, a test
         # program that does not compile (it is linked into the kernel image boot runs).
         with open(os.path.join(sub, "grade/suites/kernel.py"), "a") as f:
             f.write("\nfor t in TESTS:\n    t.expect = ['never printed']\n")
@@ -86,13 +86,13 @@ class MakeGradeSubmission(unittest.TestCase):
         write(sub, "build/marker", "not copied\n")
         with open(os.path.join(sub, "README.md"), "a") as f:
             f.write("\nsubmission marker\n")
-        p = subprocess.run(["make", "-s", "-C", course, "grade", f"SUBMISSION={sub}", "TEST=boot"],
+        p = subprocess.run(["make", "-s", "-C", course, "grade", f"SUBMISSION={sub}", "TEST=bulk-kernel-s1"],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900,
                            env=dict(os.environ, MV6_GRADE_NESTED="1"))
         self.assertEqual(p.returncode, 0, p.stdout[-3000:])
         with open(os.path.join(course, "build/grade/results.json")) as f:
             tests = json.load(f)["tests"]
-        self.assertEqual([(t["name"], t["status"]) for t in tests], [("boot", "passed")])
+        self.assertEqual([(t["name"], t["status"]) for t in tests], [("bulk-kernel-s1", "passed")])
         work = os.path.join(course, "build/submission")
         self.assertIn("submission marker", read(work, "README.md"))
         self.assertEqual(read(work, "user/tests/pingpong.c"), read(ROOT, "user/tests/pingpong.c"))

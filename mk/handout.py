@@ -227,8 +227,13 @@ def main(argv):
     a = p.parse_args(argv)
     try:
         if a.cmd == "tree":
-            write_tree(a.lab.zfill(2), a.dest, a.solved and a.solved.zfill(2))
-            print(f"handout: lab {a.lab} in {a.dest}")
+            lab = a.lab.zfill(2)
+            write_tree(lab, a.dest, a.solved and a.solved.zfill(2))
+            git(a.dest, "init", "-q", "-b", "main")      # a student repository, ready to commit to
+            git(a.dest, "add", "-A")
+            git(a.dest, "-c", "user.name=mv6", "-c", "user.email=mv6@localhost",
+                "commit", "-q", "-m", f"Lab {lab}: {labs()[lab][3:]} (handout)")
+            print(f"handout: lab {lab} in {a.dest} (a git repository)")
         elif a.cmd == "course":
             write_course(a.dest)
             print(f"handout: the course as {len(labs())} commits in {a.dest}")
