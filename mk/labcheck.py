@@ -2,7 +2,8 @@
 """labcheck.py [LAB ...]: prove the labs (make check runs it; reference tree only).
 
 For each lab N, in build/labcheck/:
-  2. the lab-N handout builds, boots and gets full marks from every earlier lab's grader;
+  2. the lab-N handout's grader passes its self-tests; the handout builds, boots and gets
+     full marks from every earlier lab's grader;
   3. it scores 0 on lab N, while what should work at its start (the subsystem still in
      the kernel, at the starting stage) works; a copy whose kernel prints every line
      lab N's tests expect also scores 0;
@@ -113,6 +114,9 @@ def prove(lab):
     for p in problems[:10]:
         say(f"    {p}")
     check(not problems, f"lab {lab}: 5. the handout holds no solution code of lab {lab} or later")
+    p = subprocess.run([sys.executable, "-m", "unittest", "discover", "-s", "grade", "-p", "test_*.py"],
+                       cwd=h, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    check(p.returncode == 0, f"lab {lab}: 2. handout: the grader's self-tests pass")
     for k in [k for k in handout.labs() if k < lab]:
         score, top, _ = grade(h, "--lab", k)
         check(top > 0 and score == top, f"lab {lab}: 2. handout: lab {k}'s grader gives {score}/{top}")
