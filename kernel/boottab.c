@@ -63,12 +63,13 @@ const struct bootentry boottab[] = {
   {"srvkill",   "sk8",                         1,  4,  0,    0,    EP_CONSOLE},
   {"srvkill",   "sk9",                         1,  4,  0,    0,    EP_DISK},
   // lab 01 (labs/01-ipc/): one server, a client per case
-  {"ipcsrv",    "ipc0,ipc1,ipc2,ipc3,ipc4",    0,  4,  2,    0,    0},
+  {"ipcsrv",    "ipc0,ipc1,ipc2,ipc3,ipc4,ipc5", 0, 4, 2,    0,    0},
   {"ipclab",    "ipc0",                        1,  4,  0,    0,    0},
   {"ipclab",    "ipc1",                        1,  4,  0,    0,    1},
   {"ipclab",    "ipc2",                        1,  4,  0,    0,    2},
   {"ipclab",    "ipc3",                        1,  4,  0,    0,    3},
   {"ipclab",    "ipc4",                        1,  4,  0,    0,    4},
+  {"ipclab",    "ipc5",                        1,  4,  0,    0,    5},
 #endif
   {0},
 };

@@ -116,8 +116,40 @@ static void dead(uint64 nonce) {
   EXPECT(ipc_notify(EP_TEST1, 1), E_DEAD);
 }
 
+// Queues: four threads call at once (so callers wait in the endpoint's queue while
+// the server is busy), each checking that every reply is its own; then one-way sends.
+#define NQ 4
+static char qstacks[NQ][8192] __attribute__((aligned(16)));
+static volatile int qdone, qbad;
+static volatile uint64 qnonce;
+static void caller(void *arg) {
+  uint64 me = (uint64)arg;
+  for (int i = 0; i < 500; i++) {
+    struct msg m = {.w = {me << 32 | i, me, qnonce}};
+    if (call(LAB_ECHO, &m, 0, 0, 0) != 0 || m.w[0] != (me << 32 | i) || m.w[1] != me || m.w[2] != qnonce)
+      qbad++;
+  }
+  __atomic_fetch_add(&qdone, 1, __ATOMIC_SEQ_CST);
+  thread_exit();
+}
+static void queue(uint64 nonce) {
+  qnonce = nonce;
+  for (uint64 t = 0; t < NQ; t++)
+    CHECK(thread_create(caller, (void *)t, qstacks[t], sizeof qstacks[t], 4) >= 0, "no thread");
+  for (int i = 0; i < 2000 && qdone < NQ; i++)
+    sleep_ns(1000000);
+  CHECK(qdone == NQ && qbad == 0, "%d of %d callers done, %d wrong replies", qdone, NQ, qbad);
+  struct msg m = {.tag = TAG(LAB_NOTE, 0, 0)};
+  for (int i = 0; i < 100; i++)
+    EXPECT(ipc_send(EP_TEST1, &m), 0);
+  m = (struct msg){.w = {nonce}};
+  EXPECT(call(LAB_SENT, &m, 0, 0, 0), 0);
+  CHECK(m.w[0] == 100, "the server got %d of 100 one-way messages", (int)m.w[0]);
+  printf("ipclab queue: %d calls from %d threads, 100 sends\n", NQ * 500, NQ);
+}
+
 int main(int argc, char *argv[]) {
-  void (*cases[])(uint64) = {ping, bulk, notify, defer, dead};
+  void (*cases[])(uint64) = {ping, bulk, notify, defer, dead, queue};
   if (task_arg < sizeof cases / sizeof cases[0])
     cases[task_arg](test_nonce());
   lab_done("ipclab", 1);

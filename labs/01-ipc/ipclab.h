@@ -6,6 +6,8 @@
 //   LAB_HOLD   -                            held until a second LAB_HOLD arrives; then the
 //                                           second is answered (w0 = 1), then the first (w0 = 0)
 //   LAB_DIE    -                            never: the server exits
+//   LAB_NOTE   (a send: no reply)           counted
+//   LAB_SENT   -                            w0 = LAB_NOTE messages received so far
 #pragma once
 
 #define LAB_ECHO  1
@@ -13,6 +15,8 @@
 #define LAB_BITS  3
 #define LAB_HOLD  4
 #define LAB_DIE   5
+#define LAB_NOTE  6
+#define LAB_SENT  7
 #define LAB_BUFMAX (64 * 1024)
 
 static inline unsigned char lab_xform(unsigned char b, unsigned long i) {

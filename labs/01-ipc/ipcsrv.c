@@ -1,6 +1,6 @@
 // Lab 01's test server on EP_TEST1, written on the raw IPC system calls (no server
 // library): echo, bulk copy both ways, deferred replies in reverse order,
-// notification bits, and a death that leaves a call unanswered.
+// notification bits, one-way sends, and a death that leaves a call unanswered.
 #include "user/tests/testlib.h"
 #include "labs/01-ipc/ipclab.h"
 
@@ -21,7 +21,7 @@ static uint64 xform(uint64 tok, struct msg *m) {
 
 int main(int argc, char *argv[]) {
   struct msg m;
-  uint64 bits = 0, held[2], nheld = 0;
+  uint64 bits = 0, held[2], nheld = 0, notes = 0;
   int64 tok = ipc_recv(EP_TEST1, &m);
   for (;;) {
     if (tok < 0) {
@@ -34,12 +34,20 @@ int main(int argc, char *argv[]) {
       tok = ipc_recv(EP_TEST1, &m);
       continue;
     }
+    if (tok == 0) {                           // a send: nothing to answer
+      notes += msg_label(&m) == LAB_NOTE;
+      tok = ipc_recv(EP_TEST1, &m);
+      continue;
+    }
     switch (msg_label(&m)) {
     case LAB_ECHO:
       m.w[3] = m.badge;
       break;
     case LAB_XFORM:
       status = xform(tok, &m);
+      break;
+    case LAB_SENT:
+      m.w[0] = notes;
       break;
     case LAB_BITS:
       m.w[0] = bits;
