@@ -39,6 +39,12 @@ LDFLAGS := -z max-page-size=4096 --no-relax $(shell $(LD) --help 2>/dev/null | g
 # whose HOSTED_n (labs/*/stage.mk) names it; the boot table learns it as KHOST_<name>.
 SUBSYSTEMS := mem proc fs console disk
 HOSTED := $(HOSTED_$(STAGE))
+# Whom each core calls (svc_call). The kernel never calls a user-level server, so a
+# subsystem hosted in the kernel needs everything it calls hosted there too.
+CALLS_proc := mem fs
+CALLS_fs := disk console
+$(foreach s,$(HOSTED),$(foreach c,$(filter-out $(HOSTED),$(CALLS_$(s))),\
+  $(error stage $(STAGE): the kernel would host $(s), which calls $(c), a user-level server, but the kernel never calls a server: put $(c) back on HOSTED_$(STAGE) or take $(s) off it (labs/*/stage.mk))))
 KHOST_DEFS := $(foreach s,$(SUBSYSTEMS),-DKHOST_$(s)=$(if $(filter $(s),$(HOSTED)),1,0))
 CORE_mem := servers/mem/mem.c
 CORE_proc := servers/proc/proc.c servers/proc/exec.c servers/proc/progsrc.c
