@@ -1,17 +1,21 @@
 #!/bin/sh
-# autograder.sh LAB OUT.zip: a Gradescope autograder bundle (setup.sh, run_autograder,
-# and a pristine tree as source/: lab LAB's handout with no solutions, or the last
-# commit, HEAD, when LAB is empty, for every test).
+# autograder.sh LAB OUT.zip: a Gradescope autograder bundle: setup.sh, run_autograder,
+# and a pristine tree as source/, whose grader and test programs run_autograder lays
+# over each submission. LAB may be empty (every test).
 set -e
 lab=$1
 case $2 in /*) out=$2 ;; *) out=$PWD/$2 ;; esac
 tmp=$(mktemp -d)
 labdir=
 [ -z "$lab" ] || labdir=$(cd labs && ls -d "$lab"-* 2>/dev/null | head -n 1 || true)
-# The submission's own build runs in the grading container and could print any file
-# there, so a lab's bundle carries a handout (no lab's solution code), not the reference.
-if [ -n "$labdir" ] && [ -f mk/handout.py ]; then
-  python3 mk/handout.py tree "$lab" "$tmp/source" --solved 00 >/dev/null
+# A submission's own build runs in the grading container and could print any file
+# there, so in the reference tree the bundle carries a handout with every lab's code
+# stubbed (lab LAB's, or the last lab's), never the solutions; elsewhere (a handout,
+# the course repository) the last commit, which holds none.
+if [ -f mk/handout.py ]; then
+  n=${labdir:-$(cd labs && ls -d [0-9][0-9]-* | tail -n 1)}
+  python3 mk/handout.py tree "${n%%-*}" "$tmp/source" --solved 00 >/dev/null
+  rm -rf "$tmp/source/.git"
 else
   mkdir -p "$tmp/source"
   git archive HEAD | tar -x -C "$tmp/source"
