@@ -85,7 +85,7 @@ _pos = $(if $2,$(if $(filter $1,$(firstword $2)),$(words $3 x),$(call _pos,$1,$(
 base = $(shell printf '0x%x' $$(( 0x1000000 * $(call _pos,$1,$(ALLPROGS),) + 0xa0000 )))
 srcs = $(or $(wildcard user/$1.c),$(wildcard user/tests/$1.c),$(wildcard servers/$1/*.c),$(wildcard labs/*/$1.c))
 
-.PHONY: all qemu qemu-gdb check grade autograder handout bench clean deps
+.PHONY: all qemu qemu-gdb check grade autograder bench clean deps
 .DELETE_ON_ERROR:
 
 all: $(B)/kernel $(B)/fs.img
@@ -189,6 +189,7 @@ autograder:
 # @ref begin
 # make handout LAB=NN DEST=dir: a student repository for lab NN (earlier labs solved);
 # make handout DEST=dir: the whole course, one commit per lab (mk/handout.py).
+.PHONY: handout
 handout:
 	@test -n "$(DEST)" || { echo "make handout: give DEST=dir (and LAB=NN for one lab)"; exit 2; }
 	@python3 mk/handout.py $(if $(LAB),tree $(LAB),course) $(DEST)

@@ -13,11 +13,11 @@ const struct bootentry boottab[] = {
   {"hello",     "hello",                       0,  4,  0,    0,    0},
   // the servers, or at early stages the same subsystems hosted in the kernel;
   // proc starts init, which runs prog= (default: hello)
-  {"mem",       "demo,os,osecho,dma,fs,fskill,sk5,sk6,sk7,sk8,sk9", 1,  6,  7,    0,    0, KHOST_mem},
-  {"proc",      "demo,os,osecho,fs,fskill,sk5,sk6,sk7,sk8,sk9",    1,  5,  5,    0,    0, KHOST_proc},
-  {"console",   "demo,fs,fskill,sk5,sk6,sk7,sk8,sk9",              1,  6,  8,    0,    0, KHOST_console},
-  {"disk",      "demo,fs,fskill,sk5,sk6,sk7,sk8,sk9",              1,  6,  9,    0,    0, KHOST_disk},
-  {"fs",        "demo,fs,fskill,sk5,sk6,sk7,sk8,sk9",              0,  5,  6,    0,    0, KHOST_fs},
+  {"mem",       "demo,os,osecho,dma,fs,fskill,sk", 1,  6,  7,    0,    0, KHOST_mem},
+  {"proc",      "demo,os,osecho,fs,fskill,sk",    1,  5,  5,    0,    0, KHOST_proc},
+  {"console",   "demo,fs,fskill,sk",              1,  6,  8,    0,    0, KHOST_console},
+  {"disk",      "demo,fs,fskill,sk",              1,  6,  9,    0,    0, KHOST_disk},
+  {"fs",        "demo,fs,fskill,sk",              0,  5,  6,    0,    0, KHOST_fs},
 #ifdef MV6_TEST
   {"pingpong",  "pingpong",                    1,  4,  0,    0,    0},
   {"manycli",   "many",                        0,  4,  0,    0,    0},
@@ -56,12 +56,8 @@ const struct bootentry boottab[] = {
   {"tracer",    "trace",                       1,  4,  0,    0,    0},
   {"dmatest",   "dma",                         1,  4,  0,    0,    0},
   {"fskiller",  "fskill",                      1,  4,  0,    0,    0},
-  // the move labs' structure test: stop the server of endpoint arg
-  {"srvkill",   "sk5",                         1,  4,  0,    0,    EP_PROC},
-  {"srvkill",   "sk6",                         1,  4,  0,    0,    EP_FS},
-  {"srvkill",   "sk7",                         1,  4,  0,    0,    EP_MEM},
-  {"srvkill",   "sk8",                         1,  4,  0,    0,    EP_CONSOLE},
-  {"srvkill",   "sk9",                         1,  4,  0,    0,    EP_DISK},
+  // the move labs' structure test: stop the server named by kill=
+  {"srvkill",   "sk",                          1,  4,  0,    0,    0},
   // lab 01 (labs/01-ipc/): one server, a client per case
   {"ipcsrv",    "ipc0,ipc1,ipc2,ipc3,ipc4,ipc5", 0, 4, 2,    0,    0},
   {"ipclab",    "ipc0",                        1,  4,  0,    0,    0},

@@ -10,27 +10,6 @@
 
 static char prog[64], arg[64];
 
-// Copies the value of key= from the kernel command line into out.
-static void bootarg(const char *args, const char *key, char *out, int n) {
-  int klen = strlen(key);
-  for (const char *p = args; *p; p++) {
-    if ((p == args || p[-1] == ' ') && memcmp(p, key, klen) == 0 && p[klen] == '=') {
-      int i = 0;
-      for (p += klen + 1; *p && *p != ' ' && i < n - 1; p++)
-        out[i++] = *p;
-      out[i] = 0;
-      return;
-    }
-  }
-}
-
-static int strstr_(const char *s, const char *w) {
-  for (int n = strlen(w); *s; s++)
-    if (memcmp(s, w, n) == 0)
-      return 1;
-  return 0;
-}
-
 static int start(char **args) {
   int pid = fork();
   if (pid == 0) {
@@ -58,7 +37,7 @@ int main(int argc, char *argv[]) {
     bootarg(bi.bootargs, "arg", arg, sizeof arg);
   }
   int shell = console >= 0 && strcmp(prog, "sh") == 0;
-  if (strstr_(bi.bootargs, "benchboot")) {       // make bench: instructions from reset to here
+  if (bootarg(bi.bootargs, "benchboot", 0, 0)) {       // make bench: instructions from reset to here
     uint64 n;
     asm volatile("rdinstret %0" : "=r"(n));
     printf("bench: boot_to_shell %ld instructions\n", (int64)n);

@@ -27,7 +27,7 @@ def usertests(case, points, **kw):
 
 
 TESTS = [
-    Test(name=STRUCTURE, suite="lab02", lab="02", stage=2, boot="run=sk5 prog=nop", disk=True, forbid=FORBID,
+    Test(name=STRUCTURE, suite="lab02", lab="02", stage=2, boot="run=sk kill=proc prog=nop", disk=True, forbid=FORBID,
          expect=[r"^srvkill: proc's clients get E_DEAD \(@NONCE@\)$", r"^srvkill: ok @NONCE@$"],
          end=r"^srvkill: (ok|FAIL)", budget=10, points=10),
     usertests("forktree", 10),

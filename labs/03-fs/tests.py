@@ -15,8 +15,9 @@ STRUCTURE = ["fs-structure", "console-structure", "disk-structure"]
 FSCASES = ["manyfiles", "bigfile", "bigdir", "links", "writers", "exhaust", "pipes", "badinput"]
 
 
-def structure(name, server, group):
-    return Test(name=f"{name}-structure", suite="lab03", lab="03", stage=3, boot=f"run={group} prog=nop",
+def structure(server):
+    return Test(name=f"{server}-structure", suite="lab03", lab="03", stage=3,
+                boot=f"run=sk kill={server} prog=nop",
                 disk=True, forbid=FORBID, end=r"^srvkill: (ok|FAIL)", budget=10, points=5,
                 expect=[rf"^srvkill: {server}'s clients get E_DEAD \(@NONCE@\)$", r"^srvkill: ok @NONCE@$"])
 
@@ -30,9 +31,9 @@ def fstest(case):
 
 
 TESTS = [
-    structure("fs", "fs", "sk6"),
-    structure("console", "console", "sk8"),
-    structure("disk", "disk", "sk9"),
+    structure("fs"),
+    structure("console"),
+    structure("disk"),
 ] + [fstest(c) for c in FSCASES] + [
     Test(name="fs-shell", suite="lab03", lab="03", stage=3, boot="run=fs", disk=True, forbid=FORBID,
          input=[(r"\$ $", "mkdir d; echo @NONCE@ > d/f; ln d/f g; rm d/f\n"),

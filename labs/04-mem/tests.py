@@ -22,7 +22,7 @@ def usertests(name, arg, expect, points):
 
 
 TESTS = [
-    Test(name=STRUCTURE, suite="lab04", lab="04", stage=4, boot="run=sk7 prog=nop", disk=True, forbid=FORBID,
+    Test(name=STRUCTURE, suite="lab04", lab="04", stage=4, boot="run=sk kill=mem prog=nop", disk=True, forbid=FORBID,
          expect=[r"^srvkill: mem's clients get E_DEAD \(@NONCE@\)$", r"^srvkill: ok @NONCE@$"],
          end=r"^srvkill: (ok|FAIL)", budget=10, points=10),
 ] + [

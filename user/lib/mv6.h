@@ -79,6 +79,8 @@ static inline uint64 time_ns(void) { return sys0(SYS_time); }
 static inline uint64 self_badge(void) { return sys0(SYS_self); }
 static inline int64 kstat(int what) { return sys1(SYS_stat, what); }
 static inline int64 get_bootinfo(struct bootinfo *bi) { return sys2(SYS_bootinfo, bi, sizeof *bi); }
+// key=value (or a bare key) on the kernel command line bi.bootargs (ulib.c)
+int bootarg(const char *args, const char *key, char *out, int n);
 static inline void yield(void) { sys0(SYS_yield); }
 
 // privileged mechanism

@@ -5,6 +5,22 @@
 
 uint64 task_arg;
 
+// Finds key (as "key=value" or a bare "key") among the space-separated words of a
+// kernel command line; copies the value (empty for a bare key) into out, if given.
+// Returns 1 if the key is there, else 0.
+int bootarg(const char *args, const char *key, char *out, int n) {
+  int klen = strlen(key);
+  for (const char *p = args; *p; p++) {
+    if ((p != args && p[-1] != ' ') || memcmp(p, key, klen) != 0 ||
+        (p[klen] != '=' && p[klen] != ' ' && p[klen] != 0))
+      continue;
+    p += klen + (p[klen] == '=');
+    for (int i = 0; out && i < n; i++)
+      out[i] = i < n - 1 && p[i] && p[i] != ' ' ? p[i] : 0;
+    return 1;
+  }
+  return 0;
+}
 
 char *strcpy(char *s, const char *t) {
   char *os = s;

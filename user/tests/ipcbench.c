@@ -12,17 +12,6 @@ static inline uint64 instret(void) {
   return x;
 }
 
-static int has(const char *s, const char *word) {
-  for (; *s; s++) {
-    int i = 0;
-    while (word[i] && s[i] == word[i])
-      i++;
-    if (!word[i])
-      return 1;
-  }
-  return 0;
-}
-
 // The same loop as below without the system call, to subtract.
 static uint64 __attribute__((noinline)) loop_only(uint64 *sink) {
   uint64 t0 = instret();
@@ -60,7 +49,8 @@ static uint64 wall_ns(void) {
 int main(int argc, char *argv[]) {
   struct bootinfo bi;
   get_bootinfo(&bi);
-  if (has(bi.bootargs, "mode=wall")) {
+  char mode[8];
+  if (bootarg(bi.bootargs, "mode", mode, sizeof mode) && strcmp(mode, "wall") == 0) {
     printf("bench: ipc_roundtrip_wall %d ns\n", (int)wall_ns());
     test_done("ipcbench", 1);
     return 0;
