@@ -144,6 +144,11 @@ def git(dest, *args):
     subprocess.run(["git", *args], cwd=dest, check=True, stdout=subprocess.DEVNULL)
 
 
+def commit_all(dest, message):
+    git(dest, "add", "-A")
+    git(dest, "-c", "user.name=mv6", "-c", "user.email=mv6@localhost", "commit", "-q", "-m", message)
+
+
 def write_course(dest, root=ROOT):
     """One repository, one commit per lab: commit N adds labs/NN-* and nothing else
     changes, so a student merges the next lab into their work without conflicts."""
@@ -160,9 +165,7 @@ def write_course(dest, root=ROOT):
                 shutil.rmtree(p) if os.path.isdir(p) else os.remove(p)
         for entry in os.listdir(tmp):
             shutil.move(os.path.join(tmp, entry), dest)
-        git(dest, "add", "-A")
-        git(dest, "-c", "user.name=mv6", "-c", "user.email=mv6@localhost",
-            "commit", "-q", "-m", f"Lab {lab}: {name[3:]}")
+        commit_all(dest, f"Lab {lab}: {name[3:]}")
     shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -230,9 +233,7 @@ def main(argv):
             lab = a.lab.zfill(2)
             write_tree(lab, a.dest, a.solved and a.solved.zfill(2))
             git(a.dest, "init", "-q", "-b", "main")      # a student repository, ready to commit to
-            git(a.dest, "add", "-A")
-            git(a.dest, "-c", "user.name=mv6", "-c", "user.email=mv6@localhost",
-                "commit", "-q", "-m", f"Lab {lab}: {labs()[lab][3:]} (handout)")
+            commit_all(a.dest, f"Lab {lab}: {labs()[lab][3:]} (handout)")
             print(f"handout: lab {lab} in {a.dest} (a git repository)")
         elif a.cmd == "course":
             write_course(a.dest)
