@@ -51,7 +51,7 @@ CORE_proc := servers/proc/proc.c servers/proc/exec.c servers/proc/progsrc.c
 CORE_fs := servers/fs/bio.c servers/fs/log.c servers/fs/inode.c servers/fs/file.c
 CORE_console := servers/console/console.c
 CORE_disk := servers/disk/virtio.c
-KERNEL_SRC := $(filter-out kernel/boottab.c $(patsubst %,kernel/k%.c,$(SUBSYSTEMS)),$(wildcard kernel/*.c kernel/*.S)) \
+KERNEL_SRC := $(filter-out kernel/boottab.c kernel/testtab.c $(patsubst %,kernel/k%.c,$(SUBSYSTEMS)),$(wildcard kernel/*.c kernel/*.S)) \
               $(foreach s,$(HOSTED),kernel/k$(s).c $(CORE_$(s)))
 KERNEL_OBJ := $(patsubst %,$(B)/obj/%.o,$(KERNEL_SRC))
 
@@ -60,15 +60,16 @@ ULIB_SRC := $(wildcard user/lib/*.c servers/lib/*.c) user/lib/fork.S kernel/fmt.
 ULIB_OBJ := $(patsubst %,$(B)/ulib/%.o,$(ULIB_SRC))
 CRT0 := $(B)/ulib/user/lib/crt0.S.o
 
-# Subsystem cores hosted in the kernel, per image.
+# The test image's own kernel objects: a test subsystem hosted in the kernel.
 KTEST_OBJ := $(B)/obj/servers/echosrv/echo.c.o
 
-# Boot programs, each from user/NAME.c, user/tests/NAME.c or servers/NAME/*.c.
-PROGS := pong hello mem proc init usertests argtest console disk fs
+# Boot programs, each from user/NAME.c, user/tests/NAME.c or servers/NAME/*.c: the
+# system's (kernel), and those the test image adds (kernel-test, kernel/testtab.c).
+PROGS := mem proc init console disk fs
 # Programs on the file system (exec finds them there when a file server runs).
 UPROGS := init sh cat echo grep wc ls mkdir rm ln kill ps hello usertests argtest
 OSTESTPROGS := cowread srvbad procbench nop dmatest fstests fsbench crashload crashcheck
-TESTPROGS := pingpong manycli collect echosrv bulk notify kwait stopper slowsrv midsrv outcli \
+TESTPROGS := pong hello usertests argtest pingpong manycli collect echosrv bulk notify kwait stopper slowsrv midsrv outcli \
              spinner preempt badinput faulter survivor tpager lazy ipcbench deadcli tracer fskiller srvkill
 # Each lab's own test programs (labs/NN-*/NAME.c), in the test image.
 LABPROGS := $(basename $(notdir $(wildcard labs/*/*.c)))
@@ -115,23 +116,24 @@ $(B)/bin/%: $$(call srcs,$$*) $(B)/ulib.a $(CRT0) user/user.ld $(wildcard kernel
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $(CRT0) $(call srcs,$*) $(B)/ulib.a -T user/user.ld -Wl,--defsym=BASE=$(call base,$*) -Wl,--no-relax -Wl,-z,max-page-size=4096
 
-# The kernel image: objects + boot table + embedded programs, linked twice so the
-# second link carries a symbol table for backtraces.
+# The kernel image: objects + boot tables (which know the stage's kernel-hosted
+# subsystems) + embedded programs, linked twice so the second link carries a symbol
+# table for backtraces.
 define kernel_image
-$(B)/$1: $(KERNEL_OBJ) $4 kernel/kernel.ld kernel/boottab.c $(wildcard labs/*/stage.mk) $(patsubst %,$(B)/bin/%,$2) mk/bootimg.sh mk/ksyms.sh
+$(B)/$1: $(KERNEL_OBJ) $4 kernel/kernel.ld kernel/boottab.c $3 $(wildcard labs/*/stage.mk) $(patsubst %,$(B)/bin/%,$2) mk/bootimg.sh mk/ksyms.sh
 	@mkdir -p $(B)/$1.d
-	$(CC) $(KCFLAGS) $(KHOST_DEFS) $3 -c -o $(B)/$1.d/boottab.o kernel/boottab.c
-	sh mk/bootimg.sh $(patsubst %,$(B)/bin/%,$2) > $(B)/$1.d/bootimg.S
+	$(foreach t,kernel/boottab.c $3,$(CC) $(KCFLAGS) $(KHOST_DEFS) -c -o $(B)/$1.d/$(notdir $(t:.c=.o)) $(t)
+	)sh mk/bootimg.sh $(patsubst %,$(B)/bin/%,$2) > $(B)/$1.d/bootimg.S
 	$(CC) $(KCFLAGS) -c -o $(B)/$1.d/bootimg.o $(B)/$1.d/bootimg.S
 	sh mk/ksyms.sh > $(B)/$1.d/ksyms0.S
 	$(CC) $(KCFLAGS) -c -o $(B)/$1.d/ksyms0.o $(B)/$1.d/ksyms0.S
-	$(LD) $(LDFLAGS) -T kernel/kernel.ld -o $(B)/$1.d/pass1 $(KERNEL_OBJ) $4 $(B)/$1.d/boottab.o $(B)/$1.d/bootimg.o $(B)/$1.d/ksyms0.o
+	$(LD) $(LDFLAGS) -T kernel/kernel.ld -o $(B)/$1.d/pass1 $(KERNEL_OBJ) $4 $(patsubst %.c,$(B)/$1.d/%.o,$(notdir kernel/boottab.c $3)) $(B)/$1.d/bootimg.o $(B)/$1.d/ksyms0.o
 	NM=$(NM) sh mk/ksyms.sh $(B)/$1.d/pass1 > $(B)/$1.d/ksyms.S
 	$(CC) $(KCFLAGS) -c -o $(B)/$1.d/ksyms.o $(B)/$1.d/ksyms.S
-	$(LD) $(LDFLAGS) -T kernel/kernel.ld -o $$@ $(KERNEL_OBJ) $4 $(B)/$1.d/boottab.o $(B)/$1.d/bootimg.o $(B)/$1.d/ksyms.o
+	$(LD) $(LDFLAGS) -T kernel/kernel.ld -o $$@ $(KERNEL_OBJ) $4 $(patsubst %.c,$(B)/$1.d/%.o,$(notdir kernel/boottab.c $3)) $(B)/$1.d/bootimg.o $(B)/$1.d/ksyms.o
 endef
 $(eval $(call kernel_image,kernel,$(PROGS),))
-$(eval $(call kernel_image,kernel-test,$(ALLPROGS) $(TESTFILES),-DMV6_TEST,$(KTEST_OBJ)))
+$(eval $(call kernel_image,kernel-test,$(ALLPROGS) $(TESTFILES),kernel/testtab.c,$(KTEST_OBJ)))
 
 $(B)/bin/notelf:
 	@mkdir -p $(dir $@)

@@ -88,42 +88,50 @@ static int in_group(const char *groups, const char *run) {
   return 0;
 }
 
-void boot_subsystems(void);
+// The test image adds the boot groups of testtab.c and its in-kernel test subsystem.
+extern const struct bootentry testtab[] __attribute__((weak));
+void boot_tests(void) __attribute__((weak));
+
+static struct task *start_task(const struct bootentry *e) {
+  const struct bootimg_entry *img = find_image(e->name);
+  if (!img)
+    panic("boot: no image for %s", e->name);
+  struct task *tk = task_alloc(e->name);
+  if (!tk)
+    panic("boot: no task slot for %s", e->name);
+  tk->priv = e->priv;
+  tk->fault_ep = e->fault ? WK(e->fault) : 0;
+  if (e->serve && !ep_alloc(tk, e->serve))
+    panic("boot: well-known endpoint %d taken", e->serve);
+  uint64 entry = load_elf(tk, (const uint8 *)img->start, img->end - img->start);
+  uint64 top = 0;
+  for (int i = 1; i <= USTACK_PAGES; i++)
+    pt_map(tk->pt, USTACK_TOP - i * PGSIZE, top ? frame() : (top = frame()), MAP_R | MAP_W);
+  struct start_info si = {0, 0, e->arg};
+  uint64 sp = USTACK_TOP - 64;
+  memmove((void *)(top + PGSIZE - 64), &si, sizeof si);
+  if (!thread_start(tk, entry, sp, sp, e->prio))
+    panic("boot: no thread for %s", e->name);
+  return tk;
+}
 
 void boot_tasks(void) {
   char buf[32];
   const char *run = bootarg("run", buf, sizeof buf, BOOT_DEFAULT_GROUP);
+  const struct bootentry *tables[] = {boottab, testtab};
   user_next = kpool_end;
   int started = 0;
-  for (const struct bootentry *e = boottab; e->name; e++) {
-    if (!in_group(e->groups, run) || e->hosted)
-      continue;
-    const struct bootimg_entry *img = find_image(e->name);
-    if (!img)
-      panic("boot: no image for %s", e->name);
-    struct task *tk = task_alloc(e->name);
-    if (!tk)
-      panic("boot: no task slot for %s", e->name);
-    tk->priv = e->priv;
-    tk->fault_ep = e->fault ? WK(e->fault) : 0;
-    if (e->serve && !ep_alloc(tk, e->serve))
-      panic("boot: well-known endpoint %d taken", e->serve);
-    uint64 entry = load_elf(tk, (const uint8 *)img->start, img->end - img->start);
-    uint64 top = 0;
-    for (int i = 1; i <= USTACK_PAGES; i++)
-      pt_map(tk->pt, USTACK_TOP - i * PGSIZE, top ? frame() : (top = frame()), MAP_R | MAP_W);
-    struct start_info si = {0, 0, e->arg};
-    uint64 sp = USTACK_TOP - 64;
-    memmove((void *)(top + PGSIZE - 64), &si, sizeof si);
-    if (!thread_start(tk, entry, sp, sp, e->prio))
-      panic("boot: no thread for %s", e->name);
-    started++;
-  }
+  for (int k = 0; k < 2; k++)
+    for (const struct bootentry *e = tables[k]; e && e->name; e++)
+      if (in_group(e->groups, run) && !e->hosted)
+        start_task(e), started++;
   // after the boot tasks took their frames: the rest of memory is the pager's
-  for (const struct bootentry *e = boottab; e->name; e++)
-    if (in_group(e->groups, run) && e->hosted)
-      boot_hosted(e->name), started++;
-  boot_subsystems();
+  for (int k = 0; k < 2; k++)
+    for (const struct bootentry *e = tables[k]; e && e->name; e++)
+      if (in_group(e->groups, run) && e->hosted)
+        boot_hosted(e->name), started++;
+  if (boot_tests)
+    boot_tests();
   if (!started)
     kprintf("boot: no boot task in group '%s'\n", run);
 }

@@ -1,6 +1,7 @@
 // The task/IPC dump (on request, and by the watchdog): every task and thread and
 // what it waits on, so a hang shows who waits on whom.
 #include "kernel.h"
+#include "khost.h"
 
 static const char *state_name[] = {
   [T_FREE] = "free", [T_RUNNABLE] = "runnable", [T_RUNNING] = "running", [T_SEND] = "send",
@@ -8,7 +9,7 @@ static const char *state_name[] = {
 };
 
 static const char *owner_name(struct endpoint *ep) {
-  return ep->handler ? "(kernel)" : ep->owner ? ep->owner->name : "?";
+  return ep->ksub ? "(kernel)" : ep->owner ? ep->owner->name : "?";
 }
 
 void debug_dump(const char *why) {

@@ -110,7 +110,7 @@ static void sender_delivered(struct thread *s, struct task *receiver) {
 // Returns what the IPC returns: 0 or a reply status, or an error.
 int64 ipc_send_msg(struct thread *cur, struct endpoint *ep) {
   trace(cur->is_call ? "call" : "send", cur, ep, cur->msg_tag);
-  if (ep->handler)
+  if (ep->ksub)
     return kep_call(ep, cur);
   // @lab 01 solution: the rendezvous with a user-level receiver
   struct thread *r = ep->recvq;
@@ -272,8 +272,8 @@ int64 ipc_reply_recv(void) {
 // Set notification bits without blocking; a waiting receiver gets them now.
 void ep_notify(struct endpoint *ep, uint64 bits) {
   ep->bits |= bits;
-  if (ep->notify_thread)
-    wakeup(ep);
+  if (ep->ksub)
+    kep_notify(ep);          // the subsystem's kernel thread takes them (khost.c)
   // @lab 01 solution: a notification wakes a waiting receiver
   struct thread *r = ep->recvq;
   if (r && ep->bits) {

@@ -1,8 +1,7 @@
 // The disk core (servers/disk/virtio.c) hosted in the kernel, at stages 1 and 2:
-// EP_DISK is answered on the caller's kernel stack (the file server's caller), DMA
+// EP_DISK is answered on the caller's kernel stack (the file system's caller), DMA
 // pages come from the kernel pool, and the interrupt wakes the waiting caller.
 #include "kernel.h"
-#include "host.h"
 #include "ksvc.h"
 #include "servers/disk/diskhost.h"
 
@@ -12,9 +11,8 @@ int disk_init(void);
 void disk_handle(struct svc_req *r);
 
 static volatile int irq_seen;
-static struct host_lock lock;
 
-volatile uint32 *dh_regs(void) { return host_mmio(VIRTIO_PA); }
+volatile uint32 *dh_regs(void) { return kdevice(VIRTIO_PA); }
 
 void *dh_dma_page(uint64 *pa) {
   void *p = kalloc();              // zeroed; the kernel's pages are identity-mapped
@@ -24,23 +22,25 @@ void *dh_dma_page(uint64 *pa) {
 
 static void disk_irq(int irq) {
   irq_seen = 1;
-  host_wakeup((void *)&irq_seen);
+  kwakeup((void *)&irq_seen);
 }
+
+static void handle(struct kreq *k) { ksvc_handle(k, disk_handle); }
+
+static struct ksub disk = {.name = "disk", .ep = EP_DISK, .handle = handle};
 
 void dh_wait_irq(void) {
   while (!irq_seen)
-    host_sleep_hard((void *)&irq_seen);
+    ksleep_hard(&disk, (void *)&irq_seen);
   irq_seen = 0;
   volatile uint32 *regs = dh_regs();
   regs[0x064 / 4] = regs[0x060 / 4] & 3;   // acknowledge at the device
-  host_irq_done(VIRTIO0_IRQ);
+  kirq_done(VIRTIO0_IRQ);
 }
 
-static void disk_in_kernel(struct kreq *k) { ksvc_run_locked(k, disk_handle, &lock); }
-
 void kdisk_start(void) {
-  host_irq_handler(VIRTIO0_IRQ, disk_irq);
+  kirq(VIRTIO0_IRQ, disk_irq);
   if (disk_init() < 0)
     kprintf("disk: no virtio block device\n");
-  host_serve(EP_DISK, disk_in_kernel);
+  ksub_start(&disk);
 }

@@ -55,7 +55,8 @@ struct thread {
   int fault_call;             // the pending call is a fault: the reply resumes or kills
   uint64 msg_tag, msg_w[4];   // T_SEND: the message to deliver
   int64 ipc_ret;              // what the blocked IPC system call returns in a0
-  struct kreq *parked;        // T_SLEEP in host_park_wait: the request it waits on
+  struct ksub *ksub;          // the kernel-hosted subsystem it runs in (khost.h), or 0
+  struct kreq *parked;        // transitional (ksvc.c): the parked request it waits on
   __attribute__((aligned(16))) char kstack[KSTACK_SIZE];
 };
 
@@ -75,20 +76,19 @@ struct task {
   int exit_status;
 };
 
-// An endpoint is answered either by its owner task's threads (recv) or, when
-// `handler` is set, by an in-kernel handler run on the caller's own kernel stack.
+// An endpoint is answered either by its owner task's threads (recv) or, when `ksub`
+// is set, by a kernel-hosted subsystem on the caller's own kernel stack (khost.c).
 struct kreq;
-typedef void (*khandler_t)(struct kreq *);
+struct ksub;
 
 struct endpoint {
   uint32 gen;                 // 0 = never used
   int live;
   struct task *owner;
-  khandler_t handler;
+  struct ksub *ksub;                   // kernel-answered: the subsystem that answers
   struct thread *sendq, *sendq_tail;   // senders and callers waiting for a receiver
   struct thread *recvq;                // owner threads waiting in recv
   uint64 bits;                         // pending notification bits
-  int notify_thread;                   // kernel-answered: a kernel thread takes the bits
 } __attribute__((aligned(64)));        // a power of two: cheap indexing on the fast path
 
 #define TASK_BADGE(t) ((t)->badge)
@@ -261,13 +261,19 @@ uint64 user_mem_start(void);
 // debug.c
 void debug_dump(const char *why);
 
-// kep.c: kernel-answered endpoints and in-kernel IRQ handlers
+// khost.c: kernel-answered endpoints (the rest of the kernel host is in khost.h)
 int64 kep_call(struct endpoint *ep, struct thread *cur);
+void kep_notify(struct endpoint *ep);
+
+// irq.c: device interrupts, to an endpoint or an in-kernel handler
 void irq_dispatch(int irq);
 int irq_route(int irq, uint64 ep, uint64 bits);
 int irq_ack(int irq);
+
+// alarm.c
 int alarm_arm(uint64 h, uint64 bits, uint64 ns);
 int alarm_set(uint64 h, uint64 bits, uint64 ns);
+void alarms_fire(uint64 now);
 
 // string.c
 void *memset(void *dst, int c, uint64 n);

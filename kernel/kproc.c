@@ -1,8 +1,7 @@
 // The process core (servers/proc/) hosted in the kernel, at stage 1: it answers
-// EP_PROC; its notifications (deaths, its timer) run on a kernel thread, and so does
-// the start of init. This file is the kernel side of servers/proc/prochost.h.
+// EP_PROC; its notifications (deaths, its timer) and the start of init run on the
+// subsystem's kernel thread. This file is the kernel side of servers/proc/prochost.h.
 #include "kernel.h"
-#include "host.h"
 #include "ksvc.h"
 #include "servers/proc/prochost.h"
 #include "servers/proc/proc.h"
@@ -42,15 +41,9 @@ const unsigned char *proch_bootimg(uint64 *len, uint64 *pa) {
   return (const unsigned char *)__bootimg_start;
 }
 
-static void proc_in_kernel(struct kreq *k) { ksvc_run(k, proc_handle); }
+static void handle(struct kreq *k) { ksvc_handle(k, proc_handle); }
 
-static void start_init(uint64 arg) {
-  proc_init();
-  thread_exit();
-}
+static struct ksub proc = {.name = "proc", .ep = EP_PROC, .init = proc_init, .handle = handle,
+                           .notify = proc_notify};
 
-void kproc_start(void) {
-  host_serve(EP_PROC, proc_in_kernel);
-  host_serve_notify(EP_PROC, proc_notify);
-  host_kthread(start_init, 0);
-}
+void kproc_start(void) { ksub_start(&proc); }

@@ -1,8 +1,7 @@
-// The kernel host of subsystem cores (ksvc.c): run a core's handler for a request
-// to its kernel-answered endpoint; with a lock, one request at a time.
+// Transitional (ksvc.c): run a core written against servers/include/svc.h inside its
+// kernel-hosted subsystem's handler.
 #pragma once
-#include "host.h"
+#include "khost.h"
 #include "servers/include/svc.h"
 
-void ksvc_run(struct kreq *k, svc_handler handle);
-void ksvc_run_locked(struct kreq *k, svc_handler handle, struct host_lock *lock);
+void ksvc_handle(struct kreq *k, svc_handler handle);

@@ -155,6 +155,8 @@ int sleep_hard(void *chan, uint64 deadline) {
 void sleep(void *chan) { sleep_until(chan, 0); }
 
 void wakeup(void *chan) {
+  if (!chan)
+    return;                   // a sleep on no channel waits for its deadline only
   for (int i = 0; i < NTHREAD; i++)
     if (threads[i].state == T_SLEEP && threads[i].chan == chan)
       make_runnable(&threads[i]);

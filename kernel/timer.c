@@ -57,8 +57,6 @@ void timer_busy(void) {
   }
 }
 
-void alarms_fire(uint64 now);
-
 void timer_interrupt(void) {
   struct cpu *c = mycpu();
   uint64 t = r_time();

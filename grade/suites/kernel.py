@@ -54,7 +54,7 @@ TESTS = [
     # dumps every task and what it waits on, then powers off.
     Test(name="panic-backtrace", suite="kernel", boot="run=hello selftest=panic", forbid=[r"^hello"],
          expect=[r"^\[kernel\] panic: selftest: panic$", r"^\[kernel\] backtrace:$",
-                 r"^\[kernel\]   0x[0-9a-f]+ boot_subsystems\+\d+$", r"^\[kernel\]   0x[0-9a-f]+ boot_tasks\+\d+$",
+                 r"^\[kernel\]   0x[0-9a-f]+ boot_tests\+\d+$", r"^\[kernel\]   0x[0-9a-f]+ boot_tasks\+\d+$",
                  r"^\[kernel\]   0x[0-9a-f]+ start\+\d+$"]),
     Test(name="watchdog-dump", suite="kernel", boot="run=hello", budget=0.5, forbid=[r"panic"],
          expect=[r"^hello: ok$", r"^\[kernel\] watchdog: time limit reached$", r"^\[kernel\] task 0 pong$",

@@ -1,0 +1,77 @@
+// The test image's boot groups (linked into kernel-test only, after the boot table):
+// test programs selected with run=GROUP by the tests in grade/suites/ and labs/, and
+// a test subsystem hosted in the kernel on EP_KTEST.
+#include "kernel.h"
+#include "boottab.h"
+#include "ksvc.h"
+
+const struct bootentry testtab[] = {
+  // name       groups                        priv prio serve fault arg
+  // the servers (or the kernel's subsystems), for the test groups that use them
+  {"mem",       "os,osecho,dma,fs,fskill,sk",  1,  6,  7,    0,    0, KHOST_mem},
+  {"proc",      "os,osecho,fs,fskill,sk",      1,  5,  5,    0,    0, KHOST_proc},
+  {"console",   "fs,fskill,sk",                1,  6,  8,    0,    0, KHOST_console},
+  {"disk",      "fs,fskill,sk",                1,  6,  9,    0,    0, KHOST_disk},
+  {"fs",        "fs,fskill,sk",                0,  5,  6,    0,    0, KHOST_fs},
+  {"pong",      "os,hello,pingpong,many,preempt,badinput,faults,bench,trace", 0, 4, 1, 0, 0},
+  {"hello",     "hello",                       0,  4,  0,    0,    0},
+  {"pingpong",  "pingpong",                    1,  4,  0,    0,    0},
+  {"manycli",   "many",                        0,  4,  0,    0,    0},
+  {"manycli",   "many",                        0,  4,  0,    0,    1},
+  {"manycli",   "many",                        0,  4,  0,    0,    2},
+  {"manycli",   "many",                        0,  4,  0,    0,    3},
+  {"manycli",   "many",                        0,  4,  0,    0,    4},
+  {"manycli",   "many",                        0,  4,  0,    0,    5},
+  {"manycli",   "many",                        0,  4,  0,    0,    6},
+  {"manycli",   "many",                        0,  4,  0,    0,    7},
+  {"manycli",   "many",                        0,  4,  0,    0,    8},
+  {"manycli",   "many",                        0,  4,  0,    0,    9},
+  {"collect",   "many",                        1,  4,  2,    0,    10},
+  {"echosrv",   "bulk,osecho",                 0,  4,  1,    0,    EP_TEST0},
+  {"bulk",      "bulk",                        1,  4,  0,    0,    EP_TEST0},
+  {"bulk",      "kbulk",                       1,  4,  0,    0,    EP_KTEST},
+  {"notify",    "notify",                      1,  4,  0,    0,    0},
+  {"kwait",     "kstop",                       0,  4,  0,    0,    0},
+  {"stopper",   "kstop",                       1,  4,  0,    0,    0},
+  {"slowsrv",   "outstanding",                 0,  4,  2,    0,    0},
+  {"midsrv",    "outstanding",                 0,  4,  1,    0,    0},
+  {"outcli",    "outstanding",                 1,  4,  0,    0,    0},
+  {"spinner",   "preempt",                     0,  4,  0,    0,    0},
+  {"preempt",   "preempt",                     1,  5,  0,    0,    0},
+  {"badinput",  "badinput",                    0,  4,  0,    0,    0},
+  {"faulter",   "faults",                      0,  4,  0,    0,    0},
+  {"faulter",   "faults",                      0,  4,  0,    0,    1},
+  {"faulter",   "faults",                      0,  4,  0,    0,    2},
+  {"faulter",   "faults",                      0,  4,  0,    0,    3},
+  {"survivor",  "faults",                      1,  4,  0,    0,    0},
+  {"tpager",    "pager",                       1,  4,  2,    0,    0},
+  {"lazy",      "pager",                       0,  4,  0,    2,    0},
+  {"ipcbench",  "bench",                       1,  4,  0,    0,    0},
+  {"slowsrv",   "deadserver",                  0,  4,  2,    0,    0},
+  {"deadcli",   "deadserver",                  1,  4,  0,    0,    0},
+  {"tracer",    "trace",                       1,  4,  0,    0,    0},
+  {"dmatest",   "dma",                         1,  4,  0,    0,    0},
+  {"fskiller",  "fskill",                      1,  4,  0,    0,    0},
+  // the move labs' structure test: stop the server named by kill=
+  {"srvkill",   "sk",                          1,  4,  0,    0,    0},
+  // lab 01 (labs/01-ipc/): one server, a client per case
+  {"ipcsrv",    "ipc0,ipc1,ipc2,ipc3,ipc4,ipc5", 0, 4, 2,    0,    0},
+  {"ipclab",    "ipc0",                        1,  4,  0,    0,    0},
+  {"ipclab",    "ipc1",                        1,  4,  0,    0,    1},
+  {"ipclab",    "ipc2",                        1,  4,  0,    0,    2},
+  {"ipclab",    "ipc3",                        1,  4,  0,    0,    3},
+  {"ipclab",    "ipc4",                        1,  4,  0,    0,    4},
+  {"ipclab",    "ipc5",                        1,  4,  0,    0,    5},
+  {0},
+};
+
+void echo_handle(struct svc_req *r);
+static void handle(struct kreq *k) { ksvc_handle(k, echo_handle); }
+static struct ksub echo = {.name = "echo", .ep = EP_KTEST, .handle = handle};
+
+void boot_tests(void) {
+  char buf[16];
+  if (bootarg("selftest", buf, sizeof buf, 0) && strncmp(buf, "panic", 6) == 0)
+    panic("selftest: %s", buf);     // proves the symbolic backtrace (grade/suites/kernel.py)
+  ksub_start(&echo);
+}
