@@ -13,7 +13,14 @@ include $(wildcard labs/*/stage.mk)
 STAGES := $(sort $(patsubst HOSTED_%,%,$(filter HOSTED_%,$(.VARIABLES))))
 STAGE ?= $(lastword $(STAGES))
 CPUS ?= 3
+# HOSTED="..." on the command line overrides the stage's list of kernel-hosted
+# subsystems (for the steps in between while a lab moves several out), built apart.
+ifeq ($(origin HOSTED),command line)
+B := build/s$(STAGE)-$(if $(strip $(HOSTED)),$(subst $(eval) ,-,$(strip $(HOSTED))),none)
+else
+HOSTED := $(HOSTED_$(STAGE))
 B := build/s$(STAGE)
+endif
 
 ifeq ($(filter $(STAGE),$(STAGES)),)
 $(error STAGE=$(STAGE) is not defined here: stages $(STAGES) come from labs/*/stage.mk; each later lab adds its own)
@@ -38,13 +45,12 @@ LDFLAGS := -z max-page-size=4096 --no-relax $(shell $(LD) --help 2>/dev/null | g
 # kernel/k<name>.c hosts the core of servers/<name>/ in the kernel at the stages
 # whose HOSTED_n (labs/*/stage.mk) names it; the boot table learns it as KHOST_<name>.
 SUBSYSTEMS := mem proc fs console disk
-HOSTED := $(HOSTED_$(STAGE))
 # Whom each core calls (svc_call). The kernel never calls a user-level server, so a
 # subsystem hosted in the kernel needs everything it calls hosted there too.
 CALLS_proc := mem fs
 CALLS_fs := disk console
 $(foreach s,$(HOSTED),$(foreach c,$(filter-out $(HOSTED),$(CALLS_$(s))),\
-  $(error stage $(STAGE): the kernel would host $(s), which calls $(c), a user-level server, but the kernel never calls a server: put $(c) back on HOSTED_$(STAGE) or take $(s) off it (labs/*/stage.mk))))
+  $(error stage $(STAGE): the kernel would host $(s), which calls $(c), a user-level server, but the kernel never calls a server: put $(c) back on HOSTED_$(STAGE) or take $(s) off it (HOSTED_$(STAGE) in labs/*/stage.mk, or HOSTED=))))
 KHOST_DEFS := $(foreach s,$(SUBSYSTEMS),-DKHOST_$(s)=$(if $(filter $(s),$(HOSTED)),1,0))
 CORE_mem := servers/mem/mem.c
 CORE_proc := servers/proc/proc.c servers/proc/exec.c servers/proc/progsrc.c
