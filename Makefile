@@ -52,7 +52,7 @@ CALLS_fs := disk console
 $(foreach s,$(HOSTED),$(foreach c,$(filter-out $(HOSTED),$(CALLS_$(s))),\
   $(error stage $(STAGE): the kernel would host $(s), which calls $(c), a user-level server, but the kernel never calls a server: put $(c) back on HOSTED_$(STAGE) or take $(s) off it (HOSTED_$(STAGE) in labs/*/stage.mk, or HOSTED=))))
 KHOST_DEFS := $(foreach s,$(SUBSYSTEMS),-DKHOST_$(s)=$(if $(filter $(s),$(HOSTED)),1,0))
-CORE_mem := servers/mem/mem.c
+CORE_mem := servers/mem/pages.c
 CORE_proc := servers/proc/proc.c servers/proc/exec.c servers/proc/progsrc.c
 CORE_fs := servers/fs/bio.c servers/fs/log.c servers/fs/inode.c servers/fs/file.c
 CORE_console := servers/console/console.c
