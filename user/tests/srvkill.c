@@ -3,6 +3,7 @@
 // at once. If the kernel still hosts that subsystem there is no server task to stop,
 // and a kernel-hosted copy would go on answering: FAIL.
 #include "user/tests/testlib.h"
+#include "user/lib/verdict.h"
 
 static const struct {
   const char *name;
@@ -34,6 +35,8 @@ int main(int argc, char *argv[]) {
     if (r == E_DEAD)
       printf("srvkill: %s's clients get E_DEAD (%016lx)\n", name, nonce);
   }
+  if (!test_failures)
+    verdict("srvkill: %s's clients get E_DEAD", name);
   lab_done("srvkill", 1);
   return 0;
 }
