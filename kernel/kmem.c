@@ -15,13 +15,15 @@
 //   - the caller's memory: MEM_WRITE with kcopyin (the server: bulk copy with the
 //     caller's token);
 //   - the caller's identity: the badge in struct kreq, as a server sees it.
-// Nothing here waits, so nothing sleeps.
+//   - waiting: a fault that finds no free frame sleeps (letting go of the lock) until
+//     frames come back or FAULT_WAIT_NS passes; the server defers its reply instead.
 #include "kernel.h"
 #include "khost.h"
 #include "servers/mem/mem.h"
 #include "servers/mem/pages.h"
 
 static struct ksub mem;
+static int frames;                      // kwakeup(&frames): frames came back
 
 // ---- the mechanism (pages.h): the kernel's own ----
 
@@ -57,8 +59,10 @@ static int64 newas(const char *name, struct space *parent) {
   if (s && (!parent || space_fork(parent, s) == 0))
     return TASK_BADGE(tk);
   task_kill(tk, 0);
-  if (s)
+  if (s) {
     space_free(s);
+    kwakeup(&frames);
+  }
   return E_NOMEM;
 }
 
@@ -68,6 +72,20 @@ static void freeas(uint64 task, struct space *s) {
   if (tk)
     task_kill(tk, 0);
   space_free(s);
+  kwakeup(&frames);
+}
+
+// A page fault of the caller: 0 resumes it, 1 kills its task. With no frame free it
+// sleeps until frames come back, at most FAULT_WAIT_NS; its space may be gone when
+// it wakes (freed meanwhile), and a stop (its task killed) ends the wait at once.
+static int fault(struct kreq *r) {
+  uint64 until = know_ns() + FAULT_WAIT_NS;
+  for (;;) {
+    struct space *s = space_of(r->badge);
+    int e = s ? space_fault(s, r->w[0], r->w[1]) : E_INVAL;
+    if (e != E_NOMEM || know_ns() >= until || ksleep(&mem, &frames, until) < 0)
+      return e == 0 ? 0 : 1;
+  }
 }
 
 // len bytes into s at va, page by page: from the caller's offered buffer (r), or
@@ -157,12 +175,14 @@ static void handle(struct kreq *r) {
   struct pages_stat st;
   switch (r->label) {
   case L_FAULT:
-    e = s && space_fault(s, r->w[0], r->w[1]) == 0 ? 0 : 1;   // 1: the kernel kills the task
+    e = fault(r);                       // 1: the kernel kills the task
     break;
   case MEM_SBRK:
     e = s ? space_sbrk(s, (int64)r->w[0]) : E_INVAL;
     if (e >= 0)
       r->rw[0] = e, e = 0;
+    if ((int64)r->w[0] < 0)
+      kwakeup(&frames);                 // a shrink may have freed some
     break;
   case MEM_STAT:
     pages_stat(&st);

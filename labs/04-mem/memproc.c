@@ -11,6 +11,7 @@
 #include "user/tests/testlib.h"
 #include "user/lib/verdict.h"
 #include "servers/mem/mem.h"
+#include "servers/mem/pages.h"
 #include "kernel/elf.h"
 
 #define PAGE     4096UL
@@ -31,7 +32,7 @@
 // ---- the kids: threads in spaces memproc builds, running this program ----
 
 enum { K_READY = 1, K_DONE, K_OFFER };                   // report labels
-enum { C_ZERO = 1, C_FILL, C_SUM, C_POKE, C_PEEK, C_SBRK, C_BAD, C_REQ, C_SPIN, C_EXIT, C_HASH, C_OFFER };
+enum { C_ZERO = 1, C_FILL, C_SUM, C_POKE, C_PEEK, C_SBRK, C_BAD, C_REQ, C_SPIN, C_EXIT, C_HASH, C_OFFER, C_TOUCH };
 
 static uint64 pattern(uint64 seed, uint64 va) { return (va * 0x9e3779b97f4a7c15UL) ^ seed; }
 
@@ -75,6 +76,10 @@ static uint64 run(struct msg *m) {
   case C_ZERO:                  // words that are not 0 in n pages at p
     for (uint64 i = 0; i < n * 512; i++)
       bad_words += p[i] != 0;
+    return bad_words;
+  case C_TOUCH:                 // one word of each of n pages: those that are not 0
+    for (uint64 i = 0; i < n; i++)
+      bad_words += p[i * 512] != 0;
     return bad_words;
   case C_FILL:
     for (uint64 i = 0; i < n * 512; i++)
@@ -470,6 +475,75 @@ static void freeing(void) {
   all_back(f0, k0, "at the end");
 }
 
+// The next report from each of two kids (in either order): 0 if one did not come.
+static int both(struct kid *x, uint64 *rx, struct kid *y, uint64 *ry) {
+  for (int n = 0; n < 2; n++) {
+    struct msg m = {0};
+    int64 t = report(&m, WAIT_NS);
+    if (!t || (m.badge != x->task && m.badge != y->task))
+      return 0;
+    struct kid *k = m.badge == x->task ? x : y;
+    k->token = t;
+    *(k == x ? rx : ry) = m.w[0];
+  }
+  return 1;
+}
+
+// A fault that finds no free frame waits for one: it goes on when frames come back,
+// it is dropped when its own space is freed meanwhile, and its task dies when none
+// comes in time (FAULT_WAIT_NS).
+static void waits(void) {
+  uint64 f0 = nfree(), k0 = kstat(STAT_FREEPAGES), r1 = 0, r2 = 0;
+  struct kid a, b, c, d;
+  if (kid_new(&c, "wait-c") < 0 || kid_new(&d, "wait-d") < 0 || kid_new(&b, "wait-b") < 0 ||
+      kid_new(&a, "wait-a") < 0)
+    return;
+  EXPECT(ask(&c, C_SBRK, 8 * PAGE, 0, 0, 0), HEAP_VA);     // while sbrk still can
+  EXPECT(ask(&d, C_SBRK, 8 * PAGE, 0, 0, 0), HEAP_VA);
+  EXPECT(ask(&b, C_SBRK, 64 * PAGE, 0, 0, 0), HEAP_VA);
+  // a takes every frame but 2: n heap pages and their shadow leaves (one per 1024)
+  uint64 f = nfree(), n = f;
+  for (int i = 0; i < 4; i++)
+    n = f - 2 - (n + 1023) / 1024;
+  EXPECT(ask(&a, C_SBRK, n * PAGE, 0, 0, 0), HEAP_VA);
+  EXPECT(ask(&a, C_TOUCH, HEAP_VA, n, 0, 0), 0);
+  EXPECT(nfree(), 2);
+  // c needs 9 (a leaf and 8 pages): it waits after the first page...
+  struct msg m = {0};
+  order(c.token, C_ZERO, HEAP_VA, 8, 0, 0);
+  CHECK(report(&m, WAIT_NS / 10) == 0, "a fault with no frame free was not made to wait");
+  CHECK(task_alive(c.task) == 0, "a fault with no frame free killed its task at once");
+  // ...and goes on when a gives 16 back
+  order(a.token, C_SBRK, -16 * PAGE, 0, 0, 0);
+  CHECK(both(&a, &r1, &c, &r2), "a shrank its heap: the waiting fault did not go on");
+  EXPECT(r1, HEAP_VA + n * PAGE);
+  EXPECT(r2, 0);
+  EXPECT(nfree(), 9);
+  EXPECT(ask(&b, C_ZERO, HEAP_VA, 8, 0, 0), 0);            // b takes those 9
+  EXPECT(nfree(), 0);
+  // d waits; then its own space is freed: its waiting fault must go with it
+  order(d.token, C_ZERO, HEAP_VA, 8, 0, 0);
+  CHECK(report(&m, WAIT_NS / 10) == 0, "d's fault did not wait");
+  uint64 fd = nfree();
+  EXPECT(kid_free(&d), 0);
+  CHECK(dies(d.task), "MEM_FREE of a task whose fault waits left it alive");
+  uint64 got = nfree() - fd;
+  // b takes what d left, then waits in vain: its task dies
+  order(b.token, C_ZERO, HEAP_VA + 8 * PAGE, 56, 0, 0);
+  CHECK(report(&m, WAIT_NS / 10) == 0, "b's fault did not wait");
+  EXPECT(nfree(), 0);
+  CHECK(task_alive(b.task) == 0, "b's waiting fault killed it at once");
+  CHECK(got > 8 && got < 56, "d's space gave back %d frames", (int)got);
+  uint64 t0 = time_ns();
+  CHECK(dies(b.task), "a fault that waited in vain was never refused");
+  CHECK(time_ns() - t0 > FAULT_WAIT_NS / 2, "b died %d ms into its wait", (int)((time_ns() - t0) / 1000000));
+  EXPECT(kid_free(&b), 0);
+  EXPECT(kid_free(&c), 0);
+  EXPECT(kid_free(&a), 0);
+  EXPECT(kid_free(&d), E_INVAL);
+  all_back(f0, k0, "after the waits");
+}
+
 // Several spaces with two threads each fault at once; one is forked meanwhile.
 static void many(void) {
   enum { NKID = 4, NT = 2, PAGES = 48 };
@@ -522,7 +596,7 @@ static const struct {
   const char *name;
   void (*f)(void);
 } cases[] = {{"lazy", lazy}, {"refuse", refuse}, {"cow", cow}, {"badge", badge},
-             {"write", writes}, {"free", freeing}, {"many", many}};
+             {"write", writes}, {"free", freeing}, {"wait", waits}, {"many", many}};
 
 int main(int argc, char *argv[]) {
   static struct bootinfo bi;

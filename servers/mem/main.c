@@ -14,6 +14,7 @@
 #define PHYSMAP_MAX 0x30000000UL  // room for that much, below the stack
 
 void pager_request(struct req *r);
+void pager_notify(uint64 bits);
 
 // @lab 04 solution: the pager's mechanism, its window on physical memory, its start
 static uint64 mem_start;
@@ -39,7 +40,7 @@ int main(int argc, char *argv[]) {
       break;
     }
   pages_init(bi.mem_start, bi.mem_end);
-  serve(EP_MEM, 1, pager_request, 0);     // one worker: the pager never waits for anyone
+  serve(EP_MEM, 1, pager_request, pager_notify);   // one worker: the pager never blocks
   return 0;
 }
 // @lab 04 stub
@@ -47,7 +48,7 @@ int main(int argc, char *argv[]) {
 //: // pages_frame: where this server reaches frame pa, in its window at PHYSMAP), then
 //: // main: map every frame from bootinfo's mem_start to mem_end into the window
 //: // (read-write, in this task: task 0), pages_init, and serve EP_MEM with
-//: // pager_request (pager.c).
+//: // pager_request and pager_notify (pager.c).
 //: int pages_map(uint64 task, uint64 va, uint64 pa, int perm) {
 //:   (void)task, (void)va, (void)pa, (void)perm;
 //:   return E_BADSYS;

@@ -14,11 +14,15 @@
 //     (E_NOTPRESENT), and the caller's library touches its buffer and asks again;
 //   - tasks and mappings come from the kernel's privileged calls (task_create with
 //     EP_MEM as the new task's fault endpoint, task_kill, page_map);
+//   - waiting becomes a deferred reply: a fault that finds no free frame is kept
+//     (its request, with the token) and answered when frames come back, or refused
+//     when FAULT_WAIT_NS has passed (an alarm on EP_MEM says when to look);
 //   - clients die: the pages of a dying task can no longer be mapped, so a fault call
 //     from one of its threads is refused (and the reply finds nobody, which the
 //     server loop ignores); the process server frees a dead process's space with
-//     MEM_FREE, once: a second MEM_FREE, or a late fault, no longer finds it.
-// One worker serves everything, one request at a time: the pager never waits.
+//     MEM_FREE, once: a second MEM_FREE, a waiting fault of that task, or a late
+//     one, no longer finds it.
+// One worker serves everything, one request at a time: the pager never blocks.
 #include "servers/lib/server.h"
 #include "servers/mem/mem.h"
 #include "servers/mem/pages.h"
@@ -70,6 +74,58 @@ static int64 write_task(struct req *r, struct space *s, uint64 va) {
   return 0;
 }
 
+// Faults waiting for a frame: their requests (tokens kept), and until when.
+#define NWAIT 32
+static struct waiter {
+  struct req r;
+  uint64 until;                  // 0: slot free
+} waiting[NWAIT];
+
+// Wake up when the first waiting fault runs out of time.
+static void arm(void) {
+  uint64 first = 0, now = time_ns();
+  for (int i = 0; i < NWAIT; i++)
+    if (waiting[i].until && (!first || waiting[i].until < first))
+      first = waiting[i].until;
+  if (first)
+    alarm_ns(EP_MEM, 1, first > now ? first - now : 1);
+}
+
+// A fault: its reply label (0 resumes, 1 kills), or the request is deferred.
+static void fault(struct req *r) {
+  struct space *s = space_of(r->badge);
+  int e = s ? space_fault(s, r->w[0], r->w[1]) : E_INVAL;
+  r->rlabel = e == 0 ? 0 : 1;
+  if (e != E_NOMEM)
+    return;
+  for (int i = 0; i < NWAIT; i++)
+    if (!waiting[i].until) {     // no frame now: wait for one
+      defer(r);
+      waiting[i] = (struct waiter){*r, time_ns() + FAULT_WAIT_NS};
+      arm();
+      return;
+    }
+}
+
+// Frames came back, or time passed: try the waiting faults again. A fault whose
+// space is gone meanwhile (freed: its task is dead) is refused, and nobody hears it.
+static void retry(void) {
+  uint64 now = time_ns();
+  for (int i = 0; i < NWAIT; i++) {
+    struct waiter *w = &waiting[i];
+    if (!w->until)
+      continue;
+    struct space *s = space_of(w->r.badge);
+    int e = s ? space_fault(s, w->r.w[0], w->r.w[1]) : E_INVAL;
+    if (e == E_NOMEM && now < w->until)
+      continue;
+    w->r.rlabel = e == 0 ? 0 : 1;
+    answer(&w->r);
+    w->until = 0;
+  }
+  arm();
+}
+
 // The process server's requests; w0 names the task, except for MEM_NEWAS.
 static int64 manage(struct req *r) {
   char name[16];
@@ -96,6 +152,7 @@ static int64 manage(struct req *r) {
   default:                       // MEM_FREE: stop its threads, then take its frames
     task_kill(r->w[0]);          // E_DEAD if it is dying already: that is fine
     space_free(s);
+    retry();
     return 0;
   }
 }
@@ -123,12 +180,14 @@ void pager_request(struct req *r) {
   int64 e = 0;
   switch (r->label) {
   case L_FAULT:                  // w0 = address, w1 = scause, w2 = pc
-    e = s && space_fault(s, r->w[0], r->w[1]) == 0 ? 0 : 1;
-    break;
+    fault(r);
+    return;
   case MEM_SBRK:
     e = s ? space_sbrk(s, (int64)r->w[0]) : E_INVAL;
     if (e >= 0)
       r->rw[0] = e, e = 0;
+    if ((int64)r->w[0] < 0)
+      retry();                   // a shrink may have freed frames
     break;
   case MEM_STAT:
     pages_stat(&st);
@@ -145,12 +204,18 @@ void pager_request(struct req *r) {
   }
   r->rlabel = e;
 }
+
+// Notifications on EP_MEM: the alarm of the waiting faults.
+void pager_notify(uint64 bits) { retry(); }
 // @lab 04 stub
 //: // TODO (lab 04): answer every request to EP_MEM (servers/mem/mem.h; compare
 //: // kernel/kmem.c, which answers the same ones in the kernel): page faults (L_FAULT:
 //: // reply label 0 resumes the thread, any other kills its task), MEM_SBRK, MEM_STAT,
 //: // MEM_DMA (only for tasks that are not processes), and from the process server only
 //: // (the owner of EP_PROC) MEM_NEWAS, MEM_REGION, MEM_WRITE (a bulk copy from the
-//: // caller's buffer), MEM_FORK and MEM_FREE.
+//: // caller's buffer), MEM_FORK and MEM_FREE. A fault that finds no free frame waits
+//: // for one (FAULT_WAIT_NS, servers/mem/pages.h): defer it, and answer it later.
 //: void pager_request(struct req *r) { r->rlabel = E_INVAL; }
+//:
+//: void pager_notify(uint64 bits) { (void)bits; }
 // @lab 04 end

@@ -38,8 +38,12 @@ int space_region(struct space *s, uint64 va, uint64 len, int flags);
 // A page fault at va (scause 12 fetch, 13 load, 15 store): 0 when the page is now
 // mapped as needed (a zero-filled frame, a copy of a shared frame, or it was there
 // already), else the fault must not be resumed: E_INVAL (outside the task's memory,
-// or an access its region forbids), E_NOMEM (no frame), or the map hook's error.
+// or an access its region forbids), E_NOMEM (no frame free), or the map hook's error.
 int space_fault(struct space *s, uint64 va, uint64 scause);
+// Policy for E_NOMEM: the fault waits (each host its own way) up to this long, in
+// guest time, for frames to come back -- a space freed, a heap shrunk -- and tries
+// again; after that its task is killed.
+#define FAULT_WAIT_NS 100000000UL
 // Make child (new, empty) a copy-on-write copy of parent: every present page is
 // shared, and writable ones become read-only in both with MAP_COW. 0 or E_NOMEM
 // (the child is then half made: free it).
