@@ -475,11 +475,11 @@ static void freeing(void) {
   all_back(f0, k0, "at the end");
 }
 
-// The next report from each of two kids (in either order): 0 if one did not come.
-static int both(struct kid *x, uint64 *rx, struct kid *y, uint64 *ry) {
+// The next report from each of two kids (in either order) within ns: 0 if one did not come.
+static int both(struct kid *x, uint64 *rx, struct kid *y, uint64 *ry, uint64 ns) {
   for (int n = 0; n < 2; n++) {
     struct msg m = {0};
-    int64 t = report(&m, WAIT_NS);
+    int64 t = report(&m, ns);
     if (!t || (m.badge != x->task && m.badge != y->task))
       return 0;
     struct kid *k = m.badge == x->task ? x : y;
@@ -508,6 +508,8 @@ static void waits(void) {
   EXPECT(ask(&a, C_SBRK, n * PAGE, 0, 0, 0), HEAP_VA);
   EXPECT(ask(&a, C_TOUCH, HEAP_VA, n, 0, 0), 0);
   EXPECT(nfree(), 2);
+  EXPECT(mem(MEM_FORK, a.task, 0x66, 0, 0, 0, 0, 0), E_NOMEM);   // nothing left of the half-made child
+  EXPECT(nfree(), 2);
   // c needs 9 (a leaf and 8 pages): it waits after the first page...
   struct msg m = {0};
   order(c.token, C_ZERO, HEAP_VA, 8, 0, 0);
@@ -515,7 +517,7 @@ static void waits(void) {
   CHECK(task_alive(c.task) == 0, "a fault with no frame free killed its task at once");
   // ...and goes on when a gives 16 back
   order(a.token, C_SBRK, -16 * PAGE, 0, 0, 0);
-  CHECK(both(&a, &r1, &c, &r2), "a shrank its heap: the waiting fault did not go on");
+  CHECK(both(&a, &r1, &c, &r2, WAIT_NS / 10), "a shrank its heap: the waiting fault did not go on at once");
   EXPECT(r1, HEAP_VA + n * PAGE);
   EXPECT(r2, 0);
   EXPECT(nfree(), 9);
