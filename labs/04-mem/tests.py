@@ -25,7 +25,7 @@ def test(**kw):
     return Test(suite="lab04", lab="04", forbid=FORBID, **kw)
 
 
-def memproc(name, case, points, stage=4, cpus=1, budget=2):
+def memproc(name, case, points, stage=4, cpus=1, budget=1):
     """memproc (boot group mp) runs one case against the memory subsystem."""
     return test(name=name, stage=stage, cpus=cpus, points=points, budget=budget,
                 boot=f"run=mp case={case}", expect=[rf"^memproc: {case} ok{TAG}"],
@@ -33,7 +33,7 @@ def memproc(name, case, points, stage=4, cpus=1, budget=2):
                 deps=[STRUCTURE] if stage == 4 else [])
 
 
-def memuser(name, cases, points, stage=4, cpus=1, budget=2, arg=""):
+def memuser(name, cases, points, stage=4, cpus=1, budget=1, arg=""):
     """memuser, a process (boot group os: init runs it), runs the cases."""
     return test(name=name, stage=stage, cpus=cpus, points=points, budget=budget,
                 boot="run=os prog=memuser" + (f" arg={arg}" if arg else ""),
@@ -49,16 +49,16 @@ TESTS = [
     test(name=STRUCTURE, stage=4, boot="run=sk kill=mem prog=nop", disk=True,
          expect=[r"^srvkill: mem's clients get E_DEAD \(@NONCE@\)$", r"^srvkill: ok @NONCE@$"],
          auth=[r"^srvkill: mem's clients get E_DEAD$"],
-         end=r"^srvkill: (ok|FAIL)", budget=5, points=10),
+         end=r"^srvkill: (ok|FAIL)", budget=3, points=10),
     memproc("mem-lazy", "lazy", 10),
-    memproc("mem-refuse", "refuse", 10, budget=4),
+    memproc("mem-refuse", "refuse", 10),
     memproc("mem-cow", "cow", 10),
     memproc("mem-badge", "badge", 10),
     memproc("mem-write", "write", 10),
-    memproc("mem-free", "free", 10, cpus=2, budget=4),
-    memproc("mem-wait", "wait", 10, budget=4),
+    memproc("mem-free", "free", 10, cpus=2, budget=1.5),
+    memproc("mem-wait", "wait", 10, budget=1.5),
     memproc("mem-many", "many", 5, cpus=2),
-    memuser("mem-processes", PROCESS_CASES, 10, budget=4),
+    memuser("mem-processes", PROCESS_CASES, 10, budget=1.5),
     memuser("mem-threads", ["threads"], 5, cpus=2, arg="threads"),
 ]
 
@@ -66,8 +66,8 @@ TESTS = [
 # 1-3, and at stage 3, the lab's starting point, the waiting fault too; no points.
 for stage in (1, 2, 3):
     TESTS += [
-        memproc(f"mem-free-s{stage}", "free", 0, stage=stage, cpus=2, budget=4),
+        memproc(f"mem-free-s{stage}", "free", 0, stage=stage, cpus=2, budget=1.5),
         memproc(f"mem-many-s{stage}", "many", 0, stage=stage, cpus=2),
         memuser(f"mem-threads-s{stage}", ["threads"], 0, stage=stage, cpus=2, arg="threads"),
     ]
-TESTS.append(memproc("mem-wait-s3", "wait", 0, stage=3, budget=4))
+TESTS.append(memproc("mem-wait-s3", "wait", 0, stage=3, budget=1.5))
