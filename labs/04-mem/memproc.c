@@ -233,8 +233,8 @@ static int load(uint64 task) {
 }
 
 // A new space with this program, a heap, a read-write and a read-only region and a
-// stack, and a thread in it that reported.
-static int kid_new(struct kid *k, const char *name) {
+// stack, and a thread in it that reported (or the case stops).
+static void kid_new(struct kid *k, const char *name) {
   uint64 n[2] = {0, 0};
   for (int i = 0; i < 15 && name[i]; i++)
     n[i / 8] |= (uint64)(uint8)name[i] << (8 * (i % 8));
@@ -249,7 +249,14 @@ static int kid_new(struct kid *k, const char *name) {
            start_thread(k, 0) == 0;
   CHECK(ok, "kid %s: could not build its space or start it", name);
   stop_if_failed();
-  return 0;
+}
+
+// A forked kid: the child's task, with a thread on stack slot i (or the case stops).
+static void kid_fork(struct kid *c, struct kid *parent, int i) {
+  c->task = mem(MEM_FORK, parent->task, 0x6b726f66, 0, 0, 0, 0, 0);   // "fork"
+  CHECK((int64)c->task > 0, "MEM_FORK: %s", errstr(c->task));
+  CHECK((int64)c->task <= 0 || start_thread(c, i) == 0, "the forked kid's thread did not report");
+  stop_if_failed();
 }
 
 static int64 kid_free(struct kid *k) { return mem(MEM_FREE, k->task, 0, 0, 0, 0, 0, 0); }
@@ -278,8 +285,7 @@ static void all_back(uint64 f0, uint64 k0, const char *when) {
 static void lazy(void) {
   uint64 f0 = nfree(), k0 = kstat(STAT_FREEPAGES);
   struct kid k;
-  if (kid_new(&k, "lazy") < 0)
-    return;
+  kid_new(&k, "lazy");
   EXPECT(ask(&k, C_SBRK, 16 * PAGE, 0, 0, 0), HEAP_VA);
   uint64 z0 = nzeroed(), fa = nfree();
   EXPECT(ask(&k, C_ZERO, HEAP_VA, 16, 0, 0), 0);
@@ -309,8 +315,7 @@ static void refuse(void) {
   uint64 f0 = nfree(), k0 = kstat(STAT_FREEPAGES);
   for (int n = 0; n < 6; n++) {
     struct kid k;
-    if (kid_new(&k, "refuse") < 0)
-      return;
+    kid_new(&k, "refuse");
     EXPECT(ask(&k, C_POKE, DATA_VA, 7, 0, 0), 0);
     EXPECT(ask(&k, C_PEEK, DATA_VA, 0, 0, 0), 7);
     EXPECT(ask(&k, C_PEEK, RO_VA, 0, 0, 0), 0);
@@ -329,15 +334,11 @@ static void refuse(void) {
 static void cow(void) {
   uint64 f0 = nfree(), k0 = kstat(STAT_FREEPAGES);
   struct kid a, b;
-  if (kid_new(&a, "cow-a") < 0)
-    return;
+  kid_new(&a, "cow-a");
   EXPECT(ask(&a, C_SBRK, 32 * PAGE, 0, 0, 0), HEAP_VA);
   EXPECT(ask(&a, C_FILL, HEAP_VA, 32, seed, 0), 0);
   uint64 c0 = ncopied(), fa = nfree();
-  b.task = mem(MEM_FORK, a.task, 0x622d776f63, 0, 0, 0, 0, 0);   // "cow-b"
-  CHECK((int64)b.task > 0, "MEM_FORK: %s", errstr(b.task));
-  if ((int64)b.task <= 0 || start_thread(&b, 1) < 0)
-    return;
+  kid_fork(&b, &a, 1);
   CHECK(fa - nfree() < 8, "fork of a 32-page heap took %d frames", (int)(fa - nfree()));
   EXPECT(ask(&b, C_SUM, HEAP_VA, 32, seed, 0), 0);
   uint64 c1 = ncopied();
@@ -370,8 +371,7 @@ static void cow(void) {
 static void badge(void) {
   uint64 f0 = nfree(), k0 = kstat(STAT_FREEPAGES);
   struct kid k;
-  if (kid_new(&k, "badge") < 0)
-    return;
+  kid_new(&k, "badge");
   EXPECT(ask(&k, C_REQ, MEM_NEWAS, 0x6c6976, 0, 0), E_PERM);
   EXPECT(ask(&k, C_REQ, MEM_REGION, k.task, NOWHERE, PAGE), E_PERM);
   EXPECT(ask(&k, C_REQ, MEM_WRITE, k.task, RO_VA, 0), E_PERM);
@@ -416,8 +416,7 @@ static void writes(void) {
   for (uint64 i = 0; i < sizeof buf; i++)
     buf[i] = pattern(seed, i) >> 17;
   struct kid k, c;
-  if (kid_new(&k, "write") < 0)
-    return;
+  kid_new(&k, "write");
   uint64 at = DATA_VA + 4000;                             // unaligned, over four pages
   EXPECT(mem(MEM_WRITE, k.task, at, 0, 0, buf, sizeof buf, BUF_R), 0);
   EXPECT(ask(&k, C_HASH, at, sizeof buf, 0, 0), hash(buf, sizeof buf));
@@ -431,10 +430,7 @@ static void writes(void) {
   EXPECT(mem(MEM_WRITE, k.task, RO_VA + 8, 0, 0, buf, 64, BUF_R), 0);    // a loader writes text too
   EXPECT(ask(&k, C_HASH, RO_VA + 8, 64, 0, 0), hash(buf, 64));
   // into a page shared copy-on-write: only the target sees it
-  c.task = mem(MEM_FORK, k.task, 0x63, 0, 0, 0, 0, 0);
-  CHECK((int64)c.task > 0, "MEM_FORK: %s", errstr(c.task));
-  if ((int64)c.task <= 0 || start_thread(&c, 1) < 0)
-    return;
+  kid_fork(&c, &k, 1);
   EXPECT(mem(MEM_WRITE, c.task, at + 50, 0, 0, buf + 1000, 200, BUF_R), 0);
   EXPECT(ask(&k, C_HASH, at, sizeof buf, 0, 0), hash(buf, sizeof buf));
   memmove(buf + 50, buf + 1000, 200);
@@ -448,8 +444,7 @@ static void writes(void) {
 static void freeing(void) {
   uint64 f0 = nfree(), k0 = kstat(STAT_FREEPAGES);
   struct kid k;
-  if (kid_new(&k, "free") < 0)
-    return;
+  kid_new(&k, "free");
   EXPECT(ask(&k, C_SBRK, 8 * PAGE, 0, 0, 0), HEAP_VA);
   EXPECT(ask(&k, C_FILL, HEAP_VA, 8, seed, 0), 0);
   EXPECT(kid_free(&k), 0);
@@ -460,8 +455,7 @@ static void freeing(void) {
   EXPECT(mem(MEM_FORK, k.task, 0x66, 0, 0, 0, 0, 0), E_INVAL);
   CHECK(nfree() == f0, "requests for a freed space changed the free frames");
   // a task whose only thread ended by itself: its space stays until MEM_FREE
-  if (kid_new(&k, "free-exit") < 0)
-    return;
+  kid_new(&k, "free-exit");
   EXPECT(ask(&k, C_FILL, DATA_VA, 8, seed, 0), 0);
   order(k.token, C_EXIT, 0, 0, 0, 0);
   CHECK(dies(k.task, WAIT_NS), "a task whose only thread exited is still alive");
@@ -470,11 +464,11 @@ static void freeing(void) {
   all_back(f0, k0, "after MEM_FREE of a task that had ended");
   // MEM_FREE while three threads fault as fast as they can
   for (int round = 0; round < 4; round++) {
-    if (kid_new(&k, "free-race") < 0)
-      return;
+    kid_new(&k, "free-race");
     uint64 tokens[3] = {k.token};
     for (int i = 1; i < 3; i++) {
       CHECK(start_thread(&k, i) == 0, "round %d: thread %d did not start", round, i);
+      stop_if_failed();
       tokens[i] = k.token;
     }
     for (int i = 0; i < 3; i++)
@@ -483,15 +477,13 @@ static void freeing(void) {
     EXPECT(kid_free(&k), 0);
     CHECK(dies(k.task, WAIT_NS), "round %d: MEM_FREE left the task alive", round);
     CHECK(nfree() == f0, "round %d: %d frames free after MEM_FREE, %d before", round, (int)nfree(), (int)f0);
-    if (test_failures)
-      return;
+    stop_if_failed();
   }
   all_back(f0, k0, "after the races");
-  if (kid_new(&k, "after") == 0) {                           // it still serves
-    EXPECT(ask(&k, C_SBRK, 4 * PAGE, 0, 0, 0), HEAP_VA);
-    EXPECT(ask(&k, C_ZERO, HEAP_VA, 4, 0, 0), 0);
-    EXPECT(kid_free(&k), 0);
-  }
+  kid_new(&k, "after");                                      // it still serves
+  EXPECT(ask(&k, C_SBRK, 4 * PAGE, 0, 0, 0), HEAP_VA);
+  EXPECT(ask(&k, C_ZERO, HEAP_VA, 4, 0, 0), 0);
+  EXPECT(kid_free(&k), 0);
   all_back(f0, k0, "at the end");
 }
 
@@ -515,9 +507,10 @@ static int both(struct kid *x, uint64 *rx, struct kid *y, uint64 *ry, uint64 ns)
 static void waits(void) {
   uint64 f0 = nfree(), k0 = kstat(STAT_FREEPAGES), r1 = 0, r2 = 0;
   struct kid a, b, c, d;
-  if (kid_new(&c, "wait-c") < 0 || kid_new(&d, "wait-d") < 0 || kid_new(&b, "wait-b") < 0 ||
-      kid_new(&a, "wait-a") < 0)
-    return;
+  kid_new(&c, "wait-c");
+  kid_new(&d, "wait-d");
+  kid_new(&b, "wait-b");
+  kid_new(&a, "wait-a");
   EXPECT(ask(&c, C_SBRK, 8 * PAGE, 0, 0, 0), HEAP_VA);     // while sbrk still can
   EXPECT(ask(&d, C_SBRK, 8 * PAGE, 0, 0, 0), HEAP_VA);
   EXPECT(ask(&b, C_SBRK, 64 * PAGE, 0, 0, 0), HEAP_VA);
@@ -575,11 +568,11 @@ static void many(void) {
   struct kid k[NKID];
   uint64 tok[NKID][NT];
   for (int i = 0; i < NKID; i++) {
-    if (kid_new(&k[i], "many") < 0)
-      return;
+    kid_new(&k[i], "many");
     tok[i][0] = k[i].token;
     for (int t = 1; t < NT; t++) {
       CHECK(start_thread(&k[i], t) == 0, "kid %d: thread %d did not start", i, t);
+      stop_if_failed();
       tok[i][t] = k[i].token;
     }
   }
@@ -605,6 +598,7 @@ static void many(void) {
       }
   }
   CHECK(done == NKID * NT, "only %d of %d fills finished", done, NKID * NT);
+  stop_if_failed();
   for (int n = 0; n < 3; n++)
     if ((int64)forks[n] > 0)
       EXPECT(mem(MEM_FREE, forks[n], 0, 0, 0, 0, 0, 0), 0);
