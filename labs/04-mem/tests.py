@@ -25,7 +25,7 @@ def test(**kw):
     return Test(suite="lab04", lab="04", forbid=FORBID, **kw)
 
 
-def memproc(name, case, points, stage=4, cpus=1, budget=1):
+def memproc(name, case, points, stage=4, cpus=1, budget=0.6):
     """memproc (boot group mp) runs one case against the memory subsystem."""
     return test(name=name, stage=stage, cpus=cpus, points=points, budget=budget,
                 boot=f"run=mp case={case}", expect=[rf"^memproc: {case} ok{TAG}"],
@@ -33,7 +33,7 @@ def memproc(name, case, points, stage=4, cpus=1, budget=1):
                 deps=[STRUCTURE] if stage == 4 else [])
 
 
-def memuser(name, cases, points, stage=4, cpus=1, budget=1, arg=""):
+def memuser(name, cases, points, stage=4, cpus=1, budget=0.6, arg=""):
     """memuser, a process (boot group os: init runs it), runs the cases."""
     return test(name=name, stage=stage, cpus=cpus, points=points, budget=budget,
                 boot="run=os prog=memuser" + (f" arg={arg}" if arg else ""),
@@ -55,10 +55,10 @@ TESTS = [
     memproc("mem-cow", "cow", 10),
     memproc("mem-badge", "badge", 10),
     memproc("mem-write", "write", 10),
-    memproc("mem-free", "free", 10, cpus=2, budget=1.5),
-    memproc("mem-wait", "wait", 10, budget=1.5),
+    memproc("mem-free", "free", 10, cpus=2, budget=1),
+    memproc("mem-wait", "wait", 10, budget=1),
     memproc("mem-many", "many", 5, cpus=2),
-    memuser("mem-processes", PROCESS_CASES, 10, budget=1.5),
+    memuser("mem-processes", PROCESS_CASES, 10, budget=1),
     memuser("mem-threads", ["threads"], 5, cpus=2, arg="threads"),
 ]
 
@@ -66,8 +66,8 @@ TESTS = [
 # 1-3, and at stage 3, the lab's starting point, the waiting fault too; no points.
 for stage in (1, 2, 3):
     TESTS += [
-        memproc(f"mem-free-s{stage}", "free", 0, stage=stage, cpus=2, budget=1.5),
+        memproc(f"mem-free-s{stage}", "free", 0, stage=stage, cpus=2, budget=1),
         memproc(f"mem-many-s{stage}", "many", 0, stage=stage, cpus=2),
         memuser(f"mem-threads-s{stage}", ["threads"], 0, stage=stage, cpus=2, arg="threads"),
     ]
-TESTS.append(memproc("mem-wait-s3", "wait", 0, stage=3, budget=1.5))
+TESTS.append(memproc("mem-wait-s3", "wait", 0, stage=3, budget=1))
