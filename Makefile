@@ -203,20 +203,20 @@ qemu-gdb: $(B)/kernel $(B)/fs.img .gdbinit
 check: deps
 	@sh mk/check.sh
 
-# make grade [LAB=NN] [TEST=name] [SUBMISSION=dir]: grade the tree (one lab, or one
-# test), or with SUBMISSION a copy of dir in build/submission/ with this tree's grader and
-# tests laid over it (grade/submission.sh); results also in build/grade/results.json
-# (Gradescope's format) and build/grade/junit.xml.
+# make grade [LAB=NN] [TEST=name]: grade this tree (one lab, or one test; feedback as
+# you work). make grade SUBMISSION=dir LAB=NN: grade a submission as the graders do
+# (grade/submit.py: this course's tree plus the lab's declared files from dir, in a
+# sandbox). Results also in build/grade/results.json (Gradescope's) and junit.xml.
 grade: deps
 	@mkdir -p build/grade
-	@$(if $(SUBMISSION),sh grade/submission.sh "$(SUBMISSION)" "$(LAB)",python3 grade/grade.py) \
+	@$(if $(SUBMISSION),sh grade/submission.sh "$(SUBMISSION)" "$(LAB)" $(TEST),python3 grade/grade.py \
 	  $(if $(LAB),--lab $(LAB)) --json "$(CURDIR)/build/grade/results.json" \
-	  --junit "$(CURDIR)/build/grade/junit.xml" $(TEST)
+	  --junit "$(CURDIR)/build/grade/junit.xml" $(TEST))
 
-# make autograder [LAB=NN]: a Gradescope autograder bundle for a lab (grade/autograder/).
+# make autograder LAB=NN: a Gradescope autograder bundle for lab NN (grade/autograder/).
 autograder:
 	@mkdir -p build
-	@sh mk/autograder.sh "$(LAB)" build/autograder$(if $(LAB),-lab$(LAB)).zip
+	@sh mk/autograder.sh "$(LAB)" build/autograder-lab$(LAB).zip
 
 # @ref begin
 # make handout LAB=NN DEST=dir: a student repository for lab NN (earlier labs solved);

@@ -380,6 +380,9 @@ class Scheduler:
         try:
             if ring:
                 image, disk = ring.prepare(image, t.disk, rundir, key)
+            if runner.run_as and disk:
+                os.chown(rundir, runner.run_as[0], runner.run_as[0])   # QEMU writes the disk
+                os.chown(disk, runner.run_as[0], runner.run_as[0])
             cmd = testlib.qemu_command(t, image, self.icount(t), nonce, self.qemu, disk)
             on_line = None
             if self.cfg.verbose:
@@ -416,7 +419,8 @@ class Scheduler:
             fsck = os.path.join(self.cfg.root, "build", f"s{t.stage}", "fsck")
             try:
                 p = subprocess.run([fsck, disk], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                   text=True, errors="replace", timeout=60)
+                                   text=True, errors="replace", timeout=60,
+                                   preexec_fn=runner.run_as[1] if runner.run_as else None)
             except (OSError, subprocess.TimeoutExpired) as e:
                 return False, f"fsck could not run: {e}", []
             if p.returncode != 0:
@@ -538,8 +542,9 @@ def parse_args(argv):
     return p.parse_args(argv)
 
 
-def main(argv=None, out=sys.stdout, tests=None, root=ROOT, qemu=None):
-    """Returns the exit status. tests/root/qemu are for the self-tests."""
+def main(argv=None, out=sys.stdout, tests=None, root=ROOT, qemu=None, collect=None):
+    """Returns the exit status. tests/root/qemu are for the self-tests; collect, a
+    list, gets the results appended (submit.py)."""
     start = time.monotonic()
     args = parse_args(argv)
     nested = args.nested or os.environ.get("MV6_GRADE_NESTED") == "1"
@@ -576,6 +581,8 @@ def main(argv=None, out=sys.stdout, tests=None, root=ROOT, qemu=None):
     built = {t.stage for t in tests if not t.script} - failed_stages
     rings = keyrings(root, built) if qemu is None else {}
     results = Scheduler(tests, cfg, out, failed_stages, rings, moved_out(root, tests)).run()
+    if collect is not None:
+        collect.append(results)
     summary(results, time.monotonic() - start, out, nested)
     if args.json:
         report.write_json(results, args.json)

@@ -21,6 +21,8 @@ import testlib
 _live = set()                    # Popen objects of running QEMUs
 _live_lock = threading.Lock()
 _shutting_down = False           # set by kill_all(): start no new QEMU
+run_as = None                    # (uid, preexec): QEMU and host checks run as this user
+                                 # (submit.py's sandbox), or None: as ourselves
 
 
 def _kill(proc):
@@ -61,7 +63,8 @@ def _spawn(cmd):
         if _shutting_down:
             return None
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, start_new_session=True)
+                                stderr=subprocess.PIPE, start_new_session=True,
+                                preexec_fn=run_as[1] if run_as else None)
         _live.add(proc)
         return proc
 
