@@ -49,8 +49,8 @@ import testlib   # noqa: E402
 
 ROOT = os.path.dirname(HERE)
 MAX_FILE = 1 << 20            # bytes: a submitted file larger than this is refused
-BUILD_LIMIT = 150             # seconds for the build
-TOTAL_LIMIT = 290             # seconds for everything, build included
+BUILD_LIMIT = int(os.environ.get("MV6_BUILD_LIMIT", 150))   # seconds for the build
+TOTAL_LIMIT = int(os.environ.get("MV6_TOTAL_LIMIT", 290))   # seconds for everything, build included
 UIDS = range(64100, 64200)    # unprivileged users for builds and runs (as root)
 OUTPUT_CAP = 20000            # characters of build output kept in the report
 
@@ -247,9 +247,11 @@ class Sandbox:
 
 
 def limits():
+    """The build's limits: no core files, no file over 256 MiB, no process over 2 GiB."""
     import resource
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_FSIZE, (256 << 20, 256 << 20))
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 
 
 def build(box, tree, stage, deadline):
