@@ -11,6 +11,7 @@ import concurrent.futures as cf
 import fnmatch
 import glob
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -19,7 +20,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 if HERE not in sys.path:
@@ -229,6 +230,8 @@ class Result:
     runs_passed: int = 0
     start: float | None = None        # monotonic, for suite wall times
     finish: float | None = None
+    guest_ms: int | None = None       # the longest run's guest time (its last verdict line)
+    wall_s: float = 0.0               # the longest run's wall time
 
 
 class Scheduler:
@@ -452,6 +455,8 @@ class Scheduler:
                      runs_passed=passed, start=self.first_start[t.name],
                      finish=time.monotonic())
         res.elapsed = res.finish - res.start
+        res.guest_ms = max((r.guest_ms for r in runs if r.guest_ms is not None), default=None)
+        res.wall_s = max(r.elapsed for r in runs)
         for i, r in enumerate(runs):
             if not r.ok:  # report the first failing run
                 res.reason = (f"run {i + 1}: " if t.repeat > 1 else "") + r.reason
@@ -510,12 +515,29 @@ def summary(results, total_time, out, nested):
     out.flush()
 
 
+def calibrate(results, path, out):
+    """Record each passing test's longest guest and wall time (the reference's)."""
+    table = {}
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            table = json.load(f)
+    for r in results:
+        if r.status == "PASS":
+            table[r.test.name] = {"guest_ms": r.guest_ms, "wall_s": round(r.wall_s, 2)}
+        else:
+            print(f"calibrate: {r.test.name} did not pass: not recorded", file=out)
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(dict(sorted(table.items())), f, indent=1)
+        f.write("\n")
+    print(f"calibrate: {len(table)} tests in {path}", file=out)
+
+
 def list_tests(tests, out):
     w = max([len(t.name) for t in tests] + [4])
-    print(f"{'test':<{w}}  {'suite':<10} {'lab':<4} stage cpus points  deps", file=out)
+    print(f"{'test':<{w}}  {'suite':<10} {'lab':<4} stage cpus points budget   wall  deps", file=out)
     for t in tests:
         print(f"{t.name:<{w}}  {t.suite:<10} {t.lab or '-':<4} {t.stage:>5} {t.cpus:>4} "
-              f"{t.points:>6}  {','.join(t.deps) or '-'}", file=out)
+              f"{t.points:>6} {t.budget:>6g} {t.wall_limit():>6g}  {','.join(t.deps) or '-'}", file=out)
 
 
 # ---------------------------------------------------------------- main
@@ -535,6 +557,8 @@ def parse_args(argv):
     p.add_argument("--nested", action="store_true",
                    help="omit the final 'N passed, N failed' line")
     p.add_argument("--lab", help="only tests of this lab (01..04)")
+    p.add_argument("--calibrate", type=int, metavar="RUNS",
+                   help="run each test RUNS times and record its times in grade/budgets.json")
     p.add_argument("--deadline", type=float, metavar="SECONDS",
                    help="every run ends within SECONDS of the start; what has not run fails")
     p.add_argument("--json", metavar="FILE", help="also write Gradescope's results.json here")
@@ -570,6 +594,13 @@ def main(argv=None, out=sys.stdout, tests=None, root=ROOT, qemu=None, collect=No
         print(f"note: {len(absent)} tests skipped: stage(s) {missing} not in this tree "
               f"(they arrive with later labs)", file=out)
         tests = [t for t in tests if t.stage in stages]
+    budgets = os.path.join(root, "grade", "budgets.json")
+    if args.calibrate:
+        tests = [replace(t, repeat=t.repeat * args.calibrate) for t in tests]
+    elif os.path.exists(budgets):
+        with open(budgets, encoding="utf-8") as f:
+            table = json.load(f)
+        tests = [testlib.calibrated(t, table) for t in tests]
     if args.list:
         list_tests(tests, out)
         return 0
@@ -583,6 +614,8 @@ def main(argv=None, out=sys.stdout, tests=None, root=ROOT, qemu=None, collect=No
     results = Scheduler(tests, cfg, out, failed_stages, rings, moved_out(root, tests)).run()
     if collect is not None:
         collect.append(results)
+    if args.calibrate:
+        calibrate(results, budgets, out)
     summary(results, time.monotonic() - start, out, nested)
     if args.json:
         report.write_json(results, args.json)

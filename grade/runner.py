@@ -16,6 +16,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+import keys
 import testlib
 
 _live = set()                    # Popen objects of running QEMUs
@@ -76,6 +77,7 @@ class RunResult:
     details: list = field(default_factory=list)
     log: str = ""
     elapsed: float = 0.0
+    guest_ms: int | None = None     # the guest time of its last verdict line
 
 
 LOG_CAP = 1 << 20           # bytes of console text a log keeps
@@ -206,7 +208,8 @@ def run_once(test, cmd, log_path, wall, nonce, stop_event=None, on_line=None, ch
             log.write("# qemu stderr:\n" + err + "\n")
         log.write(f"# result: {'PASS' if ok else 'FAIL: ' + testlib.printable(reason)}\n")
 
-    return RunResult(ok, reason, details, log_path, time.monotonic() - start)
+    return RunResult(ok, reason, details, log_path, time.monotonic() - start,
+                     keys.guest_ms(lines) if not how.startswith("cannot start") else None)
 
 
 def _pump(proc, test, console, feeder, log, deadline, stop_event):

@@ -105,6 +105,26 @@ class Test:
         return base * scale
 
 
+# Budgets from the reference (grade/budgets.json, written by grade.py --calibrate): a
+# test the reference has been measured on gets BUDGET_FACTOR times the guest time it
+# needed (at least BUDGET_FLOOR seconds), and a wall backstop of WALL_FACTOR times its
+# wall time plus WALL_PAD (at least WALL_FLOOR): a hung submission is cut short, a
+# correct one never.
+BUDGET_FACTOR, BUDGET_FLOOR = 4.0, 2.0
+WALL_FACTOR, WALL_PAD, WALL_FLOOR = 3.0, 5.0, 20.0
+
+
+def calibrated(test, table):
+    """test with its budget and wall from table[test.name] = {"guest_ms", "wall_s"}."""
+    m = table.get(test.name)
+    if not m:
+        return test
+    kw = {"wall": max(WALL_FLOOR, WALL_FACTOR * m["wall_s"] + WALL_PAD)}
+    if m.get("guest_ms") is not None and test.icount and not test.script:
+        kw["budget"] = max(BUDGET_FLOOR, round(BUDGET_FACTOR * m["guest_ms"] / 1000, 1))
+    return replace(test, **kw)
+
+
 def smp(test, cpus):
     """Copy of `test` named '<name>-smp<cpus>' that runs on `cpus` harts."""
     return replace(test, name=f"{test.name}-smp{cpus}", cpus=cpus)
