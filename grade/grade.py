@@ -432,19 +432,49 @@ class Scheduler:
         return True, "", []
 
     def _run_script(self, t, i, log, nonce, wall):
-        """A test written as a script: it drives QEMU itself and says why it failed."""
+        """A test written as a script: it drives QEMU itself and says why it failed. It
+        gets the run's images (the key in the trusted programs) and the key itself, to
+        check verdict lines: MV6_KERNEL, MV6_DISK, MV6_KEY (hex), MV6_RUN_UID."""
         os.makedirs(os.path.dirname(log), exist_ok=True)
         script, *args = t.script.split()
-        cmd = [sys.executable, os.path.join(self.cfg.root, script),
-               os.path.join(self.cfg.root, "build", f"s{t.stage}"), log, str(i)] + args
+        stage_dir = os.path.join(self.cfg.root, "build", f"s{t.stage}")
+        cmd = [sys.executable, os.path.join(self.cfg.root, script), stage_dir, log, str(i)] + args
+        ring = self.rings.get(t.stage)
+        if isinstance(ring, Exception):
+            return runner.RunResult(False, f"cannot place the run's key: {ring}", [], log)
+        key = keys.new_key()
+        rundir = os.path.join(self.cfg.root, "build", "grade", "run", f"{t.name}.{i + 1}")
         start = time.monotonic()
+        p = None
         try:
-            p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               errors="replace", timeout=wall,
-                               env=dict(os.environ, MV6_NONCE=nonce))
-            ok, out = p.returncode == 0, p.stdout.strip()
+            kernel, disk = os.path.join(stage_dir, t.image), None
+            if ring:
+                kernel, disk = ring.prepare(kernel, True, rundir, key)
+            if not disk:                 # no trusted program in this build: a plain copy
+                os.makedirs(rundir, exist_ok=True)
+                disk = shutil.copy(os.path.join(stage_dir, "fs.img"), os.path.join(rundir, "fs.img"))
+            if runner.run_as and disk:
+                os.chown(rundir, runner.run_as[0], runner.run_as[0])
+                os.chown(disk, runner.run_as[0], runner.run_as[0])
+            env = dict(os.environ, MV6_NONCE=nonce, MV6_KERNEL=kernel, MV6_DISK=disk or "",
+                       MV6_KEY=key.hex() if ring else "",
+                       MV6_RUN_UID=str(runner.run_as[0]) if runner.run_as else "")
+            p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                 errors="replace", env=env, start_new_session=True)
+            out, _ = p.communicate(timeout=wall)
+            ok, out = p.returncode == 0, out.strip()
         except subprocess.TimeoutExpired:
             ok, out = False, "timeout (wall backstop)"
+        except (OSError, subprocess.SubprocessError, keys.KeyError_, fsimg.FsError) as e:
+            ok, out = False, f"cannot prepare the run: {e}"
+        finally:
+            if p is not None:
+                try:
+                    os.killpg(p.pid, signal.SIGKILL)      # the script and its QEMUs
+                except OSError:
+                    pass
+                p.wait()
+            shutil.rmtree(rundir, ignore_errors=True)
         last = testlib.printable(out.splitlines()[-1]) if out else ""
         return runner.RunResult(ok, "" if ok else last, [], log, time.monotonic() - start)
 
@@ -609,7 +639,7 @@ def main(argv=None, out=sys.stdout, tests=None, root=ROOT, qemu=None, collect=No
     cfg = Config(root=root, jobs=max(1, args.j), verbose=args.v,
                  no_icount=args.no_icount, qemu=qemu,
                  deadline=start + args.deadline if args.deadline else None)
-    built = {t.stage for t in tests if not t.script} - failed_stages
+    built = {t.stage for t in tests} - failed_stages
     rings = keyrings(root, built) if qemu is None else {}
     results = Scheduler(tests, cfg, out, failed_stages, rings, moved_out(root, tests)).run()
     if collect is not None:
