@@ -449,8 +449,8 @@ class Scheduler:
         try:
             kernel, disk = os.path.join(stage_dir, t.image), None
             if ring:
-                kernel, disk = ring.prepare(kernel, True, rundir, key)
-            if not disk:                 # no trusted program in this build: a plain copy
+                kernel, disk = ring.prepare(kernel, t.disk, rundir, key)
+            if t.disk and not disk:      # no trusted program in this build: a plain copy
                 os.makedirs(rundir, exist_ok=True)
                 disk = shutil.copy(os.path.join(stage_dir, "fs.img"), os.path.join(rundir, "fs.img"))
             if runner.run_as and disk:
