@@ -1,7 +1,7 @@
-// The structure test of the move labs: stop the server named by kill= on the kernel
-// command line (proc, fs, mem, console or disk) and show that its clients get E_DEAD
-// at once. If the kernel still hosts that subsystem there is no server task to stop,
-// and a kernel-hosted copy would go on answering: FAIL.
+// The structure test of the move labs: the server named by kill= on the kernel command
+// line (proc, fs, mem, console or disk) is a task that answers requests; stop it and
+// show that its clients get E_DEAD at once. If the kernel still hosts that subsystem
+// there is no server task to stop, and a kernel-hosted copy would go on answering: FAIL.
 #include "user/tests/testlib.h"
 
 static const struct {
@@ -22,7 +22,12 @@ int main(int argc, char *argv[]) {
   sleep_ns(200000000);                  // let the system settle
   int64 task = ep ? task_find(name) : E_INVAL;
   CHECK(task > 0, "no task named %s: does the kernel still host it? (%s)", name, errstr(task));
-  if (task > 0) {
+  // It serves: a request it does not know gets a reply (an error label), as from any
+  // server that works; a stub that never answers fails here (the test's time runs out).
+  struct msg probe = {.tag = TAG(0x7fe, 0, 0)};
+  int64 served = task > 0 ? ipc_call(ep, &probe, 0) : E_INVAL;
+  CHECK(served == 0, "the %s server does not answer a request (%s)", name, errstr(served));
+  if (task > 0 && served == 0) {
     EXPECT(task_kill(task), 0);
     struct msg m = {.tag = TAG(0x7ff, 0, 0)};   // any label: a dead endpoint answers nothing
     uint64 t0 = time_ns();
