@@ -205,7 +205,7 @@ static inline uint64 rdtime(void) {
   return x;
 }
 #define ROUNDS 1000
-#define FAST_LIMIT 800       // instructions per round trip: reference ~400, general path ~1,300
+#define FAST_LIMIT 700       // instructions per round trip: reference 430, general path only 1,040
 static void speed(void) {
   struct bootinfo bi;
   EXPECT(get_bootinfo(&bi), sizeof bi);

@@ -19,7 +19,8 @@
 //   LAB_SLOW     -                            held until the gate is notified, then answered
 //                                             with reply_recv (w0 = 1)
 //   LAB_STAMP    w0                           w0 = STAMP calls answered before this one,
-//                                             w1 = all notification bits received so far
+//                                             w1 = all notification bits received so far,
+//                                             w2 = the caller's badge
 //   LAB_LOWEP    -                            w0 = an endpoint that a server thread of priority
 //                                             3 answers (as LAB_ECHO), w1 = the gate endpoint
 //   LAB_SPAWN    -                            starts a server thread of the server's priority,

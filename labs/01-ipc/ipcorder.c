@@ -8,7 +8,7 @@ static uint64 napep;        // the main thread's naps
 
 // Callers that come one at a time and wait: each notes what its reply says.
 static volatile int started[NQ], stamped[NQ];
-static volatile uint64 stamp_w[NQ][2];
+static volatile uint64 stamp_w[NQ][3];
 static void stamper(void *arg) {
   uint64 k = (uint64)arg;
   struct msg m = {.w = {k}};
@@ -16,6 +16,7 @@ static void stamper(void *arg) {
   int64 r = call(LAB_STAMP, &m, 0, 0, 0);
   stamp_w[k][0] = r == 0 ? m.w[0] : (uint64)r;
   stamp_w[k][1] = m.w[1];
+  stamp_w[k][2] = m.w[2];
   stamped[k] = 1;
 }
 
@@ -39,14 +40,16 @@ static int all_stamped(int n) {
   return 0;
 }
 
-// Many callers at once, each checking that every reply is its own.
+// Many callers at once, each checking that every reply is its own (and the badge the
+// server saw, ours).
 static volatile int qdone, qbad;
 static volatile uint64 qword;
 static void caller(void *arg) {
-  uint64 me = (uint64)arg;
+  uint64 me = (uint64)arg, badge = self_badge();
   for (int i = 0; i < 500; i++) {
     struct msg m = {.w = {me << 32 | i, me, qword}};
-    if (call(LAB_ECHO, &m, 0, 0, 0) != 0 || m.w[0] != (me << 32 | i) || m.w[1] != me || m.w[2] != qword)
+    if (call(LAB_ECHO, &m, 0, 0, 0) != 0 || m.w[0] != (me << 32 | i) || m.w[1] != me || m.w[2] != qword ||
+        m.w[3] != badge)
       qbad++;
   }
   __atomic_fetch_add(&qdone, 1, __ATOMIC_SEQ_CST);
@@ -69,6 +72,8 @@ static void queue(void) {
   for (int k = 0; k < NQ; k++) {
     CHECK(stamp_w[k][0] == k, "the caller that came %d-th was answered %d-th", k + 1, (int)stamp_w[k][0] + 1);
     CHECK(stamp_w[k][1] == bits, "caller %d: bits %p had reached the server as %p", k, bits, stamp_w[k][1]);
+    CHECK(stamp_w[k][2] == self_badge(), "caller %d: the server saw badge %p, not %p", k, stamp_w[k][2],
+          self_badge());
   }
   qword = verdict_random();
   for (uint64 t = 0; t < NQ; t++)

@@ -139,6 +139,7 @@ int main(int argc, char *argv[]) {
     case LAB_STAMP:
       m.w[0] = stamps++;
       m.w[1] = allbits;
+      m.w[2] = m.badge;
       break;
     case LAB_LOWEP:
       m.w[0] = lowep;
@@ -184,6 +185,8 @@ int main(int argc, char *argv[]) {
         struct msg r = {.tag = TAG(0, 0, 0), .w = {cookie + 1, reports == 0x0101, reports}};
         if (ipc_reply(parked, &r) < 0)
           printf("ipcsrv: FAIL: the parked call could not be answered\n");
+        if (ipc_reply(parked, &r) != E_NOREPLY)
+          printf("ipcsrv: FAIL: the parked call's token answered twice\n");
       }
       break;
     case LAB_HOLD:                            // answer the second first, then the first
