@@ -14,7 +14,7 @@ static void ping(void) {
     int64 r = call(LAB_ECHO, &m, 0, 0, 0);
     if (r != 0 || m.w[0] != a || m.w[1] != b || m.w[2] != c || m.w[3] != self_badge()) {
       CHECK(0, "round trip %d: %s, w0 %p w3 %p", i, errstr(r), m.w[0], m.w[3]);
-      return;
+      break;
     }
   }
   lab_end("ipclab ping");
