@@ -65,6 +65,7 @@ mut("fast-call-ignores-prio", 8, "call takes the fast path only when no runnable
 mut("fast-rr-ignores-prio", 8, "reply_recv takes the fast path only when no runnable thread outranks the caller",
     (FP, "      !none_above(c->prio) || ep->owner", "      ep->owner"))
 mut("fast-call-kernel-buffer", 8, "call takes the fast path only when an offered buffer lies in user space",
+    (FP, "  uint64 len = TAG_LEN(tf->a1);\n", ""),
     (FP, "!none_above(r->prio) || (len && !user_range(tf->a6, len)) || ipc_trace)",
      "!none_above(r->prio) || ipc_trace)"))
 mut("fast-ignores-trace", 10, "with tracing on, every call and reply takes the general path and is logged",
