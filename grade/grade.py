@@ -412,7 +412,9 @@ class Scheduler:
             for path, rx in t.files.items():
                 data = fs.file(path)
                 text = None if data is None else data.decode("utf-8", "replace")
-                if text is None or not re.fullmatch(rx, text):
+                if rx is None and text is not None:
+                    return False, f"on the disk afterwards, {path} exists", []
+                if rx is not None and (text is None or not re.fullmatch(rx, text)):
                     shown = "no such file" if text is None else repr(text[:200])
                     return False, f"on the disk afterwards, {path} does not match /{rx}/", \
                         [f"{path}: {testlib.printable(shown)}"]

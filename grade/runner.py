@@ -243,6 +243,7 @@ def _pump(proc, test, console, feeder, log, deadline, stop_event):
                 log.console(text)
                 # A test ends at its first failure line, after a moment for what
                 # follows it (the watchdog's dump, the kernel's backtrace).
+                new_lines = [testlib.untagged(l) for l in new_lines]
                 if not forbidden and any(rx.search(l) for rx in forbid for l in new_lines):
                     forbidden = True
                     deadline = min(deadline, time.monotonic() + FORBID_GRACE)

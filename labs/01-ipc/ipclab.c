@@ -17,7 +17,7 @@ static void ping(void) {
       break;
     }
   }
-  lab_end("ipclab ping");
+  test_done("ipclab ping", 1);
 }
 
 // Bulk copy: the server transforms our buffer in place, both ways, within the offer's
@@ -58,7 +58,7 @@ static void bulk(void) {
   // Copies outside a pending call: the kernel refuses them.
   EXPECT(ipc_copy_to(12345, 0, big, 8), E_NOREPLY);
   EXPECT(ipc_copy_from(0, 0, big, 8), E_NOREPLY);
-  lab_end("ipclab bulk");
+  test_done("ipclab bulk", 1);
 }
 
 // Notifications: bits posted without blocking reach the server's next recv.
@@ -73,7 +73,7 @@ static void notify(void) {
     got |= m.w[0];
   }
   CHECK(got == bits, "bits %p reached the server as %p", bits, got);
-  lab_end("ipclab notify");
+  test_done("ipclab notify", 1);
 }
 
 // Deferred replies: the server holds two calls and answers them in reverse order.
@@ -106,7 +106,7 @@ static void defer(void) {
   m = (struct msg){.w = {w}};
   EXPECT(call(LAB_ECHO, &m, 0, 0, 0), 0);
   CHECK(m.w[0] == w, "the echo after the held calls came back as %p", m.w[0]);
-  lab_end("ipclab defer");
+  test_done("ipclab defer", 1);
 }
 
 // A dead server: the call it left waiting fails at once, so do later ones.
@@ -117,7 +117,7 @@ static void dead(void) {
   CHECK(time_ns() - t0 < 100000000UL, "the call failed only after %d ms", (int)((time_ns() - t0) / 1000000));
   EXPECT(call(LAB_ECHO, &m, 0, 0, 0), E_DEAD);
   EXPECT(ipc_notify(EP_TEST1, 1), E_DEAD);
-  lab_end("ipclab dead");
+  test_done("ipclab dead", 1);
 }
 
 // Reply rights with a live token: the server parks a call of our helper thread and
@@ -172,7 +172,7 @@ static void rights(void) {
   for (int i = 0; i < sizeof parkbuf; i++)
     changed += parkbuf[i] != 0x3c;
   CHECK(changed == 0, "%d bytes of the parked call's buffer changed", changed);
-  lab_end("ipclab rights");
+  test_done("ipclab rights", 1);
 }
 
 static void thief(void) {
@@ -194,7 +194,7 @@ static void trace(void) {
   EXPECT(ipc_tracing(0), 0);
   struct msg m = {.w = {next()}};
   EXPECT(call(LAB_ECHO, &m, 0, 0, 0), 0);
-  lab_end("ipclab trace");
+  test_done("ipclab trace", 1);
 }
 
 // The fast path's speed, measured here in guest instructions: under -icount shift=0
@@ -225,7 +225,7 @@ static void speed(void) {
   printf("ipclab speed: %d instructions per round trip (limit %d); the kernel counted %d fast of %d\n",
          (int)insns, FAST_LIMIT, (int)fast, (int)(fast + slow));
   CHECK(insns < FAST_LIMIT, "round trips take %d instructions: is the fast path taken?", (int)insns);
-  lab_end("ipclab speed");
+  test_done("ipclab speed", 1);
 }
 
 // Faults are calls too: the server is our pager. Across each fault, every register
@@ -255,7 +255,7 @@ static void fault(void) {
   CHECK(m.w[0] == 2, "the pager saw %d faults, not 2", (int)m.w[0]);
   CHECK(m.w[1] == (uint64)E_NOREPLY, "a copy from a fault call's token gave %s, not E_NOREPLY",
         errstr(m.w[1]));
-  lab_end("ipclab fault");
+  test_done("ipclab fault", 1);
 }
 
 int main(int argc, char *argv[]) {

@@ -87,7 +87,7 @@ static void queue(void) {
   m = (struct msg){0};
   EXPECT(call(LAB_SENT, &m, 0, 0, 0), 0);
   CHECK(m.w[0] == 100, "the server got %d of 100 one-way messages", (int)m.w[0]);
-  lab_end("ipcorder queue");
+  test_done("ipcorder queue", 1);
 }
 
 static volatile int64 slow_r = 1;
@@ -151,7 +151,7 @@ static void fast(void) {
   m = (struct msg){0};
   EXPECT(call(LAB_COUNT, &m, 0, 0, 0), 0);
   CHECK(m.w[0] == before + 1, "%d calls with a kernel buffer reached the server", (int)(m.w[0] - before - 1));
-  lab_end("ipcorder fast");
+  test_done("ipcorder fast", 1);
 }
 
 int main(int argc, char *argv[]) {
