@@ -123,8 +123,10 @@ def prove(lab, only, official):
             say(f"FAIL {failures[-1]}")
             continue
         scratch(lab)                                     # undo the last mutant
+        # The scratch tree lies inside this repository (build/): without the ceiling, git
+        # apply would find the repository and skip every path outside the scratch tree.
         p = subprocess.run(["git", "apply", patch], cwd=tree, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           text=True)
+                           text=True, env=dict(os.environ, GIT_CEILING_DIRECTORIES=os.path.dirname(tree)))
         if p.returncode != 0:
             failures.append(f"lab {lab} mutant {name}: does not apply: {p.stdout.strip()[:200]}")
             say(f"FAIL {failures[-1]}")
