@@ -179,7 +179,7 @@ def check_forgery(tests, table, noise):
     noisy_test = noisy(tests)
     for t in tests:
         t = testlib.with_nonce(t, nonce)
-        lines = (noise.decode("utf-8", "replace").replace("\r", "").split("\n")[:-1]
+        lines = (2 * noise.decode("utf-8", "replace").replace("\r", "").split("\n")[:-1]
                  if t is noisy_test else []) + [printed(l, nonce) for l in table[t.boot]]
         how = "exit"
         if t.end:                                 # the run ends at its first end line
@@ -218,11 +218,13 @@ def forge_source(stub, rows):
 
 
 def forge_rows(table, loud):
-    """forge.c's table for the forged lines; the boot loud gets 10 MB and the noise first."""
+    """forge.c's table for the forged lines; the boot loud gets the noise, 10 MB and the
+    noise again first (so that the log, cut at 1 MiB, has it, and so has the end of the
+    console a report shows)."""
     rows = []
     for boot, lines in table.items():
         if boot == loud:
-            rows += [(boot, "FLOOD", b""), (boot, "RAW", NOISE)]
+            rows += [(boot, "RAW", NOISE), (boot, "FLOOD", b""), (boot, "RAW", NOISE)]
         rows += [(boot, how, text.encode()) for how, text in lines]
     return rows
 
@@ -333,8 +335,10 @@ class Ctx:
 
 
 class Case:
-    def __init__(self, name, lab, make, env=None, plant=False):
+    def __init__(self, name, lab, make, env=None, plant=False, roots_only=False, paths=None):
         self.name, self.lab, self.make, self.env, self.plant = name, lab, make, env or {}, plant
+        self.roots_only = roots_only   # grade only the lab's root tests (TEST names)
+        self.paths = paths or PATHS
 
 
 def make_forge(ctx):
@@ -404,6 +408,10 @@ def make_shadow02(ctx):
     os.symlink(os.path.join(ROOT, d), os.path.join(sub, d))
 
 
+def make_plain(ctx):
+    """A control: the handout as it was given out."""
+
+
 def make_include(ctx):
     """Class 5: the lab's files #include the grader's own (the reference's solution on
     the instructor's path) by absolute path."""
@@ -450,30 +458,36 @@ def make_hang(ctx):
 
 
 def make_counter(ctx):
-    """Class 6: the reference's ipc.c, but the slow-path counter never moves; a fastpath.c
-    that always takes the general path but bumps the fast-path counter."""
-    ipc = read(os.path.join(ROOT, "kernel/ipc.c"))
-    ipc, n1 = re.subn(r"(?m)^\s+stat_slow\+\+;\n", "", ipc)
-    fast, n2 = re.subn(r"(?m)^(\s+)usertrap_ecall\(tf\);$", r"\1mycpu()->nfast++;\n\1usertrap_ecall(tf);",
+    """Class 6: every figure a lab-01 kernel can reach, bent. The reference's ipc.c, but
+    the slow-path counter never moves; a fastpath.c that always takes the general path,
+    yet bumps the fast-path counter and, at its first call, says the clock runs four
+    times as fast as it does (the time base the kernel reports, which turns time into
+    instructions)."""
+    ipc, n1 = re.subn(r"(?m)^(\s+)stat_slow\+\+;$", r"\1(void)0;", read(os.path.join(ROOT, "kernel/ipc.c")))
+    fast, n2 = re.subn(r"(?m)^(\s+)usertrap_ecall\(tf\);$",
+                       r"\1mycpu()->nfast++;\n\1if (timebase < 20000000)\n\1  timebase *= 4;\n\1usertrap_ecall(tf);",
                        ctx.kit.stub("01", "kernel/fastpath.c"))
-    if n2 < 2:
-        raise AssertionError("the stub fastpath.c has no general-path calls to count in")
+    if n1 < 1 or n2 < 2:
+        raise AssertionError("no slow-path counter in ipc.c or no general-path calls in the stub fastpath.c")
     write(os.path.join(ctx.sub, "kernel/ipc.c"), ipc)
     write(os.path.join(ctx.sub, "kernel/fastpath.c"), fast)
 
 
+PATHS = ("instructor", "gradescope")
 CASES = {c.name: c for c in [
     Case("hang", "01", make_hang, {"MV6_TOTAL_LIMIT": str(HANG_TOTAL_LIMIT)}),
     Case("bomb", "01", make_bomb, {"MV6_BUILD_LIMIT": str(HANG_BUILD_LIMIT)}),
     Case("forge", "01", make_forge),
     Case("shadow", "01", make_shadow, plant=True),
-    Case("shadow02", "02", make_shadow02),
+    # Lab 02's structure test only (the one srvkill decides), and the same for the
+    # handout as it was given out: a shadow must change nothing.
+    Case("shadow02", "02", make_shadow02, roots_only=True),
+    Case("plain02", "02", make_plain, roots_only=True, paths=("instructor",)),
     Case("counter", "01", make_counter),
     Case("elsewhere", "01", make_elsewhere),
     Case("include", "01", make_include),
     Case("zero", "01", make_zero),
 ]}
-PATHS = ("instructor", "gradescope")
 
 
 class Graded:
@@ -510,21 +524,25 @@ def run_grading(kit, case, path):
         ctx.victim = os.path.join(ctx.dir, "victim")
         write(ctx.victim, "the victim\n")
         os.symlink(ctx.victim, ctx.results)
+    names = [t.name for t in roots(kit.tests[case.lab])] if case.roots_only else []
+    env["TMPDIR"] = kit.dir(f"{path}-{case.name}/tmp")   # the grading's own tree is in here
     if path == "instructor":
         cmd = [sys.executable, os.path.join(ROOT, "grade", "submit.py"), "--submission", ctx.sub,
-               "--lab", case.lab, "--results", ctx.results, "--junit", ctx.junit, "--logs", ctx.logs]
+               "--lab", case.lab, "--results", ctx.results, "--junit", ctx.junit, "--logs", ctx.logs] + names
     else:
         cmd = ["bash", os.path.join(ctx.dir, "run_autograder")]
         env["AUTOGRADER_ROOT"] = ctx.dir
+        env["AUTOGRADER_TESTS"] = " ".join(names)
     start = time.monotonic()
     p = subprocess.run(cmd, cwd=ctx.dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        timeout=900)
     g = Graded(ctx, p.stdout.decode("utf-8", "replace"), time.monotonic() - start)
     m = re.search(r"sandbox: user (\d+)", g.results.get("output", ""))
-    if m:                              # what that user still runs, now that the grading is over
+    if m:                              # what that user still runs in this grading's tree
         for pid in submit.procs_of(int(m[1])):
             try:
-                g.left.append(read(f"/proc/{pid}/cmdline").replace("\0", " "))
+                if os.readlink(f"/proc/{pid}/cwd").startswith(env["TMPDIR"]):
+                    g.left.append(read(f"/proc/{pid}/cmdline").replace("\0", " "))
             except OSError:
                 pass
     return g
@@ -544,7 +562,7 @@ def setUpModule():
     for lab in ("01", "02"):
         KIT.bundle_zip(lab)
     only = os.environ.get("MV6_TAMPER_CASES")          # e.g. forge,shadow: a targeted run
-    jobs = [(c, p) for c in CASES.values() for p in PATHS if not only or c.name in only.split(",")]
+    jobs = [(c, p) for c in CASES.values() for p in c.paths if not only or c.name in only.split(",")]
     with cf.ThreadPoolExecutor(max_workers=3) as pool:
         futures = {pool.submit(run_grading, KIT, c, p): (c.name, p) for c, p in jobs}
         for fut in cf.as_completed(futures):
@@ -630,12 +648,20 @@ class Tamper(unittest.TestCase):
         """Fake test programs (the lab's clients, srvkill) and Python (tests.py with a
         100-point test, grade/*.py, a new suite) in the submission: 0 points, the
         pristine tests only, nothing of it ran; the notes give each declared file's fate."""
-        for case, lab in (("shadow", "01"), ("shadow02", "02")):
-            for g in self.both(case):
-                with self.subTest(case=case, path=g.ctx.path):
-                    self.zero(g, lab)
-                    for rel in KIT.files[lab]:
-                        self.assertIn(rel, self.notes(g), g.why())
+        for g in self.both("shadow"):
+            with self.subTest(case="shadow", path=g.ctx.path):
+                self.zero(g)
+                for rel in KIT.files["01"]:
+                    self.assertIn(rel, self.notes(g), g.why())
+        # Lab 02's structure test (srvkill's): the same outcome as the handout's own.
+        plain = GRADED[("plain02", "instructor")]
+        for g in self.both("shadow02"):
+            with self.subTest(case="shadow02", path=g.ctx.path):
+                self.assertEqual(sorted(g.tests), sorted(t.name for t in roots(KIT.tests["02"])), g.why())
+                self.assertEqual({n: t["status"] for n, t in g.tests.items()},
+                                 {n: t["status"] for n, t in plain.tests.items()}, g.why() + plain.why())
+                for rel in KIT.files["02"]:
+                    self.assertIn(rel, self.notes(g), g.why())
         self.assertEqual(os.listdir(KIT.canary), [], "something of a submission ran")
 
     # class 4 -----------------------------------------------------------------
@@ -748,7 +774,13 @@ class Tamper(unittest.TestCase):
                 self.assertIsNone(CONTROL.search(g.raw.replace("\n", "")), g.why())
                 for text in [self.notes(g)] + [t["output"] for t in g.tests.values()]:
                     self.assertIsNone(CONTROL.search(text.replace("\n", "")), g.why())
-                self.assertIn("\\x1b[2J", g.tests[noisy(KIT.tests["01"]).name]["output"], g.why())
+                shown = g.tests[noisy(KIT.tests["01"]).name]
+                if shown["status"] == "failed":          # its report shows the console's end
+                    self.assertIn("\\x1b[2J", shown["output"], g.why())
+                if g.ctx.logs:                            # the log shows it all, escaped
+                    log = read(os.path.join(g.ctx.logs, noisy(KIT.tests["01"]).name + ".log"))
+                    self.assertIn("\\x1b[2J\\x1b[H\\x1b]0;mv6 grader\\x07", log, g.why())
+                    self.assertIsNone(CONTROL.search(log.replace("\n", "")), g.why())
                 top = sum(t["max_score"] for t in g.tests.values())
                 self.assertEqual(re.findall(r"(?m)^points: .*", g.out)[-1].split("  ")[0],
                                  f"points: {g.results['score']:g}/{top:g}", g.why())
