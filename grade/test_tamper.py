@@ -458,17 +458,19 @@ def make_hang(ctx):
 
 
 def make_counter(ctx):
-    """Class 6: every figure a lab-01 kernel can reach, bent. The reference's ipc.c, but
-    the slow-path counter never moves; a fastpath.c that always takes the general path,
-    yet bumps the fast-path counter and, at its first call, says the clock runs four
-    times as fast as it does (the time base the kernel reports, which turns time into
-    instructions)."""
+    """Class 6: every figure a lab-01 kernel can reach, bent. The reference's ipc.c,
+    except that the slow-path counter never moves and, from the first endpoint made at
+    boot, the kernel says its clock runs four times as fast as it does (the time base
+    it reports turns time into instructions); a fastpath.c that always takes the
+    general path yet bumps the fast-path counter."""
     ipc, n1 = re.subn(r"(?m)^(\s+)stat_slow\+\+;$", r"\1(void)0;", read(os.path.join(ROOT, "kernel/ipc.c")))
-    fast, n2 = re.subn(r"(?m)^(\s+)usertrap_ecall\(tf\);$",
-                       r"\1mycpu()->nfast++;\n\1if (timebase < 20000000)\n\1  timebase *= 4;\n\1usertrap_ecall(tf);",
+    ipc, n2 = re.subn(r"(?m)^(struct endpoint \*ep_alloc\(.*\) \{)$",
+                      r"\1\n  if (timebase < 20000000)\n    timebase *= 4;", ipc)
+    fast, n3 = re.subn(r"(?m)^(\s+)usertrap_ecall\(tf\);$", r"\1mycpu()->nfast++;\n\1usertrap_ecall(tf);",
                        ctx.kit.stub("01", "kernel/fastpath.c"))
-    if n1 < 1 or n2 < 2:
-        raise AssertionError("no slow-path counter in ipc.c or no general-path calls in the stub fastpath.c")
+    if not (n1 and n2 == 1 and n3 >= 2):
+        raise AssertionError("ipc.c has no slow-path counter or no ep_alloc, or the stub fastpath.c no "
+                             "general-path calls: make_counter needs a look")
     write(os.path.join(ctx.sub, "kernel/ipc.c"), ipc)
     write(os.path.join(ctx.sub, "kernel/fastpath.c"), fast)
 
@@ -637,9 +639,9 @@ class Tamper(unittest.TestCase):
 
     def test_1_every_test_with_points_needs_a_verified_verdict(self):
         """The root of class 1: a lab test with points must be decided by verdict lines
-        (auth=) or by a host-side check, never by console text alone."""
+        (auth=) or by the host (files=, fsck=, a script), never by console text alone."""
         open_ = [f"{t.name} ({t.points} points)" for t in grade.discover(ROOT)
-                 if t.lab and t.points and not (t.auth or t.files or t.fsck)]
+                 if t.lab and t.points and not (t.auth or t.files or t.fsck or t.script)]
         self.assertEqual(open_, [], "these tests give points for console text anyone can print")
 
     # classes 2 and 3 ---------------------------------------------------------
