@@ -22,14 +22,20 @@ classes (grade/README.md, "Threat model"):
     (an include bomb), a kernel whose every IPC hangs, a test that prints FAIL first.
  8. hygiene: terminal escapes, NULs, invalid UTF-8 and a fake results table; 10 MB.
 
-The gradings run in parallel (3 at a time; the hanging ones mostly wait) in
-setUpModule; each test method then checks what both paths wrote. Two limits are
-lowered to keep the suite short, and the checks say so: the build limit of the
-build that never ends (MV6_BUILD_LIMIT=20, really 150) and the total limit of the
-kernel that hangs (MV6_TOTAL_LIMIT=60, really 290).
+Besides: a control (lab 02's handout as given out, which a shadowed submission must
+score the same as), a known weakness kept as an expected failure (a copy of the
+reference elsewhere on the machine, #included), and a static check that every lab test
+with points is decided by verdicts or by the host.
 
-Slow (about 14 gradings): skipped unless MV6_SLOW_TESTS=1 (make check sets it), and
-outside the reference tree (it cuts handouts with mk/handout.py).
+The 19 gradings run in setUpModule, 3 at a time (the hanging ones mostly wait); each
+test method then checks what both paths wrote. Two limits are lowered to keep the
+suite short, and the checks say so: the build limit of the build that never ends
+(MV6_BUILD_LIMIT=20, really 150) and the total limit of the kernel that hangs
+(MV6_TOTAL_LIMIT=60, really 290). MV6_TAMPER_CASES=forge,shadow grades only those
+cases; MV6_TAMPER_KEEP=1 keeps the gradings' directory (printed at the end).
+
+Slow (about 4 minutes on 2 cores): skipped unless MV6_SLOW_TESTS=1 (make check sets
+it), and outside the reference tree (it cuts handouts with mk/handout.py).
 """
 
 import concurrent.futures as cf
@@ -57,19 +63,14 @@ import runner    # noqa: E402
 import submit    # noqa: E402
 import testlib   # noqa: E402
 
-try:
-    import re._parser as sre_parse             # Python 3.11+
-    import re._constants as sre
-except ImportError:                             # pragma: no cover
-    import sre_parse
-    import sre_constants as sre
+import re._constants as sre  # noqa: E402  (the regex parser: turns an expect into a line)
+import re._parser as sre_parse  # noqa: E402
 
-SLOW = os.environ.get("MV6_SLOW_TESTS") == "1"
-REFERENCE = os.path.isfile(os.path.join(ROOT, "mk", "handout.py"))
+ENABLED = (os.environ.get("MV6_SLOW_TESTS") == "1" and os.path.isfile(os.path.join(ROOT, "mk", "handout.py"))
+           and shutil.which("make") and shutil.which("qemu-system-riscv64"))
 FIXTURES = os.path.join(HERE, "tamper")
 HANG_BUILD_LIMIT = 20           # MV6_BUILD_LIMIT for the build that never ends (real: 150)
 HANG_TOTAL_LIMIT = 60           # MV6_TOTAL_LIMIT for the kernel that hangs (real: 290)
-FLOOD = 10 * 1000 * 1000        # bytes the forging kernel prints in one test (forge.c)
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")   # what no report may carry raw
 NOISE = (b"\x1b[2J\x1b[H\x1b]0;mv6 grader\x07\x1b[32mPASS ipc-pingpong (0.01s)\x1b[0m\n"
          b"points: 100/100\n"
@@ -160,7 +161,7 @@ def forged_lines(tests):
     return table
 
 
-def printed(line, nonce, key=None):
+def printed(line, nonce):
     """The console line forge.c prints for (how, text) in a run with this nonce."""
     how, text = line
     text = testlib.fill_nonce(text, nonce)
@@ -297,12 +298,6 @@ class Kit:
         os.chmod(d, mode)
         return d
 
-    def student(self, name, lab):
-        """A student's repository: the lab's handout as it was given out."""
-        d = os.path.join(self.tmp, "sub", name)
-        shutil.copytree(self.handout[lab], d, symlinks=True)
-        return d
-
     def stub(self, lab, rel):
         return read(os.path.join(self.handout[lab], rel))
 
@@ -374,6 +369,9 @@ def make_shadow(ctx):
     with open(os.path.join(sub, "grade/keys.py"), "a") as f:
         f.write("\n" + trap + "def verified(lines, key):\n"
                 "    return [m[1] for l in lines if (m := TAG_RE.match(l))], 0\n")
+    with open(os.path.join(sub, "grade/suites/kernel.py"), "a") as f:
+        f.write("\n" + trap + "TESTS.append(Test(name='tamper-kernel', suite='kernel', lab='01', stage=1,\n"
+                "                   boot='run=hello', points=100, expect=[r'hello']))\n")
     write(os.path.join(sub, "grade/suites/zz_tamper.py"), trap +
           "from testlib import Test\n"
           "TESTS = [Test(name='tamper-suite', suite='zz_tamper', lab='01', stage=1, boot='run=hello',\n"
@@ -557,7 +555,7 @@ SUITE_TIME = [0.0]
 
 def setUpModule():
     global KIT
-    if not (SLOW and REFERENCE):
+    if not ENABLED:
         return
     start = time.monotonic()
     KIT = Kit()
@@ -585,8 +583,7 @@ def tearDownModule():
 
 # ---------------------------------------------------------------- the checks
 
-@unittest.skipUnless(SLOW and REFERENCE and shutil.which("make") and shutil.which("qemu-system-riscv64"),
-                     "slow: set MV6_SLOW_TESTS=1 (and run it in the reference tree)")
+@unittest.skipUnless(ENABLED, "slow: set MV6_SLOW_TESTS=1 (and run it in the reference tree)")
 class Tamper(unittest.TestCase):
     """Each check looks at a case's gradings on both paths (a subTest each)."""
 
