@@ -771,6 +771,7 @@ class Tamper(unittest.TestCase):
         points line is its own."""
         for g in self.both("forge"):
             with self.subTest(path=g.ctx.path):
+                self.assertEqual(g.results["score"], 0, g.why())
                 self.assertIsNone(CONTROL.search(g.out.replace("\n", "")), g.why())
                 self.assertIsNone(CONTROL.search(g.raw.replace("\n", "")), g.why())
                 for text in [self.notes(g)] + [t["output"] for t in g.tests.values()]:
