@@ -11,6 +11,7 @@ import concurrent.futures as cf
 import fnmatch
 import glob
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -19,7 +20,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 if HERE not in sys.path:
@@ -229,6 +230,8 @@ class Result:
     runs_passed: int = 0
     start: float | None = None        # monotonic, for suite wall times
     finish: float | None = None
+    guest_ms: int | None = None       # the longest run's guest time (its last verdict line)
+    wall_s: float = 0.0               # the longest run's wall time
 
 
 class Scheduler:
@@ -409,7 +412,9 @@ class Scheduler:
             for path, rx in t.files.items():
                 data = fs.file(path)
                 text = None if data is None else data.decode("utf-8", "replace")
-                if text is None or not re.fullmatch(rx, text):
+                if rx is None and text is not None:
+                    return False, f"on the disk afterwards, {path} exists", []
+                if rx is not None and (text is None or not re.fullmatch(rx, text)):
                     shown = "no such file" if text is None else repr(text[:200])
                     return False, f"on the disk afterwards, {path} does not match /{rx}/", \
                         [f"{path}: {testlib.printable(shown)}"]
@@ -429,19 +434,49 @@ class Scheduler:
         return True, "", []
 
     def _run_script(self, t, i, log, nonce, wall):
-        """A test written as a script: it drives QEMU itself and says why it failed."""
+        """A test written as a script: it drives QEMU itself and says why it failed. It
+        gets the run's images (the key in the trusted programs) and the key itself, to
+        check verdict lines: MV6_KERNEL, MV6_DISK, MV6_KEY (hex), MV6_RUN_UID."""
         os.makedirs(os.path.dirname(log), exist_ok=True)
         script, *args = t.script.split()
-        cmd = [sys.executable, os.path.join(self.cfg.root, script),
-               os.path.join(self.cfg.root, "build", f"s{t.stage}"), log, str(i)] + args
+        stage_dir = os.path.join(self.cfg.root, "build", f"s{t.stage}")
+        cmd = [sys.executable, os.path.join(self.cfg.root, script), stage_dir, log, str(i)] + args
+        ring = self.rings.get(t.stage)
+        if isinstance(ring, Exception):
+            return runner.RunResult(False, f"cannot place the run's key: {ring}", [], log)
+        key = keys.new_key()
+        rundir = os.path.join(self.cfg.root, "build", "grade", "run", f"{t.name}.{i + 1}")
         start = time.monotonic()
+        p = None
         try:
-            p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               errors="replace", timeout=wall,
-                               env=dict(os.environ, MV6_NONCE=nonce))
-            ok, out = p.returncode == 0, p.stdout.strip()
+            kernel, disk = os.path.join(stage_dir, t.image), None
+            if ring:
+                kernel, disk = ring.prepare(kernel, t.disk, rundir, key)
+            if t.disk and not disk:      # no trusted program in this build: a plain copy
+                os.makedirs(rundir, exist_ok=True)
+                disk = shutil.copy(os.path.join(stage_dir, "fs.img"), os.path.join(rundir, "fs.img"))
+            if runner.run_as and disk:
+                os.chown(rundir, runner.run_as[0], runner.run_as[0])
+                os.chown(disk, runner.run_as[0], runner.run_as[0])
+            env = dict(os.environ, MV6_NONCE=nonce, MV6_KERNEL=kernel, MV6_DISK=disk or "",
+                       MV6_KEY=key.hex() if ring else "",
+                       MV6_RUN_UID=str(runner.run_as[0]) if runner.run_as else "")
+            p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                 errors="replace", env=env, start_new_session=True)
+            out, _ = p.communicate(timeout=wall)
+            ok, out = p.returncode == 0, out.strip()
         except subprocess.TimeoutExpired:
             ok, out = False, "timeout (wall backstop)"
+        except (OSError, subprocess.SubprocessError, keys.KeyError_, fsimg.FsError) as e:
+            ok, out = False, f"cannot prepare the run: {e}"
+        finally:
+            if p is not None:
+                try:
+                    os.killpg(p.pid, signal.SIGKILL)      # the script and its QEMUs
+                except OSError:
+                    pass
+                p.wait()
+            shutil.rmtree(rundir, ignore_errors=True)
         last = testlib.printable(out.splitlines()[-1]) if out else ""
         return runner.RunResult(ok, "" if ok else last, [], log, time.monotonic() - start)
 
@@ -452,6 +487,8 @@ class Scheduler:
                      runs_passed=passed, start=self.first_start[t.name],
                      finish=time.monotonic())
         res.elapsed = res.finish - res.start
+        res.guest_ms = max((r.guest_ms for r in runs if r.guest_ms is not None), default=None)
+        res.wall_s = max(r.elapsed for r in runs)
         for i, r in enumerate(runs):
             if not r.ok:  # report the first failing run
                 res.reason = (f"run {i + 1}: " if t.repeat > 1 else "") + r.reason
@@ -510,12 +547,29 @@ def summary(results, total_time, out, nested):
     out.flush()
 
 
+def calibrate(results, path, out):
+    """Record each passing test's longest guest and wall time (the reference's)."""
+    table = {}
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            table = json.load(f)
+    for r in results:
+        if r.status == "PASS":
+            table[r.test.name] = {"guest_ms": r.guest_ms, "wall_s": round(r.wall_s, 2)}
+        else:
+            print(f"calibrate: {r.test.name} did not pass: not recorded", file=out)
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(dict(sorted(table.items())), f, indent=1)
+        f.write("\n")
+    print(f"calibrate: {len(table)} tests in {path}", file=out)
+
+
 def list_tests(tests, out):
     w = max([len(t.name) for t in tests] + [4])
-    print(f"{'test':<{w}}  {'suite':<10} {'lab':<4} stage cpus points  deps", file=out)
+    print(f"{'test':<{w}}  {'suite':<10} {'lab':<4} stage cpus points budget   wall  deps", file=out)
     for t in tests:
         print(f"{t.name:<{w}}  {t.suite:<10} {t.lab or '-':<4} {t.stage:>5} {t.cpus:>4} "
-              f"{t.points:>6}  {','.join(t.deps) or '-'}", file=out)
+              f"{t.points:>6} {t.budget:>6g} {t.wall_limit():>6g}  {','.join(t.deps) or '-'}", file=out)
 
 
 # ---------------------------------------------------------------- main
@@ -535,6 +589,8 @@ def parse_args(argv):
     p.add_argument("--nested", action="store_true",
                    help="omit the final 'N passed, N failed' line")
     p.add_argument("--lab", help="only tests of this lab (01..04)")
+    p.add_argument("--calibrate", type=int, metavar="RUNS",
+                   help="run each test RUNS times and record its times in grade/budgets.json")
     p.add_argument("--deadline", type=float, metavar="SECONDS",
                    help="every run ends within SECONDS of the start; what has not run fails")
     p.add_argument("--json", metavar="FILE", help="also write Gradescope's results.json here")
@@ -570,6 +626,13 @@ def main(argv=None, out=sys.stdout, tests=None, root=ROOT, qemu=None, collect=No
         print(f"note: {len(absent)} tests skipped: stage(s) {missing} not in this tree "
               f"(they arrive with later labs)", file=out)
         tests = [t for t in tests if t.stage in stages]
+    budgets = os.path.join(root, "grade", "budgets.json")
+    if args.calibrate:
+        tests = [replace(t, repeat=t.repeat * args.calibrate) for t in tests]
+    elif os.path.exists(budgets):
+        with open(budgets, encoding="utf-8") as f:
+            table = json.load(f)
+        tests = [testlib.calibrated(t, table) for t in tests]
     if args.list:
         list_tests(tests, out)
         return 0
@@ -578,11 +641,13 @@ def main(argv=None, out=sys.stdout, tests=None, root=ROOT, qemu=None, collect=No
     cfg = Config(root=root, jobs=max(1, args.j), verbose=args.v,
                  no_icount=args.no_icount, qemu=qemu,
                  deadline=start + args.deadline if args.deadline else None)
-    built = {t.stage for t in tests if not t.script} - failed_stages
+    built = {t.stage for t in tests} - failed_stages
     rings = keyrings(root, built) if qemu is None else {}
     results = Scheduler(tests, cfg, out, failed_stages, rings, moved_out(root, tests)).run()
     if collect is not None:
         collect.append(results)
+    if args.calibrate:
+        calibrate(results, budgets, out)
     summary(results, time.monotonic() - start, out, nested)
     if args.json:
         report.write_json(results, args.json)

@@ -5,8 +5,9 @@ a 64-byte key slot. Before each run the grader writes a fresh random key into th
 of every keyed program in that run's own copy of the kernel image (where the boot
 table says each program is) and of the disk image (where the file system says its
 blocks are); it never travels on the command line or in a file. A verdict line is
-"TEXT #mv6:TAG" with TAG the first 16 bytes of HMAC-SHA256(key, DOMAIN + TEXT), in hex;
-only lines whose tag verifies count.
+"TEXT #mv6:TAG t=MS" with TAG the first 16 bytes of HMAC-SHA256(key, DOMAIN + TEXT), in
+hex, and MS the guest time in ms (not covered: for calibration only); only lines whose
+tag verifies count.
 """
 
 import hmac
@@ -23,7 +24,7 @@ import fsimg
 SLOT = 64
 MARKER = b"mv6 key slot: the grader writes a per-run key over these bytes.".ljust(SLOT, b"\0")
 DOMAIN = b"mv6 verdict\n"
-TAG_RE = re.compile(r"^(.*) #mv6:([0-9a-f]{32})$")
+TAG_RE = re.compile(r"^(.*) #mv6:([0-9a-f]{32})(?: t=(\d+))?$")
 NM_PREFIXES = ("riscv64-unknown-elf-", "riscv64-linux-gnu-", "riscv64-elf-")
 
 
@@ -51,6 +52,12 @@ def verified(lines, key):
         else:
             bad += 1
     return good, bad
+
+
+def guest_ms(lines):
+    """The guest time of the last verdict line (a run's length, as the guest saw it)."""
+    times = [int(m[3]) for m in map(TAG_RE.match, lines) if m and m[3]]
+    return times[-1] if times else None
 
 
 def nm_tool():

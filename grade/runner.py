@@ -16,6 +16,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+import keys
 import testlib
 
 _live = set()                    # Popen objects of running QEMUs
@@ -76,6 +77,7 @@ class RunResult:
     details: list = field(default_factory=list)
     log: str = ""
     elapsed: float = 0.0
+    guest_ms: int | None = None     # the guest time of its last verdict line
 
 
 LOG_CAP = 1 << 20           # bytes of console text a log keeps
@@ -206,7 +208,8 @@ def run_once(test, cmd, log_path, wall, nonce, stop_event=None, on_line=None, ch
             log.write("# qemu stderr:\n" + err + "\n")
         log.write(f"# result: {'PASS' if ok else 'FAIL: ' + testlib.printable(reason)}\n")
 
-    return RunResult(ok, reason, details, log_path, time.monotonic() - start)
+    return RunResult(ok, reason, details, log_path, time.monotonic() - start,
+                     keys.guest_ms(lines) if not how.startswith("cannot start") else None)
 
 
 def _pump(proc, test, console, feeder, log, deadline, stop_event):
@@ -240,6 +243,7 @@ def _pump(proc, test, console, feeder, log, deadline, stop_event):
                 log.console(text)
                 # A test ends at its first failure line, after a moment for what
                 # follows it (the watchdog's dump, the kernel's backtrace).
+                new_lines = [testlib.untagged(l) for l in new_lines]
                 if not forbidden and any(rx.search(l) for rx in forbid for l in new_lines):
                     forbidden = True
                     deadline = min(deadline, time.monotonic() + FORBID_GRACE)

@@ -307,6 +307,7 @@ def replace_file(path, write_to):
     """Write a new file at path through a temporary file beside it, then rename: a
     symlink planted at path is replaced, never followed."""
     d = os.path.dirname(os.path.abspath(path))
+    os.makedirs(d, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=d, prefix=".mv6-")
     os.close(fd)
     try:

@@ -21,15 +21,14 @@ TAIL_LINES = 15
 
 LABS = ("01", "02", "03", "04")
 
-# Per-run secret: every run gets a fresh nonce, appended to the kernel command line
-# as nonce=<hex> and substituted for this placeholder in the test's boot, input,
-# expect, forbid and end. A test that makes the guest echo data derived from it
-# cannot be passed by output precomputed without the feature under test.
+# A per-run challenge, not a secret: every run gets a fresh nonce, substituted for
+# this placeholder in the test's boot, input, expect, forbid, auth, files and end; e.g.
+# typed into the shell and looked for, from the host, in the file it went to. What
+# code under test cannot forge are the verdict lines (keys.py), not this.
 NONCE = "@NONCE@"
 DUMMY_NONCE = "0" * 16          # stands in for the nonce when checking regexes
 
-# kernel/fdt.c keeps 127 characters of the command line; the rest (the nonce is
-# last) would be cut silently.
+# kernel/fdt.c keeps 127 characters of the command line; more would be cut silently.
 CMDLINE_MAX = 127
 
 
@@ -63,8 +62,9 @@ class Test:
     # the lines whose tag verifies under the run's key. What decides points.
     auth: list[str] = field(default_factory=list)
     # Checked from the host on the run's disk image afterwards (needs disk): the files'
-    # contents (path -> regex, re.fullmatch on the text), and the independent fsck.
-    files: dict[str, str] = field(default_factory=dict)
+    # contents (path -> regex, re.fullmatch on the text; None: the file must not exist),
+    # and the independent fsck.
+    files: dict[str, str | None] = field(default_factory=dict)
     fsck: bool = False
 
     def __post_init__(self):
@@ -90,7 +90,7 @@ class Test:
             if len(step) != 2:
                 bad(f"input step {step!r} is not a (regex, text) pair")
         # Compile every regex now so a typo fails at load time, not mid-run.
-        for rx in self.expect + self.forbid + self.auth + list(self.files.values()) \
+        for rx in self.expect + self.forbid + self.auth + [r for r in self.files.values() if r] \
                 + [r for r, _ in self.input] + ([self.end] if self.end else []):
             try:
                 re.compile(fill_nonce(rx, DUMMY_NONCE))
@@ -105,6 +105,26 @@ class Test:
         return base * scale
 
 
+# Budgets from the reference (grade/budgets.json, written by grade.py --calibrate): a
+# test the reference has been measured on gets BUDGET_FACTOR times the guest time it
+# needed (at least BUDGET_FLOOR seconds), and a wall backstop of WALL_FACTOR times its
+# wall time plus WALL_PAD (at least WALL_FLOOR): a hung submission is cut short, a
+# correct one never.
+BUDGET_FACTOR, BUDGET_FLOOR = 4.0, 2.0
+WALL_FACTOR, WALL_PAD, WALL_FLOOR = 3.0, 5.0, 20.0
+
+
+def calibrated(test, table):
+    """test with its budget and wall from table[test.name] = {"guest_ms", "wall_s"}."""
+    m = table.get(test.name)
+    if not m:
+        return test
+    kw = {"wall": max(WALL_FLOOR, WALL_FACTOR * m["wall_s"] + WALL_PAD)}
+    if m.get("guest_ms") is not None and test.icount and not test.script:
+        kw["budget"] = max(BUDGET_FLOOR, round(BUDGET_FACTOR * m["guest_ms"] / 1000, 1))
+    return replace(test, **kw)
+
+
 def smp(test, cpus):
     """Copy of `test` named '<name>-smp<cpus>' that runs on `cpus` harts."""
     return replace(test, name=f"{test.name}-smp{cpus}", cpus=cpus)
@@ -113,6 +133,14 @@ def smp(test, cpus):
 def fmt_seconds(x):
     """10.0 -> '10', 2.5 -> '2.5' (never exponent notation: the kernel parses it)."""
     return f"{x:.3f}".rstrip("0").rstrip(".")
+
+
+_TAG = re.compile(r" #mv6:[0-9a-f]{32}(?: t=\d+)?$")
+
+
+def untagged(line):
+    """A verdict line's text (the line without its tag); any other line as it is."""
+    return _TAG.sub("", line)
 
 
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
@@ -141,12 +169,14 @@ def with_nonce(test, nonce):
         return fill_nonce(s, nonce)
     return replace(test, boot=f(test.boot), input=[(f(r), f(t)) for r, t in test.input],
                    expect=[f(r) for r in test.expect], forbid=[f(r) for r in test.forbid],
-                   auth=[f(r) for r in test.auth], files={p: f(r) for p, r in test.files.items()},
+                   auth=[f(r) for r in test.auth], files={p: r and f(r) for p, r in test.files.items()},
                    end=test.end and f(test.end))
 
 
 def kernel_cmdline(test, nonce):
-    return f"{test.boot} watchdog={fmt_seconds(test.budget)} nonce={nonce}".strip()
+    """The kernel command line: the test's boot arguments and its guest budget. The
+    run's key never travels here (keys.py), nor anything secret."""
+    return f"{test.boot} watchdog={fmt_seconds(test.budget)}".strip()
 
 
 def qemu_command(test, image_path, icount, nonce, qemu="qemu-system-riscv64", disk_path=None):
@@ -222,6 +252,8 @@ def evaluate(test, lines, how, input_pending=None, wall=None, verdicts=None):
     missing expect each expect's fate and the console after the last match;
     then the watchdog dump if the kernel printed one, else the last console lines.
     """
+    tagged = lines
+    lines = [untagged(l) for l in lines]       # expect and forbid see a verdict line's text
     for rx in test.forbid:
         for i, line in enumerate(lines):
             if re.search(rx, line):
@@ -237,7 +269,7 @@ def evaluate(test, lines, how, input_pending=None, wall=None, verdicts=None):
 
     found = _match_expects(test.expect, lines)
     if len(found) == len(test.expect):
-        return _check_verdicts(test, lines, verdicts)
+        return _check_verdicts(test, tagged, verdicts)
     n = len(found)
     where = f" after /{test.expect[n - 1]}/" if n else ""
     reason = f"expect {n + 1}/{len(test.expect)} /{test.expect[n]}/ not found{where}"

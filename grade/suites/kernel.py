@@ -57,7 +57,7 @@ TESTS = [
                  r"^\[kernel\]   0x[0-9a-f]+ boot_tests\+\d+$", r"^\[kernel\]   0x[0-9a-f]+ boot_tasks\+\d+$",
                  r"^\[kernel\]   0x[0-9a-f]+ start\+\d+$"]),
     Test(name="watchdog-dump", suite="kernel", boot="run=hello", budget=0.5, forbid=[r"panic"],
-         expect=[r"^hello: ok #mv6:", r"^\[kernel\] watchdog: time limit reached$", r"^\[kernel\] task 0 pong$",
+         expect=[r"^hello: ok$", r"^\[kernel\] watchdog: time limit reached$", r"^\[kernel\] task 0 pong$",
                  r"^\[kernel\]   thread 0 prio 4 recv on ep 1 of pong$"]),
     kt("pager", "pager", [r"^lazy: pages made present by the pager: ok$",
                           r"^\[kernel\] fault: task lazy pc 0x[0-9a-f]+ scause 13 .* stval 0x0*50000000$",
