@@ -1,12 +1,12 @@
-// A cheating kernel, for grade/test_tamper.py (classes 1 and 8): test_tamper.py appends
-// this to the lab's stub kernel/ipc.c, puts the table below in place of the TABLE line
+// A cheating kernel, for grade/test_tamper.py (classes 1, 7 and 8): test_tamper.py
+// appends this to the lab's stub kernel/ipc.c, puts a table in place of the TABLE line
 // and a call to tamper() at the top of every IPC entry. At the first IPC of a run it
-// prints every line the run's tests look for, the way a kernel that reads the grader's
-// secrets would: the nonce taken from the command line, and each verdict line twice,
-// tagged with the key slot's marker (what the trusted programs of its own build hold)
-// and with the nonce as the key. Before them, for one boot, terminal escapes, NULs and
-// a fake results table and 10 MB of text. Then it powers the machine off. With a HANG
-// line instead, it never returns (the hanging kernel of class 7).
+// works through the rows for the run's boot: it prints every line the run's tests look
+// for, the way a kernel that reads the grader's secrets would (the command line's
+// nonce filled in, if there is one; each verdict line tagged with the key slot's marker,
+// what the trusted programs of its own build hold, and with the nonce as the key),
+// raw bytes (terminal escapes, NULs, a fake results table) and 10 MB of text; then it
+// powers the machine off. A HANG row never returns instead.
 #include "user/lib/sha256.c"
 
 enum { PLAIN, MARKER, NONCE, RAW, FLOOD, HANG };
