@@ -8,7 +8,7 @@
 const struct bootentry testtab[] = {
   // name       groups                        priv prio serve fault arg
   // the servers (or the kernel's subsystems), for the test groups that use them
-  {"mem",       "os,osecho,dma,fs,fskill,sk,mp", 1, 6, 7,    0,    0, KHOST_mem},
+  {"mem",       "os,osecho,dma,fs,fskill,sk,skm,mp", 1, 6, 7, 0, 0, KHOST_mem},
   {"proc",      "os,osecho,fs,fskill,sk",      1,  5,  5,    0,    0, KHOST_proc},
   {"console",   "fs,fskill,sk",                1,  6,  8,    0,    0, KHOST_console},
   {"disk",      "fs,fskill,sk",                1,  6,  9,    0,    0, KHOST_disk},
@@ -53,7 +53,7 @@ const struct bootentry testtab[] = {
   {"dmatest",   "dma",                         1,  4,  0,    0,    0},
   {"fskiller",  "fskill",                      1,  4,  0,    0,    0},
   // the move labs' structure test: stop the server named by kill=
-  {"srvkill",   "sk",                          1,  4,  0,    0,    0},
+  {"srvkill",   "sk,skm",                      1,  4,  0,    0,    0},   // skm: the memory server alone
   // lab 04 (labs/04-mem/): memproc stands in for the process server (it owns EP_PROC)
   {"memproc",   "mp",                          1,  5,  5,    0,    0},
   // lab 01 (labs/01-ipc/): one server, a client case per group
