@@ -53,7 +53,7 @@ $(foreach s,$(HOSTED),$(foreach c,$(filter-out $(HOSTED),$(CALLS_$(s))),\
   $(error stage $(STAGE): the kernel would host $(s), which calls $(c), a user-level server, but the kernel never calls a server: put $(c) back on HOSTED_$(STAGE) or take $(s) off it (HOSTED_$(STAGE) in labs/*/stage.mk, or HOSTED=))))
 KHOST_DEFS := $(foreach s,$(SUBSYSTEMS),-DKHOST_$(s)=$(if $(filter $(s),$(HOSTED)),1,0))
 CORE_mem := servers/mem/mem.c
-CORE_proc := servers/proc/proc.c servers/proc/exec.c servers/proc/progsrc.c
+CORE_proc := servers/proc/ptable.c servers/proc/progimg.c
 CORE_fs := servers/fs/bio.c servers/fs/log.c servers/fs/inode.c servers/fs/file.c
 CORE_console := servers/console/console.c
 CORE_disk := servers/disk/virtio.c
@@ -65,9 +65,6 @@ KERNEL_OBJ := $(patsubst %,$(B)/obj/%.o,$(KERNEL_SRC))
 ULIB_SRC := $(wildcard user/lib/*.c servers/lib/*.c) user/lib/fork.S kernel/fmt.c
 ULIB_OBJ := $(patsubst %,$(B)/ulib/%.o,$(ULIB_SRC))
 CRT0 := $(B)/ulib/user/lib/crt0.S.o
-
-# The test image's own kernel objects: a test subsystem hosted in the kernel.
-KTEST_OBJ := $(B)/obj/servers/echosrv/echo.c.o
 
 # Boot programs, each from user/NAME.c, user/tests/NAME.c or servers/NAME/*.c: the
 # system's (kernel), and those the test image adds (kernel-test, kernel/testtab.c).
@@ -139,7 +136,7 @@ $(B)/$1: $(KERNEL_OBJ) $4 kernel/kernel.ld kernel/boottab.c $3 $(wildcard labs/*
 	$(LD) $(LDFLAGS) -T kernel/kernel.ld -o $$@ $(KERNEL_OBJ) $4 $(patsubst %.c,$(B)/$1.d/%.o,$(notdir kernel/boottab.c $3)) $(B)/$1.d/bootimg.o $(B)/$1.d/ksyms.o
 endef
 $(eval $(call kernel_image,kernel,$(PROGS),))
-$(eval $(call kernel_image,kernel-test,$(ALLPROGS) $(TESTFILES),kernel/testtab.c,$(KTEST_OBJ)))
+$(eval $(call kernel_image,kernel-test,$(ALLPROGS) $(TESTFILES),kernel/testtab.c,))
 
 $(B)/bin/notelf:
 	@mkdir -p $(dir $@)
