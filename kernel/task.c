@@ -82,7 +82,8 @@ void thread_stop(struct thread *t) {
 }
 
 static void task_free(struct task *tk) {
-  vm_switch(0);
+  if (mycpu()->as == tk)
+    vm_switch(0);             // not on the page table we free
   pt_destroy(tk->pt);
   sbi_remote_sfence();        // the ASID will be reused
   int err;
@@ -113,6 +114,8 @@ void task_kill(struct task *tk, const char *why) {
   for (int i = 0; i < NTHREAD; i++)
     if (threads[i].state != T_FREE && threads[i].task == tk)
       thread_stop(&threads[i]);
+  if (tk->nthreads == 0)
+    task_free(tk);            // never ran (a half-made process): no thread will free it
 }
 
 void thread_exit(void) {

@@ -63,6 +63,18 @@ const struct bootentry testtab[] = {
   {"ipclab",    "ipc3",                        1,  4,  0,    0,    3},
   {"ipclab",    "ipc4",                        1,  4,  0,    0,    4},
   {"ipclab",    "ipc5",                        1,  4,  0,    0,    5},
+  // lab 02 (labs/02-proc/): the server loop, through a fixture server on it and its
+  // judge; loopcli's arg is case | workers << 8 (loop.h), loopsrv's the workers
+  {"loopsrv",   "loopw",                       0,  4,  1,    0,    3},
+  {"loopcli",   "loopw",                       1,  4,  0,    0,    0x301},
+  {"loopsrv",   "loopw5",                      0,  4,  1,    0,    5},
+  {"loopcli",   "loopw5",                      1,  4,  0,    0,    0x501},
+  {"loopsrv",   "loops",                       0,  4,  1,    0,    4},
+  {"loopcli",   "loops",                       1,  4,  0,    0,    0x402},
+  {"loopsrv",   "loopd,loopn",                 0,  4,  1,    0,    2},
+  {"loopcli",   "loopd",                       1,  4,  0,    0,    0x203},
+  {"loophold",  "loopd",                       0,  4,  0,    0,    0},
+  {"loopcli",   "loopn",                       1,  4,  0,    0,    0x204},
   {0},
 };
 

@@ -34,6 +34,8 @@ int main(int argc, char *argv[]) {
     if (r == E_DEAD)
       printf("srvkill: %s's clients get E_DEAD (%016lx)\n", name, nonce);
   }
+  if (!test_failures)
+    verdict("srvkill: %s stopped, its clients get E_DEAD", name);
   lab_done("srvkill", 1);
   return 0;
 }
