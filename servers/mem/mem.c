@@ -118,8 +118,14 @@ static int perm_of(struct as *a, uint64 va) {
   return r ? (r->flags & (MEM_R | MEM_W | MEM_X)) : 0;
 }
 
+static void as_free(struct as *a);
+
 static struct as *as_new(uint64 task) {
   struct as *a = &spaces[task & 0xffff & (NAS - 1)];
+  // The kernel gave task the slot of an older one: that one is gone for good (its
+  // last thread has exited), even if the process server has not told us yet.
+  if (a->task && a->task != task)
+    as_free(a);
   int64 top = frame_alloc();
   if (a->task || top < 0) {
     if (top >= 0)
