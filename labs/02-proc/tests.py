@@ -23,19 +23,19 @@ def test(**kw):
     return Test(suite="lab02", lab="02", stage=2, forbid=FORBID, deps=[STRUCTURE], **kw)
 
 
-def loop(name, group, case, points, cpus=1, budget=3):
+def loop(name, group, case, points, cpus=1, budget=2):
     """A server-loop case: loopcli judges loopsrv (labs/02-proc/), no file system."""
     return test(name=name, boot=f"run={group}", cpus=cpus, budget=budget, points=points,
                 expect=[rf"^loop: {case} ok\b", r"^loop: ok$"], auth=[rf"^loop: {case} ok$"])
 
 
-def fixture(name, group, program, points, budget=3):
+def fixture(name, group, program, points, budget=2):
     """An older kernel-suite fixture on the server loop, now at stage 2."""
     return test(name=name, boot=f"run={group}", budget=budget, points=points,
                 expect=[rf"^{program}: ok\b"], auth=[rf"^{program}: ok$"])
 
 
-def prog(name, program, case, points, group="fs", budget=10, **kw):
+def prog(name, program, case, points, group="fs", budget=3, **kw):
     """init runs program with one argument, the case; its verdict is "PROGRAM: CASE ok"."""
     return test(name=name, boot=f"run={group} prog={program} arg={case}", disk=group == "fs",
                 expect=[rf"^init: pid 1, starting {program}$", rf"^{program}: {case} ok\b",
@@ -65,7 +65,7 @@ TESTS = [
     prog("proc-zombies", "proctest", "orphans", 4),
     prog("proc-kill", "usertests", "kill", 4),
     prog("proc-killrules", "proctest", "killrules", 5),
-    prog("proc-forkloop", "usertests", "forkloop", 4, budget=20),
+    prog("proc-forkloop", "usertests", "forkloop", 4, budget=5),
     # Children killed by their faults: only the kernel's death notice (task_watch)
     # tells the process server; without it the parent's wait never returns.
     prog("proc-badmemory", "usertests", "badmemory", 7),
