@@ -56,4 +56,4 @@ for stage in (1, 2, 3, 4):
                           boot=f"run=fs prog=proctest arg={case}", forbid=FORBID + [r"exec \S+ failed"],
                           expect=[r"^init: pid 1, starting proctest$", rf"^proctest: {case} ok\b",
                                   r"^init: proctest exited with status 0$"],
-                          end=r"^init: proctest exited", budget=20))
+                          end=r"^init: proctest exited", budget=3))

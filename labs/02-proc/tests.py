@@ -23,19 +23,19 @@ def test(**kw):
     return Test(suite="lab02", lab="02", stage=2, forbid=FORBID, deps=[STRUCTURE], **kw)
 
 
-def loop(name, group, case, points, cpus=1, budget=2):
+def loop(name, group, case, points, cpus=1, budget=1):
     """A server-loop case: loopcli judges loopsrv (labs/02-proc/), no file system."""
     return test(name=name, boot=f"run={group}", cpus=cpus, budget=budget, points=points,
                 expect=[rf"^loop: {case} ok\b", r"^loop: ok$"], auth=[rf"^loop: {case} ok$"])
 
 
-def fixture(name, group, program, points, budget=2):
+def fixture(name, group, program, points, budget=1):
     """An older kernel-suite fixture on the server loop, now at stage 2."""
     return test(name=name, boot=f"run={group}", budget=budget, points=points,
                 expect=[rf"^{program}: ok\b"], auth=[rf"^{program}: ok$"])
 
 
-def prog(name, program, case, points, group="fs", budget=3, **kw):
+def prog(name, program, case, points, group="fs", budget=1, **kw):
     """init runs program with one argument, the case; its verdict is "PROGRAM: CASE ok"."""
     return test(name=name, boot=f"run={group} prog={program} arg={case}", disk=group == "fs",
                 expect=[rf"^init: pid 1, starting {program}$", rf"^{program}: {case} ok\b",
@@ -49,7 +49,7 @@ TESTS = [
          forbid=FORBID, expect=[r"^srvkill: proc's clients get E_DEAD \(@NONCE@\)$", r"^srvkill: ok @NONCE@$"],
          **({"auth": [r"^srvkill: proc stopped, its clients get E_DEAD$"]}
             if "auth" in Test.__dataclass_fields__ else {}),
-         end=r"^srvkill: (ok|FAIL)", budget=3, points=4),
+         end=r"^srvkill: (ok|FAIL)", budget=1.5, points=4),
     # Exercise 1: the server loop.
     loop("loop-workers", "loopw", "workers 3", 6),
     loop("loop-workers-smp2", "loopw5", "workers 5", 4, cpus=2),
@@ -65,7 +65,7 @@ TESTS = [
     prog("proc-zombies", "proctest", "orphans", 4),
     prog("proc-kill", "usertests", "kill", 4),
     prog("proc-killrules", "proctest", "killrules", 5),
-    prog("proc-forkloop", "usertests", "forkloop", 4, budget=5),
+    prog("proc-forkloop", "usertests", "forkloop", 4, budget=2),
     # Children killed by their faults: only the kernel's death notice (task_watch)
     # tells the process server; without it the parent's wait never returns.
     prog("proc-badmemory", "usertests", "badmemory", 7),
