@@ -34,6 +34,7 @@ LD := $(TOOLPREFIX)ld
 NM := $(TOOLPREFIX)nm
 AR := $(TOOLPREFIX)ar
 OBJDUMP := $(TOOLPREFIX)objdump
+OBJCOPY := $(TOOLPREFIX)objcopy
 QEMU ?= qemu-system-riscv64
 
 ARCH := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany -mno-relax
@@ -61,9 +62,12 @@ KERNEL_SRC := $(filter-out kernel/boottab.c kernel/testtab.c $(patsubst %,kernel
               $(foreach s,$(HOSTED),kernel/k$(s).c $(CORE_$(s)))
 KERNEL_OBJ := $(patsubst %,$(B)/obj/%.o,$(KERNEL_SRC))
 
-# The user library: an archive, so a program links only the members it uses.
-ULIB_SRC := $(wildcard user/lib/*.c servers/lib/*.c) user/lib/fork.S kernel/fmt.c
+# The user library: an archive, so a program links only the members it uses. The
+# server loop (servers/lib, written in lab 02) is an archive of its own, linked only
+# into the programs that are servers: no test program that prints verdicts links it.
+ULIB_SRC := $(wildcard user/lib/*.c) user/lib/fork.S kernel/fmt.c
 ULIB_OBJ := $(patsubst %,$(B)/ulib/%.o,$(ULIB_SRC))
+SRVLIB_OBJ := $(patsubst %,$(B)/ulib/%.o,$(wildcard servers/lib/*.c))
 CRT0 := $(B)/ulib/user/lib/crt0.S.o
 
 # Boot programs, each from user/NAME.c, user/tests/NAME.c or servers/NAME/*.c: the
@@ -71,12 +75,17 @@ CRT0 := $(B)/ulib/user/lib/crt0.S.o
 PROGS := mem proc init console disk fs
 # Programs on the file system (exec finds them there when a file server runs).
 UPROGS := init sh cat echo grep wc ls mkdir rm ln kill ps hello usertests argtest
-OSTESTPROGS := cowread srvbad procbench nop dmatest fstests fsbench crashload crashcheck proctest
+OSTESTPROGS := cowread srvbad procbench nop dmatest fstests fsbench crashload proctest
 TESTPROGS := pong hello usertests argtest pingpong manycli collect echosrv bulk notify kwait stopper slowsrv midsrv outcli \
              spinner preempt badinput faulter survivor tpager lazy ipcbench deadcli tracer fskiller srvkill
 # Each lab's own test programs (labs/NN-*/NAME.c), in the test image.
 LABPROGS := $(basename $(notdir $(wildcard labs/*/*.c)))
 ALLPROGS := $(PROGS) $(TESTPROGS) $(LABPROGS) $(OSTESTPROGS)
+# Programs that run on the server loop: the servers and the test fixtures that serve.
+SERVERPROGS := $(notdir $(patsubst %/main.c,%,$(wildcard servers/*/main.c))) midsrv loopsrv
+# The trusted test programs: built from test sources only (never a student's file, never
+# the server loop), they carry the key slot the grader fills for each run (verdict.c).
+KEYED := $(filter-out $(SERVERPROGS),$(TESTPROGS) $(LABPROGS) $(OSTESTPROGS))
 # Test images also carry a file that is not a program, for exec to refuse.
 TESTFILES := notelf
 
@@ -89,7 +98,7 @@ _pos = $(if $2,$(if $(filter $1,$(firstword $2)),$(words $3 x),$(call _pos,$1,$(
 base = $(shell printf '0x%x' $$(( 0x1000000 * $(call _pos,$1,$(ALLPROGS),) + 0xa0000 )))
 srcs = $(or $(wildcard user/$1.c),$(wildcard user/tests/$1.c),$(wildcard servers/$1/*.c),$(wildcard labs/*/$1.c))
 
-.PHONY: all qemu qemu-gdb check grade autograder bench clean deps
+.PHONY: all qemu qemu-gdb check grade autograder bench clean deps print-keyed
 .DELETE_ON_ERROR:
 
 all: $(B)/kernel $(B)/fs.img
@@ -114,19 +123,34 @@ $(B)/ulib.a: $(ULIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
+$(B)/srvlib.a: $(SRVLIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
 .SECONDEXPANSION:
-$(B)/bin/%: $$(call srcs,$$*) $(B)/ulib.a $(CRT0) user/user.ld $(wildcard kernel/*.h user/*.h user/lib/*.h user/tests/*.h servers/*/*.h labs/*/*.h)
+$(B)/bin/%: $$(call srcs,$$*) $$(if $$(filter $$*,$$(SERVERPROGS)),$(B)/srvlib.a) $(B)/ulib.a $(CRT0) user/user.ld $(wildcard kernel/*.h user/*.h user/lib/*.h user/tests/*.h servers/*/*.h labs/*/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $(CRT0) $(call srcs,$*) $(B)/ulib.a -T user/user.ld -Wl,--defsym=BASE=$(call base,$*) -Wl,--no-relax -Wl,-z,max-page-size=4096
+	$(CC) $(CFLAGS) -o $@ $(CRT0) $(call srcs,$*) $(if $(filter $*,$(SERVERPROGS)),$(B)/srvlib.a) $(B)/ulib.a -T user/user.ld -Wl,--defsym=BASE=$(call base,$*) -Wl,--no-relax -Wl,-z,max-page-size=4096
+
+# What the images carry: programs without their symbols and debug information (gdb
+# reads the symbols from $(B)/bin), so exec reads less, and a trusted program's key
+# slot is not a named symbol in its image.
+$(B)/strip/%: $(B)/bin/%
+	@mkdir -p $(dir $@)
+	$(OBJCOPY) --strip-all $< $@
+
+# The programs whose key slot the grader fills (grade/keys.py).
+print-keyed:
+	@echo $(KEYED)
 
 # The kernel image: objects + boot tables (which know the stage's kernel-hosted
 # subsystems) + embedded programs, linked twice so the second link carries a symbol
 # table for backtraces.
 define kernel_image
-$(B)/$1: $(KERNEL_OBJ) $4 kernel/kernel.ld kernel/boottab.c $3 $(wildcard labs/*/stage.mk) $(patsubst %,$(B)/bin/%,$2) mk/bootimg.sh mk/ksyms.sh
+$(B)/$1: $(KERNEL_OBJ) $4 kernel/kernel.ld kernel/boottab.c $3 $(wildcard labs/*/stage.mk) $(patsubst %,$(B)/strip/%,$2) mk/bootimg.sh mk/ksyms.sh
 	@mkdir -p $(B)/$1.d
 	$(foreach t,kernel/boottab.c $3,$(CC) $(KCFLAGS) $(KHOST_DEFS) -c -o $(B)/$1.d/$(notdir $(t:.c=.o)) $(t)
-	)sh mk/bootimg.sh $(patsubst %,$(B)/bin/%,$2) > $(B)/$1.d/bootimg.S
+	)sh mk/bootimg.sh $(patsubst %,$(B)/strip/%,$2) > $(B)/$1.d/bootimg.S
 	$(CC) $(KCFLAGS) -c -o $(B)/$1.d/bootimg.o $(B)/$1.d/bootimg.S
 	sh mk/ksyms.sh > $(B)/$1.d/ksyms0.S
 	$(CC) $(KCFLAGS) -c -o $(B)/$1.d/ksyms0.o $(B)/$1.d/ksyms0.S
@@ -138,7 +162,7 @@ endef
 $(eval $(call kernel_image,kernel,$(PROGS),))
 $(eval $(call kernel_image,kernel-test,$(ALLPROGS) $(TESTFILES),kernel/testtab.c,))
 
-$(B)/bin/notelf:
+$(B)/strip/notelf:
 	@mkdir -p $(dir $@)
 	printf 'this is not an ELF file\n' > $@
 
@@ -159,8 +183,8 @@ $(B)/fsck: mkfs/fsck.c kernel/fs.h kernel/stat.h kernel/types.h
 	@mkdir -p $(B)
 	$(HOSTCC) -Wall -Werror -O2 -I. -o $@ mkfs/fsck.c
 
-$(B)/fs.img: $(B)/mkfs README.md $(patsubst %,$(B)/bin/%,$(UPROGS) $(OSTESTPROGS))
-	$(B)/mkfs $@ README.md $(patsubst %,$(B)/bin/%,$(UPROGS) $(OSTESTPROGS)) >/dev/null
+$(B)/fs.img: $(B)/mkfs README.md $(patsubst %,$(B)/strip/%,$(UPROGS) $(OSTESTPROGS))
+	$(B)/mkfs $@ README.md $(patsubst %,$(B)/strip/%,$(UPROGS) $(OSTESTPROGS)) >/dev/null
 
 qemu: deps $(B)/kernel $(B)/fs.img
 	$(QEMU) $(QEMUOPTS) -kernel $(B)/kernel $(if $(ARGS),-append "$(ARGS)")
@@ -176,20 +200,20 @@ qemu-gdb: $(B)/kernel $(B)/fs.img .gdbinit
 check: deps
 	@sh mk/check.sh
 
-# make grade [LAB=NN] [TEST=name] [SUBMISSION=dir]: grade the tree (one lab, or one
-# test), or with SUBMISSION a copy of dir in build/submission/ with this tree's grader and
-# tests laid over it (grade/submission.sh); results also in build/grade/results.json
-# (Gradescope's format) and build/grade/junit.xml.
+# make grade [LAB=NN] [TEST=name]: grade this tree (one lab, or one test; feedback as
+# you work). make grade SUBMISSION=dir LAB=NN: grade a submission as the graders do
+# (grade/submit.py: this course's tree plus the lab's declared files from dir, in a
+# sandbox). Results also in build/grade/results.json (Gradescope's) and junit.xml.
 grade: deps
 	@mkdir -p build/grade
-	@$(if $(SUBMISSION),sh grade/submission.sh "$(SUBMISSION)" "$(LAB)",python3 grade/grade.py) \
+	@$(if $(SUBMISSION),sh grade/submission.sh "$(SUBMISSION)" "$(LAB)" $(TEST),python3 grade/grade.py \
 	  $(if $(LAB),--lab $(LAB)) --json "$(CURDIR)/build/grade/results.json" \
-	  --junit "$(CURDIR)/build/grade/junit.xml" $(TEST)
+	  --junit "$(CURDIR)/build/grade/junit.xml" $(TEST))
 
-# make autograder [LAB=NN]: a Gradescope autograder bundle for a lab (grade/autograder/).
+# make autograder LAB=NN: a Gradescope autograder bundle for lab NN (grade/autograder/).
 autograder:
 	@mkdir -p build
-	@sh mk/autograder.sh "$(LAB)" build/autograder$(if $(LAB),-lab$(LAB)).zip
+	@sh mk/autograder.sh "$(LAB)" build/autograder-lab$(LAB).zip
 
 # @ref begin
 # make handout LAB=NN DEST=dir: a student repository for lab NN (earlier labs solved);

@@ -11,19 +11,24 @@ import concurrent.futures as cf
 import fnmatch
 import glob
 import importlib.util
+import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 if HERE not in sys.path:
     sys.path.insert(0, HERE)  # suite modules do `from testlib import Test`
 
+import fsimg    # noqa: E402
+import keys     # noqa: E402
+import manifest  # noqa: E402
 import report   # noqa: E402
 import runner   # noqa: E402
 import testlib  # noqa: E402
@@ -164,6 +169,44 @@ def build(tests, root, out):
     return failed
 
 
+def keyrings(root, stages):
+    """{stage: keys.Keyring}: where each stage's trusted programs take the run's key."""
+    rings = {}
+    for stage in stages:
+        try:
+            keyed = subprocess.run(["make", "-s", f"STAGE={stage}", "print-keyed"], cwd=root,
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                   timeout=60).stdout.split()
+            rings[stage] = keys.Keyring(os.path.join(root, "build", f"s{stage}"), keyed)
+        except (OSError, subprocess.SubprocessError, keys.KeyError_) as e:
+            rings[stage] = e
+    return rings
+
+
+def moved_out(root, tests):
+    """{lab: reason} for each lab whose final stage's kernel still defines a symbol its
+    manifest says must be gone (the moved subsystem's kernel code), read with nm from
+    the kernel the tests boot."""
+    out = {}
+    for lab in sorted({t.lab for t in tests if t.lab}):
+        try:
+            m = manifest.load(root, lab)
+        except manifest.ManifestError:
+            continue
+        if not m["absent"]:
+            continue
+        for image in sorted({t.image for t in tests if t.lab == lab and t.stage == m["stage"]}):
+            path = os.path.join(root, "build", f"s{m['stage']}", image)
+            try:
+                found = manifest.present(keys.symbols(path), m["absent"])
+            except (OSError, subprocess.SubprocessError, keys.KeyError_):
+                continue                # no image: the build failure says why
+            if found:
+                out[lab] = (f"the stage-{m['stage']} kernel ({image}) defines {', '.join(found[:5])}: "
+                            f"lab {lab} moves that code out of the kernel")
+    return out
+
+
 # ---------------------------------------------------------------- running
 
 @dataclass
@@ -174,6 +217,7 @@ class Config:
     no_icount: bool = False
     qemu: str | None = None           # default: $MV6_QEMU or qemu-system-riscv64
     wall_scale: float | None = None   # default: $MV6_WALL_SCALE or 1
+    deadline: float | None = None     # monotonic time: every run ends by then
 
 
 @dataclass
@@ -186,6 +230,8 @@ class Result:
     runs_passed: int = 0
     start: float | None = None        # monotonic, for suite wall times
     finish: float | None = None
+    guest_ms: int | None = None       # the longest run's guest time (its last verdict line)
+    wall_s: float = 0.0               # the longest run's wall time
 
 
 class Scheduler:
@@ -197,11 +243,13 @@ class Scheduler:
     A test starts only when its selected dependencies have finished.
     """
 
-    def __init__(self, tests, cfg, out, failed_stages=()):
+    def __init__(self, tests, cfg, out, failed_stages=(), rings=None, refused=None):
         self.tests = tests
         self.cfg = cfg
         self.out = out
         self.failed_stages = set(failed_stages)
+        self.rings = rings or {}                   # stage -> keys.Keyring (or why not)
+        self.refused = refused or {}               # lab -> why its tests fail unrun
         self.selected = {t.name for t in tests}
         self.results = {}                          # name -> Result
         self.runs = {t.name: [] for t in tests}    # name -> [RunResult]
@@ -240,6 +288,10 @@ class Scheduler:
                             self._finish(Result(t, "SKIP", ready))
                         elif t.stage in self.failed_stages:
                             self._finish(Result(t, "FAIL", "build failed"))
+                        elif t.lab in self.refused:
+                            self._finish(Result(t, "FAIL", self.refused[t.lab]))
+                        elif self._late():
+                            self._finish(Result(t, "FAIL", "not run: the grading time limit was reached"))
                         else:
                             queue += [(t, i) for i in range(t.repeat)]
                 # Start what fits; an oversized run still starts on an idle pool.
@@ -254,6 +306,14 @@ class Scheduler:
                     # pending test: impossible, check() rejects cycles.
                     assert not pending, "dependency deadlock"
                     continue
+                if self._late():
+                    self.stop.set()      # running QEMUs stop within 0.2 s
+                    for t, i in queue:
+                        self.runs[t.name].append((i, runner.RunResult(
+                            False, "not run: the grading time limit was reached")))
+                        if len(self.runs[t.name]) == t.repeat:
+                            self._finish(self._combine(t))
+                    queue = []
                 done, _ = cf.wait(running, timeout=0.5,
                                   return_when=cf.FIRST_COMPLETED)
                 for fut in done:
@@ -268,6 +328,9 @@ class Scheduler:
             self.stop.set()
             pool.shutdown(wait=True, cancel_futures=True)
         return [self.results[t.name] for t in self.tests]
+
+    def _late(self):
+        return self.cfg.deadline is not None and time.monotonic() >= self.cfg.deadline
 
     def _ready(self, t):
         """True to run, None to wait, or a skip reason."""
@@ -296,38 +359,125 @@ class Scheduler:
             return runner.RunResult(False, f"image not found: {image}", [], log)
         nonce = testlib.new_nonce()
         t = testlib.with_nonce(t, nonce)
+        wall = t.wall_limit(self.scale)
+        if self.cfg.deadline is not None:
+            wall = max(0.0, min(wall, self.cfg.deadline - time.monotonic()))
         if t.script:
-            r = self._run_script(t, i, log, nonce)
+            r = self._run_script(t, i, log, nonce, wall)
         else:
-            cmd = testlib.qemu_command(t, image, self.icount(t), nonce, self.qemu)
-            on_line = None
-            if self.cfg.verbose:
-                tag = f"{t.name}{suffix}"
-
-                def on_line(line):
-                    with self.print_lock:
-                        print(f"{tag}| {line}", file=self.out, flush=True)
-            r = runner.run_once(t, cmd, log, t.wall_limit(self.scale), nonce, self.stop, on_line)
+            r = self._run_qemu(t, image, f"{t.name}{suffix}", log, nonce, wall)
         if not r.ok and os.path.exists(log):
             rel = os.path.relpath(log, self.cfg.root)
             r.details.append(f"full log: {log if rel.startswith('..') else rel}")
         return r
 
-    def _run_script(self, t, i, log, nonce):
-        """A test written as a script: it drives QEMU itself and says why it failed."""
+    def _run_qemu(self, t, image, tag, log, nonce, wall):
+        """One QEMU run on the run's own copies of the images, the run's key in every
+        trusted program; graded on its verified verdicts and the host-side checks."""
+        ring = self.rings.get(t.stage)
+        if isinstance(ring, Exception):
+            return runner.RunResult(False, f"cannot place the run's key: {ring}", [], log)
+        key = keys.new_key() if ring else None
+        rundir = os.path.join(self.cfg.root, "build", "grade", "run", tag)
+        disk = None
+        try:
+            if ring:
+                image, disk = ring.prepare(image, t.disk, rundir, key)
+            if runner.run_as and disk:
+                os.chown(rundir, runner.run_as[0], runner.run_as[0])   # QEMU writes the disk
+                os.chown(disk, runner.run_as[0], runner.run_as[0])
+            cmd = testlib.qemu_command(t, image, self.icount(t), nonce, self.qemu, disk)
+            on_line = None
+            if self.cfg.verbose:
+                def on_line(line):
+                    with self.print_lock:
+                        print(f"{tag}| {testlib.printable(line)}", file=self.out, flush=True)
+
+            def check(lines, how, pending, wall_):
+                ok, reason, details = testlib.evaluate(t, lines, how, pending, wall_,
+                                                       keys.verified(lines, key))
+                if ok and disk:
+                    ok, reason, details = self._host_checks(t, disk)
+                return ok, reason, details
+            return runner.run_once(t, cmd, log, wall, nonce, self.stop, on_line, check)
+        except (OSError, subprocess.SubprocessError, keys.KeyError_, fsimg.FsError) as e:
+            return runner.RunResult(False, f"cannot prepare the run: {e}", [], log)
+        finally:
+            shutil.rmtree(rundir, ignore_errors=True)
+
+    def _host_checks(self, t, disk):
+        """What the host reads on the run's disk image: files, then fsck."""
+        try:
+            fs = fsimg.Image(open(disk, "rb").read())
+            for path, rx in t.files.items():
+                data = fs.file(path)
+                text = None if data is None else data.decode("utf-8", "replace")
+                if rx is None and text is not None:
+                    return False, f"on the disk afterwards, {path} exists", []
+                if rx is not None and (text is None or not re.fullmatch(rx, text)):
+                    shown = "no such file" if text is None else repr(text[:200])
+                    return False, f"on the disk afterwards, {path} does not match /{rx}/", \
+                        [f"{path}: {testlib.printable(shown)}"]
+        except fsimg.FsError as e:
+            return False, f"on the disk afterwards: {e}", []
+        if t.fsck:
+            fsck = os.path.join(self.cfg.root, "build", f"s{t.stage}", "fsck")
+            try:
+                p = subprocess.run([fsck, disk], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   text=True, errors="replace", timeout=60,
+                                   preexec_fn=runner.run_as[1] if runner.run_as else None)
+            except (OSError, subprocess.TimeoutExpired) as e:
+                return False, f"fsck could not run: {e}", []
+            if p.returncode != 0:
+                return False, "fsck finds the disk image inconsistent afterwards", \
+                    [f"| {testlib.printable(l)}" for l in p.stdout.splitlines()[-10:]]
+        return True, "", []
+
+    def _run_script(self, t, i, log, nonce, wall):
+        """A test written as a script: it drives QEMU itself and says why it failed. It
+        gets the run's images (the key in the trusted programs) and the key itself, to
+        check verdict lines: MV6_KERNEL, MV6_DISK, MV6_KEY (hex), MV6_RUN_UID."""
         os.makedirs(os.path.dirname(log), exist_ok=True)
         script, *args = t.script.split()
-        cmd = [sys.executable, os.path.join(self.cfg.root, script),
-               os.path.join(self.cfg.root, "build", f"s{t.stage}"), log, str(i)] + args
+        stage_dir = os.path.join(self.cfg.root, "build", f"s{t.stage}")
+        cmd = [sys.executable, os.path.join(self.cfg.root, script), stage_dir, log, str(i)] + args
+        ring = self.rings.get(t.stage)
+        if isinstance(ring, Exception):
+            return runner.RunResult(False, f"cannot place the run's key: {ring}", [], log)
+        key = keys.new_key()
+        rundir = os.path.join(self.cfg.root, "build", "grade", "run", f"{t.name}.{i + 1}")
         start = time.monotonic()
+        p = None
         try:
-            p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               errors="replace", timeout=t.wall_limit(self.scale),
-                               env=dict(os.environ, MV6_NONCE=nonce))
-            ok, out = p.returncode == 0, p.stdout.strip()
+            kernel, disk = os.path.join(stage_dir, t.image), None
+            if ring:
+                kernel, disk = ring.prepare(kernel, t.disk, rundir, key)
+            if t.disk and not disk:      # no trusted program in this build: a plain copy
+                os.makedirs(rundir, exist_ok=True)
+                disk = shutil.copy(os.path.join(stage_dir, "fs.img"), os.path.join(rundir, "fs.img"))
+            if runner.run_as and disk:
+                os.chown(rundir, runner.run_as[0], runner.run_as[0])
+                os.chown(disk, runner.run_as[0], runner.run_as[0])
+            env = dict(os.environ, MV6_NONCE=nonce, MV6_KERNEL=kernel, MV6_DISK=disk or "",
+                       MV6_KEY=key.hex() if ring else "",
+                       MV6_RUN_UID=str(runner.run_as[0]) if runner.run_as else "")
+            p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                 errors="replace", env=env, start_new_session=True)
+            out, _ = p.communicate(timeout=wall)
+            ok, out = p.returncode == 0, out.strip()
         except subprocess.TimeoutExpired:
             ok, out = False, "timeout (wall backstop)"
-        last = out.splitlines()[-1] if out else ""
+        except (OSError, subprocess.SubprocessError, keys.KeyError_, fsimg.FsError) as e:
+            ok, out = False, f"cannot prepare the run: {e}"
+        finally:
+            if p is not None:
+                try:
+                    os.killpg(p.pid, signal.SIGKILL)      # the script and its QEMUs
+                except OSError:
+                    pass
+                p.wait()
+            shutil.rmtree(rundir, ignore_errors=True)
+        last = testlib.printable(out.splitlines()[-1]) if out else ""
         return runner.RunResult(ok, "" if ok else last, [], log, time.monotonic() - start)
 
     def _combine(self, t):
@@ -337,6 +487,8 @@ class Scheduler:
                      runs_passed=passed, start=self.first_start[t.name],
                      finish=time.monotonic())
         res.elapsed = res.finish - res.start
+        res.guest_ms = max((r.guest_ms for r in runs if r.guest_ms is not None), default=None)
+        res.wall_s = max(r.elapsed for r in runs)
         for i, r in enumerate(runs):
             if not r.ok:  # report the first failing run
                 res.reason = (f"run {i + 1}: " if t.repeat > 1 else "") + r.reason
@@ -354,10 +506,10 @@ class Scheduler:
             elif res.status == "PASS":
                 print(f"PASS {t.name} ({res.elapsed:.2f}s{runs})", file=self.out)
             else:
-                print(f"FAIL {t.name} ({res.elapsed:.2f}s{runs}): {res.reason}",
+                print(f"FAIL {t.name} ({res.elapsed:.2f}s{runs}): {testlib.printable(res.reason)}",
                       file=self.out)
                 for line in res.details:
-                    print(f"    {line}", file=self.out)
+                    print(f"    {testlib.printable(line)}", file=self.out)
             self.out.flush()
 
 
@@ -395,12 +547,29 @@ def summary(results, total_time, out, nested):
     out.flush()
 
 
+def calibrate(results, path, out):
+    """Record each passing test's longest guest and wall time (the reference's)."""
+    table = {}
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            table = json.load(f)
+    for r in results:
+        if r.status == "PASS":
+            table[r.test.name] = {"guest_ms": r.guest_ms, "wall_s": round(r.wall_s, 2)}
+        else:
+            print(f"calibrate: {r.test.name} did not pass: not recorded", file=out)
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(dict(sorted(table.items())), f, indent=1)
+        f.write("\n")
+    print(f"calibrate: {len(table)} tests in {path}", file=out)
+
+
 def list_tests(tests, out):
     w = max([len(t.name) for t in tests] + [4])
-    print(f"{'test':<{w}}  {'suite':<10} {'lab':<4} stage cpus points  deps", file=out)
+    print(f"{'test':<{w}}  {'suite':<10} {'lab':<4} stage cpus points budget   wall  deps", file=out)
     for t in tests:
         print(f"{t.name:<{w}}  {t.suite:<10} {t.lab or '-':<4} {t.stage:>5} {t.cpus:>4} "
-              f"{t.points:>6}  {','.join(t.deps) or '-'}", file=out)
+              f"{t.points:>6} {t.budget:>6g} {t.wall_limit():>6g}  {','.join(t.deps) or '-'}", file=out)
 
 
 # ---------------------------------------------------------------- main
@@ -420,13 +589,18 @@ def parse_args(argv):
     p.add_argument("--nested", action="store_true",
                    help="omit the final 'N passed, N failed' line")
     p.add_argument("--lab", help="only tests of this lab (01..04)")
+    p.add_argument("--calibrate", type=int, metavar="RUNS",
+                   help="run each test RUNS times and record its times in grade/budgets.json")
+    p.add_argument("--deadline", type=float, metavar="SECONDS",
+                   help="every run ends within SECONDS of the start; what has not run fails")
     p.add_argument("--json", metavar="FILE", help="also write Gradescope's results.json here")
     p.add_argument("--junit", metavar="FILE", help="also write JUnit XML here")
     return p.parse_args(argv)
 
 
-def main(argv=None, out=sys.stdout, tests=None, root=ROOT, qemu=None):
-    """Returns the exit status. tests/root/qemu are for the self-tests."""
+def main(argv=None, out=sys.stdout, tests=None, root=ROOT, qemu=None, collect=None):
+    """Returns the exit status. tests/root/qemu are for the self-tests; collect, a
+    list, gets the results appended (submit.py)."""
     start = time.monotonic()
     args = parse_args(argv)
     nested = args.nested or os.environ.get("MV6_GRADE_NESTED") == "1"
@@ -452,14 +626,28 @@ def main(argv=None, out=sys.stdout, tests=None, root=ROOT, qemu=None):
         print(f"note: {len(absent)} tests skipped: stage(s) {missing} not in this tree "
               f"(they arrive with later labs)", file=out)
         tests = [t for t in tests if t.stage in stages]
+    budgets = os.path.join(root, "grade", "budgets.json")
+    if args.calibrate:
+        tests = [replace(t, repeat=t.repeat * args.calibrate) for t in tests]
+    elif os.path.exists(budgets):
+        with open(budgets, encoding="utf-8") as f:
+            table = json.load(f)
+        tests = [testlib.calibrated(t, table) for t in tests]
     if args.list:
         list_tests(tests, out)
         return 0
 
     failed_stages = set() if args.no_build else build(tests, root, out)
     cfg = Config(root=root, jobs=max(1, args.j), verbose=args.v,
-                 no_icount=args.no_icount, qemu=qemu)
-    results = Scheduler(tests, cfg, out, failed_stages).run()
+                 no_icount=args.no_icount, qemu=qemu,
+                 deadline=start + args.deadline if args.deadline else None)
+    built = {t.stage for t in tests} - failed_stages
+    rings = keyrings(root, built) if qemu is None else {}
+    results = Scheduler(tests, cfg, out, failed_stages, rings, moved_out(root, tests)).run()
+    if collect is not None:
+        collect.append(results)
+    if args.calibrate:
+        calibrate(results, budgets, out)
     summary(results, time.monotonic() - start, out, nested)
     if args.json:
         report.write_json(results, args.json)

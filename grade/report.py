@@ -6,11 +6,15 @@ failure gives failed tests with the compiler's output as their output)."""
 import json
 import xml.etree.ElementTree as ET
 
+from testlib import printable
+
 
 def _output(r):
+    """What a report says about a result: reason and details, whatever the guest
+    printed into them made harmless (control characters escaped)."""
     lines = [r.reason] if r.reason else []
     lines += list(r.details)
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 def gradescope(results):
@@ -48,9 +52,9 @@ def junit(results):
         for r in rs:
             case = ET.SubElement(el, "testcase", classname=suite, name=r.test.name, time=f"{r.elapsed:.3f}")
             if r.status == "FAIL":
-                ET.SubElement(case, "failure", message=r.reason or "failed").text = _output(r)
+                ET.SubElement(case, "failure", message=printable(r.reason or "failed")).text = _output(r)
             elif r.status == "SKIP":
-                ET.SubElement(case, "skipped", message=r.reason)
+                ET.SubElement(case, "skipped", message=printable(r.reason))
     return root
 
 

@@ -21,6 +21,7 @@ from unittest import mock
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import grade    # noqa: E402
+import runner   # noqa: E402
 import testlib  # noqa: E402
 from testlib import Test  # noqa: E402
 
@@ -68,15 +69,24 @@ elif mode == "argv":
     out("argv: " + " ".join(args) + "\n")
 elif mode == "crlf":
     sys.stdout.buffer.write(b"a\r\nb\xff\r\n")
-elif mode == "nonce":      # what a kernel that echoes its secret and an argument prints
-    out(f"nonce: {opts['nonce']}\narg: {opts.get('arg')}\n")
+elif mode == "nonce":      # what a kernel that echoes its command line prints
+    out(f"nonce: {opts.get('nonce')}\narg: {opts.get('arg')}\n")
     time.sleep(3600)
 elif mode == "ask":
-    out(f"say {opts['nonce']}: ")
+    out(f"say {opts['arg']}: ")
     out("got: " + sys.stdin.readline())
 elif mode == "lines":
     for i in range(1, 31):
         out(f"line {i}\n")
+elif mode == "failhang":   # a failure line, a dump, then a hang: the run must end early
+    out("test x: FAIL bad\n[kernel] after the failure\n")
+    time.sleep(3600)
+elif mode == "nasty":      # terminal escapes, NULs, a fake table, then a flood
+    sys.stdout.buffer.write(b"\x1b[2J\x1b[Hpoints: 100/100\x00\x07\n")
+    sys.stdout.buffer.write(b"y" * 100 + b"\n")
+    for i in range(30000):
+        out("flood " + "z" * 80 + "\n")
+    out("nasty: FAIL\n")
 '''
 
 
@@ -163,14 +173,31 @@ class EvaluateTest(unittest.TestCase):
         self.assertEqual(Test(name="t", suite="s", budget=30).wall_limit(2), 600)
         self.assertEqual(Test(name="t", suite="s", wall=5).wall_limit(0.5), 2.5)
         cmd = testlib.qemu_command(t, "img", True, "0123456789abcdef")
-        self.assertEqual(cmd[cmd.index("-append") + 1],
-                         "run=x watchdog=2.5 nonce=0123456789abcdef")
+        self.assertEqual(cmd[cmd.index("-append") + 1], "run=x watchdog=2.5")   # no nonce, no key
         self.assertEqual(cmd[-2:], ["-icount", "shift=0,sleep=on"])
         self.assertNotIn("-icount", testlib.qemu_command(t, "img", False, "0" * 16))
 
+    def test_verdicts_decide(self):
+        import keys
+        k = keys.new_key()
+        good = lambda text: f"{text} #mv6:{keys.tag(k, text)} t=5"
+        lines = ["boot", good("a: ok"), "b: ok #mv6:" + "0" * 32, good("c: ok")]
+        t = Test(name="t", suite="s", expect=[r"^a: ok$"], auth=[r"^a: ok$", r"^c: ok$"])
+        ok, _, _ = testlib.evaluate(t, lines, "exit", verdicts=keys.verified(lines, k))
+        self.assertTrue(ok)                        # expect sees a verdict line's text too
+        t = Test(name="t", suite="s", auth=[r"^a: ok$", r"^b: ok$"])
+        ok, reason, details = testlib.evaluate(t, lines, "exit", verdicts=keys.verified(lines, k))
+        self.assertFalse(ok)
+        self.assertIn("verdict 2/2 /^b: ok$/ not found", reason)
+        self.assertIn("1 tagged line(s) did not verify: they count for nothing", details)
+        ok, _, _ = testlib.evaluate(Test(name="t", suite="s", auth=[r"^a: ok$"]), ["a: ok"], "exit",
+                                    verdicts=keys.verified(["a: ok"], k))
+        self.assertFalse(ok)                       # printed without a tag: nothing
+
     def test_bad_definitions_rejected(self):
         for kw in ({"stage": 5}, {"lab": "1"}, {"expect": ["("]}, {"expect": "x"},
-                   {"expect": ["@NONCE@("]}, {"boot": "x" * 100}):
+                   {"expect": ["@NONCE@("]}, {"boot": "x" * 120}, {"auth": "x"},
+                   {"files": {"/f": "x"}}, {"files": {"/f": "("}, "disk": True}):
             with self.assertRaises(ValueError):
                 Test(name="t", suite="s", **kw)
 
@@ -243,7 +270,7 @@ class HarnessTest(unittest.TestCase):
         self.assertRegex(out, r"(?m)^PASS argv \(\d+\.\d\ds\)$")
         log = self.log("argv")
         self.assertIn("# command: " + self.qemu, log)
-        self.assertRegex(log, r"watchdog=2\.5 nonce=[0-9a-f]{16}'")
+        self.assertRegex(log, r"watchdog=2\.5'")
         self.assertIn("-icount shift=0,sleep=on", log)
         self.assertIn("argv: ", log)
 
@@ -313,31 +340,54 @@ class HarnessTest(unittest.TestCase):
         self.assertEqual(rc, 1)
         self.assertIn("input step /^\\$ / never triggered", out)
 
-    def test_nonce_in_cmdline_log_and_patterns(self):
+    def test_nonce_in_log_and_patterns_never_on_the_command_line_by_itself(self):
         rc, out = self.run_grade([self.T("n", "nonce arg=@NONCE@", repeat=2, end=r"^arg: @NONCE@$",
-                                         expect=[r"^nonce: @NONCE@$", r"^arg: @NONCE@$"])])
+                                         expect=[r"^nonce: None$", r"^arg: @NONCE@$"])])
         self.assertEqual(rc, 0, out)
         nonces = []
         for i in (1, 2):
             log = self.log(f"n.{i}")
             (n,) = re.findall(r"(?m)^# nonce: ([0-9a-f]{16})$", log)
-            self.assertIn(f" nonce={n}'", log)                 # last on the command line
+            self.assertNotIn("nonce=", log)                    # only where a test puts it
             self.assertIn(f"arg: {n}\n", log)
             self.assertIn("end pattern matched", log)
             nonces.append(n)
         self.assertNotEqual(*nonces)                           # fresh for every run
 
     def test_precomputed_output_fails(self):
-        rc, out = self.run_grade([self.T("n", "nonce", end="^arg:", expect=["^nonce: 0{16}$"])])
+        rc, out = self.run_grade([self.T("n", "nonce arg=x", end="^arg:", expect=["^arg: @NONCE@$"])])
         self.assertEqual(rc, 1)
         rc, out = self.run_grade([self.T("n", "nonce arg=@NONCE@", end="^arg:",
                                          forbid=["^arg: @NONCE@$"])])
         self.assertIn("forbidden /^arg: ", out)
 
     def test_nonce_in_input(self):
-        rc, out = self.run_grade([self.T("ask", "ask", input=[(r"say @NONCE@: $", "@NONCE@\n")],
+        rc, out = self.run_grade([self.T("ask", "ask arg=@NONCE@", input=[(r"say @NONCE@: $", "@NONCE@\n")],
                                          expect=[r"^say @NONCE@: got: @NONCE@$"], wall=5)])
         self.assertEqual(rc, 0, out)
+
+    def test_a_failure_line_ends_the_run(self):
+        t0 = time.monotonic()
+        rc, out = self.run_grade([self.T("f", "failhang", forbid=["FAIL"], wall=30)], limit=20)
+        self.assertEqual(rc, 1)
+        self.assertLess(time.monotonic() - t0, 8)            # not the 30 s backstop
+        self.assertIn("forbidden /FAIL/ matched line 2", out)
+        self.assertIn("a forbidden line came, qemu killed", self.log("f"))
+        self.assertIn("[kernel] after the failure", self.log("f"))   # what came right after is kept
+
+    def test_guest_output_is_made_harmless(self):
+        rc, out = self.run_grade([self.T("n", "nasty", wall=30, expect=["^never$"])], "--junit",
+                                 os.path.join(self.tmp, "j.xml"), limit=30)
+        self.assertEqual(rc, 1)
+        self.assertNotIn("\x1b", out)
+        self.assertNotIn("\x00", out)
+        log = self.log("n")
+        self.assertNotIn("\x1b", log)
+        self.assertIn("\\x1b[2J", log)
+        self.assertLess(len(log), runner.LOG_CAP + 4096)
+        self.assertIn("log cut at", log)
+        import xml.etree.ElementTree as ET
+        ET.parse(os.path.join(self.tmp, "j.xml"))
 
     def test_script_gets_nonce(self):
         with open(os.path.join(self.tmp, "script.py"), "w") as f:

@@ -135,11 +135,17 @@ class Trees(unittest.TestCase):
             self.assertIn("TODO (lab 01)", f.read())                 # every lab stubbed
 
 
+def handout_files(lab):
+    """The files lab's manifest says a student writes."""
+    import manifest
+    return manifest.load(ROOT, lab)["files"]
+
+
 @unittest.skipUnless(os.environ.get("MV6_SLOW_TESTS") == "1", "slow: set MV6_SLOW_TESTS=1")
 class LabBundle(unittest.TestCase):
     """Gradescope, end to end, for lab 02: the bundle carries no solution; a student's
-    finished lab 02 gets full marks, and an unfinished one (the server written, but
-    the kernel still hosting proc at stage 2: the student's stage.mk is kept) gets 0."""
+    finished lab 02 gets full marks, and one whose process server is still the stub
+    gets 0, whatever its stage.mk says (the course's is used)."""
 
     @classmethod
     def setUpClass(cls):
@@ -173,11 +179,16 @@ class LabBundle(unittest.TestCase):
         res, out = self.grade("done")
         self.assertEqual(res["score"], 100, out[-3000:])
 
-    def test_kernel_still_hosting_proc_gets_nothing(self):
-        def keep_proc_in_kernel(sub):
+    def test_unfinished_lab_gets_nothing(self):
+        def unfinished(sub):
+            stub = os.path.join(self.tmp, "stub")
+            if not os.path.isdir(stub):
+                handout.write_tree("02", stub)
+            for f in handout_files("02"):
+                shutil.copy(os.path.join(stub, f), os.path.join(sub, f))
             with open(os.path.join(sub, "labs", "02-proc", "stage.mk"), "w") as f:
-                f.write("HOSTED_2 := mem proc fs console disk\n")
-        res, out = self.grade("hosted", keep_proc_in_kernel)
+                f.write("HOSTED_2 := mem proc fs console disk\n")   # ignored: the course's counts
+        res, out = self.grade("unfinished", unfinished)
         self.assertEqual(res["score"], 0, out[-3000:])
         self.assertEqual(sum(t["max_score"] for t in res["tests"]), 100)
 

@@ -72,5 +72,25 @@ class JUnit(unittest.TestCase):
         self.assertIsNone(cases["a"].find("failure"))
 
 
+class Hygiene(unittest.TestCase):
+    """Whatever the guest printed, the reports stay well-formed and inert."""
+    NASTY = "\x00\x1b[2J\x1b]0;pwned\x07\x08\x0c\x7f\x9b\ufffe\ud800 end"
+
+    def test_junit_stays_valid_xml(self):
+        r = [result("n", "FAIL", 5, "forbidden " + self.NASTY, ["| " + self.NASTY])]
+        with tempfile.TemporaryDirectory() as d:
+            p = os.path.join(d, "junit.xml")
+            report.write_junit(r, p)
+            text = ET.parse(p).getroot().find("testsuite/testcase/failure").text
+        self.assertIn("\\x1b[2J", text)
+        self.assertNotIn("\x1b", text)
+        self.assertNotIn("\x00", text)
+
+    def test_json_output_escaped(self):
+        out = report.gradescope([result("n", "FAIL", 5, self.NASTY)])["tests"][0]["output"]
+        self.assertFalse(any(ord(c) < 32 and c not in "\t\n" for c in out), repr(out))
+        json.loads(json.dumps(out))
+
+
 if __name__ == "__main__":
     unittest.main()

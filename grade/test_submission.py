@@ -1,17 +1,22 @@
-"""Self-tests of grading a submission with the pristine grader and tests laid over it:
-grade/overlay.sh (shared by make grade SUBMISSION=dir and the Gradescope autograder),
-quick, on small made-up trees; and make grade SUBMISSION=dir TEST=bulk-kernel-s1 end to end, which
-builds a kernel: skipped unless MV6_SLOW_TESTS=1 (make check sets it)."""
+"""Self-tests of grading a submission (submit.py): the allow-list on small made-up
+trees (quick), and make grade SUBMISSION=dir end to end on lab 01 (slow: builds a
+kernel; skipped unless MV6_SLOW_TESTS=1, which make check sets). The attacks on the
+grading paths are in test_tamper.py."""
 
 import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+
+import manifest  # noqa: E402
+import submit    # noqa: E402
 
 
 def write(root, path, text):
@@ -26,77 +31,94 @@ def read(root, path):
         return f.read()
 
 
-def copy_tree(dest):
-    """This working tree without its build/ and .git (the test must not touch them)."""
-    shutil.copytree(ROOT, dest, symlinks=True,
-                    ignore=lambda d, names: ["build", ".git"] if d == ROOT else [])
+MANIFEST = 'files = ["kernel/a.c", "servers/b/b.c"]\nstart = 1\nabsent = ["k_*"]\n'
 
 
-class Overlay(unittest.TestCase):
+class AllowList(unittest.TestCase):
     def setUp(self):
-        self.tmp = tempfile.mkdtemp(prefix="mv6-overlay-")
+        self.tmp = tempfile.mkdtemp(prefix="mv6-allow-")
         self.addCleanup(shutil.rmtree, self.tmp, ignore_errors=True)
-        self.src, self.sub, self.dest = (os.path.join(self.tmp, d) for d in ("src", "sub", "dest"))
-        for path in ("grade/grade.py", "user/tests/t.c", "mkfs/mkfs.c", "labs/01-ipc/tests.py",
-                     "labs/02-proc/tests.py", "kernel/ipc.c"):
-            write(self.src, path, "pristine\n")
-            write(self.sub, path, "student\n")
-        for path in ("grade/extra.py", "user/tests/new.c", "user/hello.c", "build/s4/kernel",
-                     ".git/HEAD", "labs/01-ipc/extra"):
-            write(self.sub, path, "student\n")
-        write(self.dest, "stale", "from the last run\n")
+        self.tree, self.sub = os.path.join(self.tmp, "tree"), os.path.join(self.tmp, "sub")
+        write(self.tree, "labs/01-x/lab.toml", MANIFEST)
+        write(self.tree, "labs/01-x/stage.mk", "HOSTED_1 := a\n")
+        write(self.tree, "labs/02-y/lab.toml", 'files = ["servers/c.c"]\nstart = 1\n')
+        write(self.tree, "labs/02-y/stage.mk", "HOSTED_2 :=\n")
+        for p in ("kernel/a.c", "servers/b/b.c", "servers/c.c", "grade/grade.py", "user/tests/t.c",
+                  "Makefile", "labs/01-x/tests.py"):
+            write(self.tree, p, "course\n")
+            write(self.sub, p, "student\n")
 
-    def overlay(self, *lab):
-        subprocess.run(["sh", os.path.join(HERE, "overlay.sh"), self.sub, self.src, self.dest, *lab],
-                       check=True)
+    def assemble(self, lab="02"):
+        notes = []
+        submit.assemble(self.sub, lab, self.tree, notes)
+        return notes
 
-    def test_pristine_grader_tests_and_lab_over_a_fresh_copy(self):
-        self.overlay("01")
-        for path in ("grade/grade.py", "user/tests/t.c", "mkfs/mkfs.c", "labs/01-ipc/tests.py"):
-            self.assertEqual(read(self.dest, path), "pristine\n", path)
-        for path in ("kernel/ipc.c", "user/hello.c", "labs/02-proc/tests.py"):
-            self.assertEqual(read(self.dest, path), "student\n", path)
-        for path in ("grade/extra.py", "user/tests/new.c", "labs/01-ipc/extra", "build", ".git",
-                     "stale"):
-            self.assertFalse(os.path.exists(os.path.join(self.dest, path)), path)
+    def test_only_the_declared_files_of_this_and_earlier_labs(self):
+        self.assemble("01")
+        self.assertEqual(read(self.tree, "kernel/a.c"), "student\n")
+        self.assertEqual(read(self.tree, "servers/c.c"), "course\n")        # a later lab's
+        for p in ("grade/grade.py", "user/tests/t.c", "Makefile", "labs/01-x/tests.py"):
+            self.assertEqual(read(self.tree, p), "course\n", p)
+        self.assemble("02")
+        self.assertEqual(read(self.tree, "servers/c.c"), "student\n")
 
-    def test_lab_given_by_directory_name_or_not_at_all(self):
-        self.overlay("02-proc")
-        self.assertEqual(read(self.dest, "labs/02-proc/tests.py"), "pristine\n")
-        self.assertEqual(read(self.dest, "labs/01-ipc/tests.py"), "student\n")
-        self.overlay()
-        self.assertEqual(read(self.dest, "labs/02-proc/tests.py"), "student\n")
-        self.assertEqual(read(self.dest, "grade/grade.py"), "pristine\n")
+    def test_missing_file_keeps_the_stub(self):
+        os.remove(os.path.join(self.sub, "servers/b/b.c"))
+        notes = self.assemble()
+        self.assertEqual(read(self.tree, "servers/b/b.c"), "course\n")
+        self.assertTrue(any("not submitted" in n and "servers/b/b.c" in n for n in notes), notes)
+
+    def test_symlinks_special_files_and_oversize_are_refused(self):
+        secret = os.path.join(self.tmp, "secret.c")
+        write(self.tmp, "secret.c", "solution\n")
+        os.remove(os.path.join(self.sub, "kernel/a.c"))
+        os.symlink(secret, os.path.join(self.sub, "kernel/a.c"))          # a symlink
+        shutil.rmtree(os.path.join(self.sub, "servers/b"))
+        os.makedirs(os.path.join(self.tmp, "elsewhere"))
+        write(self.tmp, "elsewhere/b.c", "solution\n")
+        os.symlink(os.path.join(self.tmp, "elsewhere"), os.path.join(self.sub, "servers/b"))  # a symlinked directory
+        os.remove(os.path.join(self.sub, "servers/c.c"))
+        os.mkfifo(os.path.join(self.sub, "servers/c.c"))                   # a FIFO: would hang a reader
+        notes = self.assemble()
+        for p in ("kernel/a.c", "servers/b/b.c", "servers/c.c"):
+            self.assertEqual(read(self.tree, p), "course\n", p)
+            self.assertTrue(any(n.startswith("REFUSED") and p in n for n in notes), (p, notes))
+        os.remove(os.path.join(self.sub, "servers/c.c"))
+        write(self.sub, "servers/c.c", "x" * (submit.MAX_FILE + 1))
+        notes = self.assemble()
+        self.assertTrue(any("REFUSED" in n and "more than" in n for n in notes), notes)
+        self.assertEqual(read(self.tree, "servers/c.c"), "course\n")
+
+    def test_manifest_paths_must_stay_inside_and_away_from_trusted_code(self):
+        for files in ('["../x.c"]', '["/etc/passwd"]', '["user/tests/t.c"]', '["labs/01-x/tests.py"]',
+                      '["grade/grade.py"]', '["Makefile"]', '[]'):
+            write(self.tree, "labs/01-x/lab.toml", f"files = {files}\nstart = 1\n")
+            self.assertRaises(manifest.ManifestError, manifest.load, self.tree, "01")
+
+    def test_results_never_written_through_a_planted_symlink(self):
+        target = os.path.join(self.tmp, "victim")
+        write(self.tmp, "victim", "keep me\n")
+        res = os.path.join(self.tmp, "results.json")
+        os.symlink(target, res)
+        submit.write([], ["note"], res, None)
+        self.assertEqual(read(self.tmp, "victim"), "keep me\n")
+        self.assertFalse(os.path.islink(res))
+        self.assertEqual(json.loads(read(self.tmp, "results.json"))["score"], 0)
 
 
 @unittest.skipUnless(os.environ.get("MV6_SLOW_TESTS") == "1" and shutil.which("make"),
                      "slow: set MV6_SLOW_TESTS=1")
 class MakeGradeSubmission(unittest.TestCase):
-    def test_edited_grader_and_test_programs_are_replaced_by_the_pristine_ones(self):
-        tmp = tempfile.mkdtemp(prefix="mv6-submission-")
-        self.addCleanup(shutil.rmtree, tmp, ignore_errors=True)
-        course, sub = os.path.join(tmp, "course"), os.path.join(tmp, "sub")
-        copy_tree(course)
-        copy_tree(sub)
-        # Either edit alone fails the test (a stage-1 one, so that every handout has it): a grader that expects what never comes, a test
-        # program that does not compile (it is linked into the kernel image boot runs).
-        with open(os.path.join(sub, "grade/suites/kernel.py"), "a") as f:
-            f.write("\nfor t in TESTS:\n    t.expect = ['never printed']\n")
-        write(sub, "user/tests/pingpong.c", "this is not C\n")
-        write(sub, "build/marker", "not copied\n")
-        with open(os.path.join(sub, "README.md"), "a") as f:
-            f.write("\nsubmission marker\n")
-        p = subprocess.run(["make", "-s", "-C", course, "grade", f"SUBMISSION={sub}", "TEST=bulk-kernel-s1"],
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900,
-                           env=dict(os.environ, MV6_GRADE_NESTED="1"))
+    def test_lab01_solution_full_marks_with_results_junit_and_logs(self):
+        p = subprocess.run(["make", "-s", "-C", ROOT, "grade", f"SUBMISSION={ROOT}", "LAB=01"],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600)
         self.assertEqual(p.returncode, 0, p.stdout[-3000:])
-        with open(os.path.join(course, "build/grade/results.json")) as f:
-            tests = json.load(f)["tests"]
-        self.assertEqual([(t["name"], t["status"]) for t in tests], [("bulk-kernel-s1", "passed")])
-        work = os.path.join(course, "build/submission")
-        self.assertIn("submission marker", read(work, "README.md"))
-        self.assertEqual(read(work, "user/tests/pingpong.c"), read(ROOT, "user/tests/pingpong.c"))
-        self.assertFalse(os.path.exists(os.path.join(work, "build/marker")))
+        with open(os.path.join(ROOT, "build/grade/results.json")) as f:
+            res = json.load(f)
+        self.assertEqual(res["score"], sum(t["max_score"] for t in res["tests"]))
+        self.assertIn("taken: kernel/ipc.c", res["output"])
+        self.assertTrue(os.path.isfile(os.path.join(ROOT, "build/grade/junit.xml")))
+        self.assertTrue(os.listdir(os.path.join(ROOT, "build/grade/logs")))
 
 
 if __name__ == "__main__":

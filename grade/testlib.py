@@ -21,15 +21,14 @@ TAIL_LINES = 15
 
 LABS = ("01", "02", "03", "04")
 
-# Per-run secret: every run gets a fresh nonce, appended to the kernel command line
-# as nonce=<hex> and substituted for this placeholder in the test's boot, input,
-# expect, forbid and end. A test that makes the guest echo data derived from it
-# cannot be passed by output precomputed without the feature under test.
+# A per-run challenge, not a secret: every run gets a fresh nonce, substituted for
+# this placeholder in the test's boot, input, expect, forbid, auth, files and end; e.g.
+# typed into the shell and looked for, from the host, in the file it went to. What
+# code under test cannot forge are the verdict lines (keys.py), not this.
 NONCE = "@NONCE@"
 DUMMY_NONCE = "0" * 16          # stands in for the nonce when checking regexes
 
-# kernel/fdt.c keeps 127 characters of the command line; the rest (the nonce is
-# last) would be cut silently.
+# kernel/fdt.c keeps 127 characters of the command line; more would be cut silently.
 CMDLINE_MAX = 127
 
 
@@ -59,6 +58,14 @@ class Test:
     script: str | None = None       # instead of one QEMU run: "SCRIPT [ARGS]" runs as
                                     # python3 SCRIPT STAGE_DIR LOG RUN [ARGS], passing when it
                                     # exits 0 (e.g. grade/crash.py)
+    # Verdict lines (user/lib/verdict.h): regexes matched in order against the texts of
+    # the lines whose tag verifies under the run's key. What decides points.
+    auth: list[str] = field(default_factory=list)
+    # Checked from the host on the run's disk image afterwards (needs disk): the files'
+    # contents (path -> regex, re.fullmatch on the text; None: the file must not exist),
+    # and the independent fsck.
+    files: dict[str, str | None] = field(default_factory=dict)
+    fsck: bool = False
 
     def __post_init__(self):
         def bad(msg):
@@ -75,14 +82,16 @@ class Test:
         if self.wall is not None and self.wall <= 0:
             bad("wall must be positive")
         if isinstance(self.deps, str) or isinstance(self.expect, str) \
-                or isinstance(self.forbid, str):
-            bad("deps, expect and forbid are lists, not strings")
+                or isinstance(self.forbid, str) or isinstance(self.auth, str):
+            bad("deps, expect, forbid and auth are lists, not strings")
+        if (self.files or self.fsck) and not self.disk:
+            bad("files and fsck check the disk image: give disk=True")
         for step in self.input:
             if len(step) != 2:
                 bad(f"input step {step!r} is not a (regex, text) pair")
         # Compile every regex now so a typo fails at load time, not mid-run.
-        for rx in self.expect + self.forbid + [r for r, _ in self.input] \
-                + ([self.end] if self.end else []):
+        for rx in self.expect + self.forbid + self.auth + [r for r in self.files.values() if r] \
+                + [r for r, _ in self.input] + ([self.end] if self.end else []):
             try:
                 re.compile(fill_nonce(rx, DUMMY_NONCE))
             except re.error as e:
@@ -96,6 +105,26 @@ class Test:
         return base * scale
 
 
+# Budgets from the reference (grade/budgets.json, written by grade.py --calibrate): a
+# test the reference has been measured on gets BUDGET_FACTOR times the guest time it
+# needed (at least BUDGET_FLOOR seconds), and a wall backstop of WALL_FACTOR times its
+# wall time plus WALL_PAD (at least WALL_FLOOR): a hung submission is cut short, a
+# correct one never.
+BUDGET_FACTOR, BUDGET_FLOOR = 4.0, 2.0
+WALL_FACTOR, WALL_PAD, WALL_FLOOR = 3.0, 5.0, 20.0
+
+
+def calibrated(test, table):
+    """test with its budget and wall from table[test.name] = {"guest_ms", "wall_s"}."""
+    m = table.get(test.name)
+    if not m:
+        return test
+    kw = {"wall": max(WALL_FLOOR, WALL_FACTOR * m["wall_s"] + WALL_PAD)}
+    if m.get("guest_ms") is not None and test.icount and not test.script:
+        kw["budget"] = max(BUDGET_FLOOR, round(BUDGET_FACTOR * m["guest_ms"] / 1000, 1))
+    return replace(test, **kw)
+
+
 def smp(test, cpus):
     """Copy of `test` named '<name>-smp<cpus>' that runs on `cpus` harts."""
     return replace(test, name=f"{test.name}-smp{cpus}", cpus=cpus)
@@ -104,6 +133,24 @@ def smp(test, cpus):
 def fmt_seconds(x):
     """10.0 -> '10', 2.5 -> '2.5' (never exponent notation: the kernel parses it)."""
     return f"{x:.3f}".rstrip("0").rstrip(".")
+
+
+_TAG = re.compile(r" #mv6:[0-9a-f]{32}(?: t=\d+)?$")
+
+
+def untagged(line):
+    """A verdict line's text (the line without its tag); any other line as it is."""
+    return _TAG.sub("", line)
+
+
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+
+
+def printable(s):
+    """s with every control character (tab kept) escaped, so that what a guest printed
+    can neither steer a terminal nor break a report (JUnit XML, results.json)."""
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100
+                            else f"\\u{ord(m[0]):04x}", s)
 
 
 def new_nonce():
@@ -116,28 +163,37 @@ def fill_nonce(s, nonce):
 
 
 def with_nonce(test, nonce):
-    """`test` with NONCE replaced by `nonce` in boot, input, expect, forbid and end."""
+    """`test` with NONCE replaced by `nonce` in boot, input, expect, forbid, auth, files
+    and end."""
     def f(s):
         return fill_nonce(s, nonce)
     return replace(test, boot=f(test.boot), input=[(f(r), f(t)) for r, t in test.input],
                    expect=[f(r) for r in test.expect], forbid=[f(r) for r in test.forbid],
+                   auth=[f(r) for r in test.auth], files={p: r and f(r) for p, r in test.files.items()},
                    end=test.end and f(test.end))
 
 
 def kernel_cmdline(test, nonce):
-    return f"{test.boot} watchdog={fmt_seconds(test.budget)} nonce={nonce}".strip()
+    """The kernel command line: the test's boot arguments and its guest budget. The
+    run's key never travels here (keys.py), nor anything secret."""
+    return f"{test.boot} watchdog={fmt_seconds(test.budget)}".strip()
 
 
-def qemu_command(test, image_path, icount, nonce, qemu="qemu-system-riscv64"):
-    """The one place the QEMU command line is built."""
+def qemu_command(test, image_path, icount, nonce, qemu="qemu-system-riscv64", disk_path=None):
+    """The one place the QEMU command line is built. disk_path: the run's own copy of
+    the disk image (written in place); else the stage's fs.img through a throw-away
+    overlay."""
     cmd = [qemu, "-machine", "virt", "-bios", "default", "-m", "128M",
            "-smp", str(test.cpus), "-nographic", "-monitor", "none",
            "-serial", "stdio", "-no-reboot",
            "-kernel", str(image_path), "-append", kernel_cmdline(test, nonce)]
     if test.disk and not test.script:
-        img = os.path.join(os.path.dirname(str(image_path)), "fs.img")
-        cmd += ["-global", "virtio-mmio.force-legacy=false",
-                "-drive", f"file={img},if=none,format=raw,id=x0,snapshot=on",
+        if disk_path:
+            drive = f"file={disk_path},if=none,format=raw,id=x0"
+        else:
+            img = os.path.join(os.path.dirname(str(image_path)), "fs.img")
+            drive = f"file={img},if=none,format=raw,id=x0,snapshot=on"
+        cmd += ["-global", "virtio-mmio.force-legacy=false", "-drive", drive,
                 "-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0"]
     if icount:
         # Busy time counts instructions, idle time (WFI) passes at real speed.
@@ -185,15 +241,19 @@ def watchdog_dump(lines):
     return []
 
 
-def evaluate(test, lines, how, input_pending=None, wall=None):
+def evaluate(test, lines, how, input_pending=None, wall=None, verdicts=None):
     """Grade one run. Returns (ok, reason, details).
 
     lines: console lines; how: "exit" (QEMU exited), "end" (the end regex
-    matched), "timeout" (wall backstop), or "interrupted".
+    matched), "forbid" (a forbidden line ended the run), "timeout" (wall
+    backstop), or "interrupted". verdicts: (texts of the verdict lines whose tag
+    verified, number that did not), for test.auth.
     details: lines worth showing under a FAIL: the offending line, or for a
     missing expect each expect's fate and the console after the last match;
     then the watchdog dump if the kernel printed one, else the last console lines.
     """
+    tagged = lines
+    lines = [untagged(l) for l in lines]       # expect and forbid see a verdict line's text
     for rx in test.forbid:
         for i, line in enumerate(lines):
             if re.search(rx, line):
@@ -209,7 +269,7 @@ def evaluate(test, lines, how, input_pending=None, wall=None):
 
     found = _match_expects(test.expect, lines)
     if len(found) == len(test.expect):
-        return True, "", []
+        return _check_verdicts(test, tagged, verdicts)
     n = len(found)
     where = f" after /{test.expect[n - 1]}/" if n else ""
     reason = f"expect {n + 1}/{len(test.expect)} /{test.expect[n]}/ not found{where}"
@@ -217,6 +277,24 @@ def evaluate(test, lines, how, input_pending=None, wall=None):
     # The console after the last match stands in for the last console lines.
     return False, reason, _expect_diff(test.expect, lines, found) + (
         ["watchdog dump:"] + [f"| {l}" for l in dump] if dump else [])
+
+
+def _check_verdicts(test, lines, verdicts):
+    """test.auth against the verified verdict texts, in order."""
+    if not test.auth:
+        return True, "", []
+    texts, forged = verdicts if verdicts else ([], 0)
+    found = _match_expects(test.auth, texts)
+    if len(found) == len(test.auth):
+        return True, "", []
+    n = len(found)
+    out = ["verdicts expected, in order (only lines whose tag verifies count):"]
+    for k, rx in enumerate(test.auth):
+        out.append(f"  /{rx}/ " + (f"verified: {texts[found[k]]}" if k < n else
+                                   "NOT FOUND" if k == n else "not reached"))
+    if forged:
+        out.append(f"{forged} tagged line(s) did not verify: they count for nothing")
+    return False, f"verdict {n + 1}/{len(test.auth)} /{test.auth[n]}/ not found", out + _context(lines)
 
 
 def _match_expects(expect, lines):

@@ -29,6 +29,18 @@ void ipc_resume(void) {
 
 // cur blocks (its state already set); next, which waits in IPC, runs now. A thread
 // resumed after a fault keeps all its registers (set_a0 = 0).
+//
+// The jump into next's user mode skips what the general path does on its way out
+// (usertrapret, and the code after the wait), so the fast path must never need it:
+//  - the scheduler's check: usertrapret yields to a runnable thread of higher
+//    priority. The fast path takes only a partner that none outranks (none_above).
+//  - stop_check: a thread asked to stop (stopping) exits there. thread_stop takes a
+//    waiting thread out of its wait at once, but a stop that reaches a thread on
+//    another hart just as it enters the kernel leaves it waiting with stopping set.
+//    The fast path leaves such a partner to the general path, which exits it.
+//  - the end of user_fault, for a fault call: fault_call cleared, and the task killed
+//    if the pager refused. So a fault call takes the fast path only for a resume
+//    (reply label 0), and the fast path clears fault_call itself.
 INLINE __attribute__((noreturn)) void hand_off(struct thread *cur, struct thread *next, int set_a0) {
   struct cpu *c = mycpu();
   cur->ctx.ra = (uint64)ipc_resume;
@@ -66,7 +78,7 @@ void fastpath_call(struct trapframe *tf) {
   struct endpoint *ep = fast_ep(tf->a0);
   struct thread *r = ep ? ep->recvq : 0;
   uint64 len = TAG_LEN(tf->a1);
-  if (!r || !none_above(r->prio) || (len && !user_range(tf->a6, len)) || ipc_trace)
+  if (!r || r->stopping || !none_above(r->prio) || (len && !user_range(tf->a6, len)) || ipc_trace)
     usertrap_ecall(tf);
   ep->recvq = r->next;
   move_msg(tf, r->tf);
@@ -91,7 +103,7 @@ void fastpath_reply_recv(struct trapframe *tf) {
   struct thread *cur = curthread();
   struct thread *c = token_thread(tf->a6);
   struct endpoint *ep = fast_ep(tf->a0);
-  if (!c || !ep || c->state != T_REPLY || c->reply_from != cur->task ||
+  if (!c || !ep || c->state != T_REPLY || c->reply_from != cur->task || c->stopping ||
       (c->fault_call && TAG_LABEL(tf->a1) != 0) ||
       !none_above(c->prio) || ep->owner != cur->task || ep->bits || ep->sendq || ipc_trace)
     usertrap_ecall(tf);
@@ -113,8 +125,9 @@ void fastpath_reply_recv(struct trapframe *tf) {
 //:   bkl_acquire();
 //:   tf->epc += 4;
 //:   // TODO (lab 01, last exercise): when a receiver already waits on the endpoint and
-//:   // no runnable thread outranks it, move the message register to register and
-//:   // hand_off() the hart to it. Until then every call takes the general path:
+//:   // nothing makes the general path do otherwise (see hand_off and the README), move
+//:   // the message register to register and hand_off() the hart to the receiver.
+//:   // Until then every call takes the general path:
 //:   usertrap_ecall(tf);
 //: }
 //:
@@ -123,8 +136,9 @@ void fastpath_reply_recv(struct trapframe *tf) {
 //: void fastpath_reply_recv(struct trapframe *tf) {
 //:   bkl_acquire();
 //:   tf->epc += 4;
-//:   // TODO (lab 01, last exercise): when the caller waits for this reply and nothing
-//:   // else is pending on the endpoint, reply and wait in one hand-off.
+//:   // TODO (lab 01, last exercise): when the caller waits for this reply, nothing is
+//:   // pending on the endpoint and nothing makes the general path do otherwise (see
+//:   // hand_off and the README), reply and wait in one hand-off.
 //:   usertrap_ecall(tf);
 //: }
 // @lab 01 end

@@ -254,8 +254,10 @@ int64 ipc_reply_recv(void) {
 //: // registers (a1 = tag, a2..a5 words).
 //: int64 ipc_reply(uint64 token, struct trapframe *src) {
 //:   // TODO (lab 01): the token names the calling thread (token_thread). Only the task
-//:   // the call was delivered to may reply, once. A fault call's reply resumes the
-//:   // thread (label 0) or fails it (E_INVAL); any other gets the reply registers.
+//:   // the call was delivered to may reply, once. With ipc_trace on, log each reply:
+//:   // kprintf("ipc: reply %s -> %s label %d\n", server's task name, caller's, label).
+//:   // A fault call's reply resumes the thread (label 0) or fails it (E_INVAL); any
+//:   // other gets the reply registers.
 //:   (void)token, (void)src;
 //:   return E_NOREPLY;
 //: }

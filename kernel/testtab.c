@@ -55,14 +55,22 @@ const struct bootentry testtab[] = {
   {"fskiller",  "fskill",                      1,  4,  0,    0,    0},
   // the move labs' structure test: stop the server named by kill=
   {"srvkill",   "sk",                          1,  4,  0,    0,    0},
-  // lab 01 (labs/01-ipc/): one server, a client per case
-  {"ipcsrv",    "ipc0,ipc1,ipc2,ipc3,ipc4,ipc5", 0, 4, 2,    0,    0},
-  {"ipclab",    "ipc0",                        1,  4,  0,    0,    0},
-  {"ipclab",    "ipc1",                        1,  4,  0,    0,    1},
-  {"ipclab",    "ipc2",                        1,  4,  0,    0,    2},
-  {"ipclab",    "ipc3",                        1,  4,  0,    0,    3},
-  {"ipclab",    "ipc4",                        1,  4,  0,    0,    4},
-  {"ipclab",    "ipc5",                        1,  4,  0,    0,    5},
+  // lab 01 (labs/01-ipc/): one server, a client case per group
+  {"ipcsrv",    "ipcping,ipcbulk,ipcnotify,ipcdefer,ipcdead,ipcrights,ipctrace,ipcspeed,ipcqueue,ipcfast",
+                                               0,  4,  2,    0,    0},
+  {"ipcsrv",    "ipcfault",                    1,  4,  2,    0,    0},   // also the client's pager
+  {"ipclab",    "ipcping",                     1,  4,  0,    0,    0},
+  {"ipclab",    "ipcbulk",                     1,  4,  0,    0,    1},
+  {"ipclab",    "ipcnotify",                   1,  4,  0,    0,    2},
+  {"ipclab",    "ipcdefer",                    1,  4,  0,    0,    3},
+  {"ipclab",    "ipcdead",                     1,  4,  0,    0,    4},
+  {"ipclab",    "ipcrights",                   1,  4,  0,    0,    5},
+  {"ipclab",    "ipcrights",                   0,  4,  0,    0,    6},   // the thief
+  {"ipclab",    "ipctrace",                    1,  4,  0,    0,    7},
+  {"ipclab",    "ipcspeed",                    1,  4,  0,    0,    8},
+  {"ipclab",    "ipcfault",                    1,  4,  0,    2,    9},
+  {"ipcorder",  "ipcqueue",                    1,  4,  0,    0,    0},
+  {"ipcorder",  "ipcfast",                     1,  4,  0,    0,    1},
   // lab 02 (labs/02-proc/): the server loop, through a fixture server on it and its
   // judge; loopcli's arg is case | workers << 8 (loop.h), loopsrv's the workers
   {"loopsrv",   "loopw",                       0,  4,  1,    0,    3},

@@ -28,6 +28,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(ROOT, "grade"))
 import handout  # noqa: E402
+import keys     # noqa: E402
 
 WORK = os.path.join(ROOT, "build", "labcheck")
 START = {"01": 1, "02": 1, "03": 2, "04": 3}        # the stage each lab starts from
@@ -81,12 +82,15 @@ def literal(rx):
 
 
 def add_printer(tree, lab):
-    """Make tree's kernel print, at boot, every line lab's tests expect."""
+    """Make tree's kernel print, at boot, every line lab's tests expect, and every
+    verdict line they need, tagged with the key its own build's programs hold (the key
+    slot's marker: the grader writes the run's key only into the run's copies)."""
     name = handout.labs(tree)[lab]
     spec = importlib.util.spec_from_file_location("labtests", os.path.join(tree, "labs", name, "tests.py"))
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     lines = [literal(rx) for t in mod.TESTS for rx in t.expect]
+    lines += [f"{literal(rx)} #mv6:{keys.tag(keys.MARKER, literal(rx))}" for t in mod.TESTS for rx in t.auth]
     c = "".join(f'    "{l.replace(chr(92), chr(92) * 2).replace(chr(34), chr(92) + chr(34))}\\n"\n'
                 for l in lines)
     path = os.path.join(tree, "kernel", "main.c")

@@ -2,6 +2,7 @@
 // (another address space) a few questions over IPC and checks the answers.
 #include "user/user.h"
 #include "user/lib/mv6.h"
+#include "user/lib/verdict.h"
 
 int main(int argc, char *argv[]) {
   printf("hello from a user task (badge %p)\n", self_badge());
@@ -16,6 +17,9 @@ int main(int argc, char *argv[]) {
     }
     printf("hello: asked pong %d, it answered %d\n", (int)i, (int)m.w[0]);
   }
-  printf(ok ? "hello: ok\n" : "hello: FAIL\n");
+  if (ok)
+    verdict("hello: ok");
+  else
+    printf("hello: FAIL\n");
   return 0;
 }

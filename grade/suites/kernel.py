@@ -26,8 +26,8 @@ FAULTS = [
 ]
 
 TESTS = [
-    kt("boot", "hello", [BANNER, r"^hello: ok$"], end=r"^hello: (ok|FAIL)"),
-    kt("boot-smp4", "hello", [BANNER, r"^\[kernel\] 4 harts", r"^hello: ok$"], cpus=4,
+    kt("boot", "hello", [BANNER], auth=[r"^hello: ok$"], end=r"^hello: (ok|FAIL)"),
+    kt("boot-smp4", "hello", [BANNER, r"^\[kernel\] 4 harts"], auth=[r"^hello: ok$"], cpus=4,
        end=r"^hello: (ok|FAIL)"),
     kt("pingpong", "pingpong", [r"^pingpong: 10000 round trips", r"^pingpong: ok$"], deps=["boot"]),
     kt("many", "many", MANY, deps=["boot"]),

@@ -6,9 +6,18 @@
 #include "kernel/types.h"
 #include "user/user.h"
 #include "user/lib/sha256.h"
+#include "user/lib/mv6.h"
 #include "user/lib/verdict.h"
 
 int vsnfmt(char *buf, int n, const char *fmt, va_list ap);
+
+static int snfmt(char *buf, int n, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int k = vsnfmt(buf, n, fmt, ap);
+  va_end(ap);
+  return k < n ? k : n - 1;
+}
 
 // 64 bytes, 64-aligned (so the slot never straddles a file system block); until the
 // grader overwrites it, it holds the marker, and tags made with it count for nothing.
@@ -40,7 +49,8 @@ void verdict(const char *fmt, ...) {
     *p++ = hex[mac[i] >> 4];
     *p++ = hex[mac[i] & 15];
   }
-  *p++ = '\n';
+  // the guest time, outside the tag: how long the reference needs (grade.py --calibrate)
+  p += snfmt(p, 24, " t=%d\n", (int)(time_ns() / 1000000));
   write(1, line + VERDICT_DOMAIN_LEN, p - line - VERDICT_DOMAIN_LEN);
 }
 

@@ -1,6 +1,6 @@
 // Verdict lines for the grader (verdict.c). A test program prints its result with
 // verdict("usertests: %s ok", name): the text, then " #mv6:" and a tag the grader
-// checks (grade/keys.py). Only tagged lines decide points; code under test can print
+// checks (grade/keys.py), then " t=" and the guest time in ms (not covered by the tag). Only tagged lines decide points; code under test can print
 // anything else, but cannot tag a line without the per-run key the grader writes into
 // trusted test programs. Print a verdict only after every check passed.
 #pragma once

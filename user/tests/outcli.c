@@ -43,8 +43,6 @@ int main(int argc, char *argv[]) {
       sleep_ns(1000000);
     CHECK(finished[i] && result[i] == (uint64)i + 1000, "slow call %d: finished %d result %d", i, finished[i], (int)result[i]);
   }
-  if (!test_failures)
-    verdict("outstanding: ok");
   test_done("outstanding", 1);
   return 0;
 }
