@@ -17,7 +17,8 @@ STRUCTURE = "proc-structure"
 
 
 def test(**kw):
-    return Test(suite="lab02", lab="02", stage=2, forbid=FORBID, deps=[STRUCTURE], **kw)
+    kw.setdefault("deps", [STRUCTURE])
+    return Test(suite="lab02", lab="02", stage=2, forbid=FORBID, **kw)
 
 
 def loop(name, group, case, points, cpus=1, budget=1):
