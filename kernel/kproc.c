@@ -21,8 +21,12 @@
 
 static struct ksub proc;
 
-// No file system here (E_BADHANDLE: there never was one).
-static int no_fs(int64 e) { return e == E_DEAD || e == E_BADHANDLE; }
+// Is a file system answering EP_FS in this boot? Without one (the boot group os),
+// processes have no files and programs come from the boot image.
+static int fs_here(void) {
+  int err;
+  return ep_lookup(EP_FS, &err) != 0;
+}
 
 // Start task's first thread; its death will reach kproc_notify.
 static int kproc_start_thread(uint64 task, uint64 pc, uint64 sp) {
@@ -40,7 +44,8 @@ static int kproc_start_thread(uint64 task, uint64 pc, uint64 sp) {
 static void kproc_gone(struct proc *p, int status) {
   struct proc *wake[2];
   kmem_free(p->task);
-  kfs_exit(p->task);
+  if (fs_here())
+    kfs_exit(p->task);
   int n = ptable_exit(p, status, wake);
   for (int i = 0; i < n; i++)
     kwakeup(wake[i]);            // each sleeps in kproc_wait on its own entry
@@ -55,9 +60,9 @@ static void kproc_fork(struct kreq *r, struct proc *p) {
   int64 t = kmem_fork(p->task, p->name), e = 0;
   if (t < 0)
     e = t;
-  else if ((e = kfs_fork(p->task, t)) < 0 && no_fs(e))
-    e = 0;                       // no file system: no files to copy
-  if (e == 0 && (e = kproc_start_thread(t, r->w[0], r->w[1])) < 0)
+  else if (fs_here())
+    e = kfs_fork(p->task, t);
+  if (e == 0 && (e = kproc_start_thread(t, r->w[0], r->w[1])) < 0 && fs_here())
     kfs_exit(t);
   if (e < 0) {
     if (t > 0)
@@ -118,11 +123,10 @@ static int64 kproc_load(struct prog *g, int argc, const char *args, uint64 *entr
   static char chunk[PGSIZE], stack[PROG_STACK_MAX];   // the subsystem's lock guards them
   extern char __bootimg_start[];
   struct elfhdr eh;
+  if (!fs_here() && !(g->img = progimg_boot((const uchar *)__bootimg_start, (uint64)__bootimg_start, g->path,
+                                              &g->len)))
+    return E_INVAL;
   int64 n = kproc_read(g, 0, &eh, sizeof eh);
-  if (no_fs(n)) {
-    g->img = progimg_boot((const uchar *)__bootimg_start, (uint64)__bootimg_start, g->path, &g->len);
-    n = g->img ? kproc_read(g, 0, &eh, sizeof eh) : E_INVAL;
-  }
   if (n != sizeof eh || progimg_check(&eh, g->len) < 0)
     return E_INVAL;
   int64 task = kmem_newas(progimg_name(g->path));
@@ -166,12 +170,13 @@ static int64 kproc_newprog(uint64 old, const char *path, int argc, const char *a
   int64 t = kproc_load(&g, argc, args, &entry, &sp), e;
   if (t < 0)
     return t;
-  if ((e = kfs_exec(old, t)) < 0 && !no_fs(e)) {
+  if (fs_here() && (e = kfs_exec(old, t)) < 0) {
     kmem_free(t);
     return e;
   }
   if ((e = kproc_start_thread(t, entry, sp)) < 0) {
-    kfs_exec(t, old);
+    if (fs_here())
+      kfs_exec(t, old);
     kmem_free(t);
     return e;
   }
