@@ -104,6 +104,9 @@ def check(tests):
         for d in t.deps:
             if d not in by_name:
                 raise LoadError(f"test {t.name}: unknown dependency {d!r}")
+        if t.lab and t.points and not (t.auth or t.files or t.fsck or t.script):
+            raise LoadError(f"test {t.name}: its points must come from verdicts (auth) or from the "
+                            f"host (files, fsck, a script), never from console text alone")
     state = {}  # name -> "visiting" | "done"
 
     def visit(name, path):

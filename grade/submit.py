@@ -161,15 +161,41 @@ def kill_user(uid):
         time.sleep(0.05)
 
 
-class Sandbox:
-    """Who builds and runs: as root, a uid of its own (locked for this grading), in a
-    mount namespace that hides the grader's tree; otherwise the invoking user, with
-    the grader's tree hidden if an unprivileged namespace allows it."""
+# What a build may see besides its own tree: the system and the toolchain.
+SYSTEM_DIRS = {"usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "etc", "dev", "proc", "sys"}
 
-    def __init__(self, hide, work):
-        work = os.path.realpath(work)
-        self.hide = [h for h in dict.fromkeys(os.path.realpath(h) for h in hide if h and os.path.isdir(h))
-                     if not (work + "/").startswith(h.rstrip("/") + "/")]
+# Run inside a fresh mount namespace: every other top-level directory becomes an empty
+# tmpfs (the grader's tree, other submissions, home directories, /tmp), then the work
+# directory is put back where it was (through an open descriptor: its path is hidden by
+# then), and the command runs in the build tree.
+HIDE_SCRIPT = """
+exec 3<"$1"
+for d in /*; do
+  [ -d "$d" ] && [ ! -L "$d" ] || continue
+  case " $2 " in *" ${d#/} "*) continue ;; esac
+  mount -t tmpfs none "$d" || exit 97
+done
+mkdir -p "$1" && mount -c --bind /proc/self/fd/3 "$1" || exit 97
+exec 3<&-
+cd "$3" || exit 97
+shift 3
+exec "$@"
+"""
+
+
+class Sandbox:
+    """Who builds and runs: as root, a uid of its own (locked for this grading); the
+    build in a mount namespace that shows only the system, the toolchain and its own
+    work directory. Without root, the invoking user, in an unprivileged namespace if
+    the system allows one."""
+
+    def __init__(self, work, toolchain):
+        self.work = os.path.realpath(work)
+        self.keep = set(SYSTEM_DIRS)
+        for tool in toolchain:                 # a toolchain installed outside /usr stays visible
+            path = shutil.which(tool)
+            if path:
+                self.keep.add(os.path.realpath(path).split("/")[1])
         self.uid = self.lock = None
         if os.geteuid() == 0:
             taken = {p.pw_uid for p in pwd.getpwall()}
@@ -189,29 +215,29 @@ class Sandbox:
                 raise RuntimeError("no free grading uid")
         self.namespace = self._probe()
 
+    def _unshare(self):
+        return ["unshare", "-m"] if os.geteuid() == 0 else ["unshare", "-rm"]
+
+    def _hidden(self, cmd, cwd):
+        return self._unshare() + ["sh", "-c", HIDE_SCRIPT, "sandbox", self.work, " ".join(sorted(self.keep)),
+                                  cwd] + cmd
+
     def _probe(self):
-        """Can we hide the grader's tree from what we run?"""
-        if not self.hide or not shutil.which("unshare"):
+        """Can we hide everything but the work directory from what we run?"""
+        if not shutil.which("unshare"):
             return False
-        cmd = (["unshare", "-m"] if os.geteuid() == 0 else ["unshare", "-rm"]) + \
-            ["sh", "-c", f"mount -t tmpfs none {self.hide[0]} && test ! -e {self.hide[0]}/grade"]
         try:
-            return subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                  timeout=10).returncode == 0
+            return subprocess.run(self._hidden(["true"], self.work), stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL, timeout=20).returncode == 0
         except (OSError, subprocess.SubprocessError):
             return False
 
     def wrap(self, cmd, cwd):
         """cmd as the sandbox runs it."""
-        inner = cmd
         if self.uid is not None:
-            inner = ["setpriv", f"--reuid={self.uid}", f"--regid={self.uid}", "--clear-groups",
-                     "--inh-caps=-all", "--"] + cmd
-        if not self.namespace:
-            return inner
-        mounts = " && ".join(f"mount -t tmpfs none '{h}'" for h in self.hide)
-        return (["unshare", "-m"] if os.geteuid() == 0 else ["unshare", "-rm"]) + \
-            ["sh", "-c", f"{mounts} && cd '{cwd}' && exec \"$@\"", "sandbox"] + inner
+            cmd = ["setpriv", f"--reuid={self.uid}", f"--regid={self.uid}", "--clear-groups",
+                   "--inh-caps=-all", "--"] + cmd
+        return self._hidden(cmd, cwd) if self.namespace else cmd
 
     def give(self, path):
         """path (recursively) to the grading user."""
@@ -363,13 +389,19 @@ def main(argv=None):
             raise Refused(f"the submission {a.submission} is not a directory")
         m = manifest.load(tree, lab)
         assemble(a.submission, lab, tree, notes)
-        box = Sandbox([ROOT, a.base], work)
+        box = Sandbox(work, ["riscv64-unknown-elf-gcc", "riscv64-linux-gnu-gcc", "riscv64-elf-gcc", "cc", "make"])
         notes.append("sandbox: " + (f"user {box.uid}" if box.uid is not None else "the invoking user")
-                     + (", the grader's tree hidden" if box.namespace else ", the grader's tree NOT hidden"))
-        box.give(tree)
+                     + (", the build sees only the system, the toolchain and its tree" if box.namespace
+                        else ", the build sees everything its user may read"))
+        if not box.namespace and os.path.isfile(os.path.join(ROOT, "mk", "handout.py")):
+            raise Refused("the build cannot be kept from reading this reference tree's solutions "
+                          "(no mount namespace): grade as root, or from a handout or the bundle")
+        build_dir = os.path.join(tree, "build")
+        os.makedirs(build_dir, exist_ok=True)
+        box.give(build_dir)                     # the build writes there only
         t0 = time.monotonic()
         ok, out = build(box, tree, m["stage"], min(deadline, t0 + BUILD_LIMIT))
-        box.take_back(tree)
+        box.take_back(build_dir)
         notes.append(f"build of stage {m['stage']}: {'ok' if ok else 'FAILED'} ({time.monotonic() - t0:.0f} s)")
         say("\n".join(notes))
         if not ok:

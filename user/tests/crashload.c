@@ -39,5 +39,6 @@ int main(int argc, char *argv[]) {
         verdict("gone %d", k - 10);
     }
   }
+  verdict("crashload: finished");
   exit(0);
 }
