@@ -54,7 +54,7 @@ $(foreach s,$(HOSTED),$(foreach c,$(filter-out $(HOSTED),$(CALLS_$(s))),\
   $(error stage $(STAGE): the kernel would host $(s), which calls $(c), a user-level server, but the kernel never calls a server: put $(c) back on HOSTED_$(STAGE) or take $(s) off it (HOSTED_$(STAGE) in labs/*/stage.mk, or HOSTED=))))
 KHOST_DEFS := $(foreach s,$(SUBSYSTEMS),-DKHOST_$(s)=$(if $(filter $(s),$(HOSTED)),1,0))
 CORE_mem := servers/mem/pages.c
-CORE_proc := servers/proc/proc.c servers/proc/exec.c servers/proc/progsrc.c
+CORE_proc := servers/proc/ptable.c servers/proc/progimg.c
 CORE_fs := servers/fs/bio.c servers/fs/log.c servers/fs/inode.c servers/fs/file.c
 CORE_console := servers/console/console.c
 CORE_disk := servers/disk/virtio.c
@@ -70,22 +70,19 @@ ULIB_OBJ := $(patsubst %,$(B)/ulib/%.o,$(ULIB_SRC))
 SRVLIB_OBJ := $(patsubst %,$(B)/ulib/%.o,$(wildcard servers/lib/*.c))
 CRT0 := $(B)/ulib/user/lib/crt0.S.o
 
-# The test image's own kernel objects: a test subsystem hosted in the kernel.
-KTEST_OBJ := $(B)/obj/servers/echosrv/echo.c.o
-
 # Boot programs, each from user/NAME.c, user/tests/NAME.c or servers/NAME/*.c: the
 # system's (kernel), and those the test image adds (kernel-test, kernel/testtab.c).
 PROGS := mem proc init console disk fs
 # Programs on the file system (exec finds them there when a file server runs).
 UPROGS := init sh cat echo grep wc ls mkdir rm ln kill ps hello usertests argtest
-OSTESTPROGS := cowread srvbad procbench nop dmatest fstests fsbench crashload
+OSTESTPROGS := cowread srvbad procbench nop dmatest fstests fsbench crashload proctest
 TESTPROGS := pong hello usertests argtest pingpong manycli collect echosrv bulk notify kwait stopper slowsrv midsrv outcli \
              spinner preempt badinput faulter survivor tpager lazy ipcbench deadcli tracer fskiller srvkill
 # Each lab's own test programs (labs/NN-*/NAME.c), in the test image.
 LABPROGS := $(basename $(notdir $(wildcard labs/*/*.c)))
 ALLPROGS := $(PROGS) $(TESTPROGS) $(LABPROGS) $(OSTESTPROGS)
 # Programs that run on the server loop: the servers and the test fixtures that serve.
-SERVERPROGS := $(notdir $(patsubst %/main.c,%,$(wildcard servers/*/main.c))) midsrv
+SERVERPROGS := $(notdir $(patsubst %/main.c,%,$(wildcard servers/*/main.c))) midsrv loopsrv
 # The trusted test programs: built from test sources only (never a student's file, never
 # the server loop), they carry the key slot the grader fills for each run (verdict.c).
 KEYED := $(filter-out $(SERVERPROGS),$(TESTPROGS) $(LABPROGS) $(OSTESTPROGS))
@@ -163,7 +160,7 @@ $(B)/$1: $(KERNEL_OBJ) $4 kernel/kernel.ld kernel/boottab.c $3 $(wildcard labs/*
 	$(LD) $(LDFLAGS) -T kernel/kernel.ld -o $$@ $(KERNEL_OBJ) $4 $(patsubst %.c,$(B)/$1.d/%.o,$(notdir kernel/boottab.c $3)) $(B)/$1.d/bootimg.o $(B)/$1.d/ksyms.o
 endef
 $(eval $(call kernel_image,kernel,$(PROGS),))
-$(eval $(call kernel_image,kernel-test,$(ALLPROGS) $(TESTFILES),kernel/testtab.c,$(KTEST_OBJ)))
+$(eval $(call kernel_image,kernel-test,$(ALLPROGS) $(TESTFILES),kernel/testtab.c,))
 
 $(B)/strip/notelf:
 	@mkdir -p $(dir $@)

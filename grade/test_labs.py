@@ -163,7 +163,7 @@ class LabBundle(unittest.TestCase):
         root = os.path.join(self.tmp, name)
         with zipfile.ZipFile(self.bundle) as z:
             z.extractall(root)
-        with open(os.path.join(root, "source", "servers", "lib", "svc_server.c")) as f:
+        with open(os.path.join(root, "source", "servers", "lib", "server.c")) as f:
             self.assertIn("TODO (lab 02)", f.read())              # no solution in the bundle
         sub = os.path.join(root, "submission")
         handout.write_tree("02", sub, solved="02")               # a student's finished work

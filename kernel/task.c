@@ -83,7 +83,7 @@ void thread_stop(struct thread *t) {
 
 static void task_free(struct task *tk) {
   if (mycpu()->as == tk)
-    vm_switch(0);
+    vm_switch(0);             // not on the page table we free
   pt_destroy(tk->pt);
   sbi_remote_sfence();        // the ASID will be reused
   int err;
@@ -115,7 +115,7 @@ void task_kill(struct task *tk, const char *why) {
     if (threads[i].state != T_FREE && threads[i].task == tk)
       thread_stop(&threads[i]);
   if (tk->nthreads == 0)
-    task_free(tk);            // it never ran (a half-made address space): no thread will free it
+    task_free(tk);            // never ran (a half-made process): no thread will free it
 }
 
 void thread_exit(void) {

@@ -3,7 +3,8 @@
 // a test subsystem hosted in the kernel on EP_KTEST.
 #include "kernel.h"
 #include "boottab.h"
-#include "ksvc.h"
+#include "khost.h"
+#include "servers/echosrv/echo.h"
 
 const struct bootentry testtab[] = {
   // name       groups                        priv prio serve fault arg
@@ -72,12 +73,69 @@ const struct bootentry testtab[] = {
   {"ipclab",    "ipcfault",                    1,  4,  0,    2,    9},
   {"ipcorder",  "ipcqueue",                    1,  4,  0,    0,    0},
   {"ipcorder",  "ipcfast",                     1,  4,  0,    0,    1},
+  // lab 02 (labs/02-proc/): the server loop, through a fixture server on it and its
+  // judge; loopcli's arg is case | workers << 8 (loop.h), loopsrv's the workers
+  {"loopsrv",   "loopw",                       0,  4,  1,    0,    3},
+  {"loopcli",   "loopw",                       1,  4,  0,    0,    0x301},
+  {"loopsrv",   "loopw5",                      0,  4,  1,    0,    5},
+  {"loopcli",   "loopw5",                      1,  4,  0,    0,    0x501},
+  {"loopsrv",   "loops",                       0,  4,  1,    0,    4},
+  {"loopcli",   "loops",                       1,  4,  0,    0,    0x402},
+  {"loopsrv",   "loopd,loopn",                 0,  4,  1,    0,    2},
+  {"loopcli",   "loopd",                       1,  4,  0,    0,    0x203},
+  {"loophold",  "loopd",                       0,  4,  0,    0,    0},
+  {"loopcli",   "loopn",                       1,  4,  0,    0,    0x204},
   {0},
 };
 
-void echo_handle(struct svc_req *r);
-static void handle(struct kreq *k) { ksvc_handle(k, echo_handle); }
-static struct ksub echo = {.name = "echo", .ep = EP_KTEST, .handle = handle};
+// The in-kernel test subsystem on EP_KTEST: the echo protocol (servers/echosrv/echo.h)
+// the kernel's way, as the echo server does it the server's way: the caller's buffer
+// through kcopyin and kcopyout, the delay by sleeping (a stopped caller unwinds).
+static struct ksub echo;
+
+// Copy the buffer in pieces; XFORM transforms each byte, FILL writes w0, SUM only
+// reads. rw0 = bytes, rw1 = the sum of what was read.
+static void kecho_pieces(struct kreq *r, int read, int write) {
+  unsigned char buf[ECHO_CHUNK];
+  uint64 sum = 0;
+  for (uint64 off = 0; off < r->buflen; off += ECHO_CHUNK) {
+    uint64 n = r->buflen - off < ECHO_CHUNK ? r->buflen - off : ECHO_CHUNK;
+    int64 e = read ? kcopyin(r, off, buf, n) : 0;
+    for (uint64 i = 0; i < n; i++) {
+      sum += read ? buf[i] : 0;
+      buf[i] = read ? echo_xform(buf[i], off + i) : (unsigned char)r->w[0];
+    }
+    if (e >= 0 && write)
+      e = kcopyout(r, off, buf, n);
+    if (e < 0) {
+      r->rlabel = e;
+      return;
+    }
+  }
+  r->rw[0] = r->buflen;
+  r->rw[1] = sum;
+}
+
+static void kecho_handle(struct kreq *r) {
+  uint64 until = know_ns() + r->w[0];
+  r->rlabel = 0;
+  switch (r->label) {
+  case ECHO_XFORM:
+    while (know_ns() < until)
+      if (ksleep(&echo, &until, until) < 0) {
+        r->rlabel = E_INTR;            // the caller is being stopped: it gets no reply
+        return;
+      }
+    kecho_pieces(r, 1, 1);
+    return;
+  case ECHO_FILL: kecho_pieces(r, 0, 1); return;
+  case ECHO_SUM: kecho_pieces(r, 1, 0); return;
+  case ECHO_WHO: r->rw[0] = r->badge; return;
+  }
+  r->rlabel = E_INVAL;
+}
+
+static struct ksub echo = {.name = "echo", .ep = EP_KTEST, .handle = kecho_handle};
 
 void boot_tests(void) {
   char buf[16];

@@ -45,3 +45,15 @@ for stage in (1, 2, 3):
         Test(name=f"dma-s{stage}", suite="proc", boot="run=dma", stage=stage, forbid=FORBID,
              expect=[r"^dma: 4 pages at physical", r"^dma: ok$"]),
     ]
+
+# Several processes forking, exec'ing, waiting and faulting at once, and several shell
+# pipelines at once, at every stage (user/tests/proctest.c, lab 02's test program: the
+# process subsystem in the kernel at S1, in its server from S2; at S1 a race in an
+# earlier kernel-hosted process subsystem hung the pipelines).
+for stage in (1, 2, 3, 4):
+    for case in ("concurrent", "pipelines"):
+        TESTS.append(Test(name=f"concurrency-{case}-s{stage}", suite="proc", stage=stage, disk=True,
+                          boot=f"run=fs prog=proctest arg={case}", forbid=FORBID + [r"exec \S+ failed"],
+                          expect=[r"^init: pid 1, starting proctest$", r"^init: proctest exited with status 0$"],
+                          auth=[rf"^proctest: {case} ok$"],
+                          end=r"^init: proctest exited", budget=3))

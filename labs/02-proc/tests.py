@@ -1,10 +1,13 @@
-"""Lab 02's graded tests: process management in servers/proc, at stage 2.
+"""Lab 02's graded tests, at stage 2: the server loop (servers/lib/server.c) and the
+process server (servers/proc/) that runs on it.
 
 The structure test comes first: the privileged test task srvkill stops the process
-server and its clients must get E_DEAD at once (no kernel-hosted copy answers). The
-behaviour tests count only if it passes. Programs check their effects themselves and
-print verdict lines only when every check passed; the shell tests send a per-run value
-through fork, exec, pipes and wait into a file that the grader reads from the disk.
+server and its clients must get E_DEAD at once (no kernel-hosted copy answers); the
+other tests count only if it passes. Points are decided by verdict lines (`auth`):
+trusted test programs (user/usertests.c, user/tests/proctest.c, labs/02-proc/loopcli.c,
+...) print them only after every check passed. The server-loop tests judge the loop
+through loopsrv, a fixture server built on it (it is not keyed and prints no verdict:
+loopcli, which does not link the student's code, judges from its answers).
 """
 
 from testlib import Test, DEFAULT_FORBID
@@ -13,39 +16,66 @@ FORBID = DEFAULT_FORBID + [r"FAIL", r"exec \S+ failed"]
 STRUCTURE = "proc-structure"
 
 
-def prog(name, program, expect, points, arg="", budget=60, **kw):
-    boot = f"run=fs prog={program}" + (f" arg={arg}" if arg else "")
-    return Test(name=name, suite="lab02", lab="02", stage=2, boot=boot, disk=True, forbid=FORBID,
-                expect=[rf"^init: pid 1, starting {program}$"] + expect
-                + [rf"^init: {program} exited with status 0$"],
-                end=rf"^init: {program} exited", budget=budget, points=points, deps=[STRUCTURE], **kw)
+def test(**kw):
+    kw.setdefault("deps", [STRUCTURE])
+    return Test(suite="lab02", lab="02", stage=2, forbid=FORBID, **kw)
 
 
-def usertests(case, points, **kw):
-    return prog(f"proc-{case}", "usertests", [], points, arg=case,
-                auth=[rf"^test {case}: ok$", r"^usertests: ALL 1 TESTS OK$"], **kw)
+def loop(name, group, case, points, cpus=1, budget=1):
+    """A server-loop case: loopcli judges loopsrv (labs/02-proc/), no file system."""
+    return test(name=name, boot=f"run={group}", cpus=cpus, budget=budget, points=points,
+                auth=[rf"^loop: {case} ok$", r"^loop: ok$"])
+
+
+def fixture(name, group, program, points, budget=1):
+    """An older kernel-suite fixture on the server loop, now at stage 2."""
+    return test(name=name, boot=f"run={group}", budget=budget, points=points, auth=[rf"^{program}: ok$"])
+
+
+def prog(name, program, case, points, auth, group="fs", budget=1):
+    """init runs program with one argument, the case."""
+    return test(name=name, boot=f"run={group} prog={program} arg={case}", disk=group == "fs",
+                expect=[rf"^init: pid 1, starting {program}$", rf"^init: {program} exited with status 0$"],
+                auth=auth, end=rf"^init: {program} exited", budget=budget, points=points)
+
+
+def usertests(case, points, budget=1):
+    return prog(f"proc-{case}", "usertests", case, points,
+                [rf"^test {case}: ok$", r"^usertests: ALL 1 TESTS OK$"], budget=budget)
+
+
+def proctest(name, case, points, group="fs"):
+    return prog(name, "proctest", case, points, [rf"^proctest: {case} ok$"], group=group)
 
 
 TESTS = [
-    Test(name=STRUCTURE, suite="lab02", lab="02", stage=2, boot="run=sk kill=proc prog=nop", disk=True, forbid=FORBID,
+    test(name=STRUCTURE, deps=[], boot="run=sk kill=proc prog=nop", disk=True,
          auth=[r"^srvkill: proc's clients get E_DEAD$", r"^srvkill: ok$"],
-         end=r"^srvkill: (ok|FAIL)", budget=10, points=10),
-    usertests("forktree", 10),
-    usertests("orphans", 10),
-    usertests("exec", 15),
-    usertests("kill", 10),
-    usertests("forkloop", 10),
+         end=r"^srvkill: (ok|FAIL)", budget=1.5, points=4),
+    # Exercise 1: the server loop.
+    loop("loop-workers", "loopw", "workers 3", 6),
+    loop("loop-workers-smp2", "loopw5", "workers 5", 4, cpus=2),
+    loop("loop-sleep", "loops", "sleep 4", 6),
+    loop("loop-defer", "loopd", "defer 2", 5),
+    loop("loop-notify", "loopn", "notify 2", 3),
+    fixture("loop-bulk", "bulk", "bulk", 2),
+    fixture("loop-outstanding", "outstanding", "outstanding", 2),
+    # Exercise 2: the process server.
+    usertests("forktree", 5),
+    usertests("exec", 6),
+    usertests("orphans", 3),
+    proctest("proc-zombies", "orphans", 4),
+    usertests("kill", 4),
+    proctest("proc-killrules", "killrules", 5),
+    usertests("forkloop", 4, budget=2),
     # Children killed by their faults: only the kernel's death notice (task_watch)
-    # tells the process server, so without it the parent's wait never returns.
-    usertests("badmemory", 5, budget=10),
-    usertests("clock", 5),
-    Test(name="proc-shell", suite="lab02", lab="02", stage=2, boot="run=fs", disk=True, forbid=FORBID,
-         input=[(r"\$ $", "echo @NONCE@ | cat | cat > out\n"), (r"\$ $", "cat out; echo END\n")],
-         expect=[r"^init: pid 1, starting sh$", r"^@NONCE@$", r"^END$"], end=r"^END$", budget=30,
-         files={"/out": r"@NONCE@\n"}, points=15, deps=[STRUCTURE]),
-    Test(name="proc-ps", suite="lab02", lab="02", stage=2, boot="run=fs", disk=True, forbid=FORBID,
-         input=[(r"\$ $", "ps > out; echo @NONCE@\n")],
-         expect=[r"^init: pid 1, starting sh$", r"^@NONCE@$"], end=r"^@NONCE@$", budget=30,
-         files={"/out": r"(?ms).*^ *1 +0 .*? init$.*^ *2 +1 .*? sh$.*"},
-         points=10, deps=[STRUCTURE]),
+    # tells the process server; without it the parent's wait never returns.
+    usertests("badmemory", 7),
+    usertests("clock", 1),
+    proctest("proc-sleepers", "sleepers", 5),
+    proctest("proc-concurrent", "concurrent", 8),
+    proctest("proc-pipelines", "pipelines", 6),
+    proctest("proc-ps", "ps", 4),
+    proctest("proc-halfmade", "halfmade", 3),
+    proctest("proc-nofs", "nofs", 3, group="os"),
 ]

@@ -1,12 +1,12 @@
-// The host interface of a subsystem core. A core (servers/NAME/NAME.c) is written once
+// Transitional: the host interface of the subsystem cores not yet split into a shared
+// core and two boundary layers (as servers/proc/ is). Such a core is written once
 // against this header, free of IPC and of kernel internals, and is hosted either in
-// its server (servers/lib/svc_server.c) or in the kernel behind a kernel-answered
-// endpoint (kernel/ksvc.c, over kernel/host.h). Clients use the same messages either
-// way and cannot tell the difference.
+// its server (servers/lib/svc_server.c, on the server loop) or in the kernel behind a
+// kernel-answered endpoint (kernel/ksvc.c, over kernel/khost.h).
 //
-// A core waits only through this interface: it may block in svc_sleep_ns (the echo
-// test core does), or park a request and answer it later (proc does: wait, sleep),
-// in which case its server runs one thread and never blocks on a client.
+// A core waits only through this interface: it may block in svc_sleep_ns, or park a
+// request and answer it later (the file core does: pipe and console reads), in which
+// case its server runs one thread and never blocks on a client.
 #pragma once
 #include "kernel/types.h"
 #include "kernel/abi.h"

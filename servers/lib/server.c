@@ -6,6 +6,7 @@
 #include "user/lib/mv6.h"
 #include "user/user.h"
 
+// @lab 02 solution: the server loop
 struct worker {
   uint64 ep;                  // the served endpoint
   uint64 wait_ep;             // private endpoint for worker_sleep_ns
@@ -82,3 +83,36 @@ void serve(uint64 ep, int nworkers, req_handler handle, void (*notify)(uint64 bi
   }
   worker_loop(&workers[0]);
 }
+// @lab 02 stub
+//: // TODO (lab 02): the server loop that every server runs (server.h), over the IPC
+//: // calls of user/lib/mv6.h. Until it is written, a server says so and stops, and its
+//: // clients get E_DEAD.
+//:
+//: // TODO: a deferred request gets no reply when the handler returns ...
+//: void defer(struct req *r) { (void)r; }
+//:
+//: // ... but later, from its copy: its token, rlabel and rw.
+//: int answer(struct req *r) {
+//:   (void)r;
+//:   return E_NOREPLY;
+//: }
+//:
+//: // TODO: block only the calling worker: an alarm on an endpoint of the worker's own,
+//: // found through per-worker state (the tp register is free for it), then receive there.
+//: int worker_sleep_ns(uint64 ns) {
+//:   (void)ns;
+//:   return E_INTR;
+//: }
+//:
+//: // TODO: nworkers threads (this one and nworkers - 1 more, each with a stack of its
+//: // own), each receiving on ep: a notification goes to notify (no reply), a call
+//: // becomes a struct req for handle, then its reply (ipc_reply_recv: answer and receive
+//: // the next in one system call) unless the handler deferred it.
+//: void serve(uint64 ep, int nworkers, req_handler handle, void (*notify)(uint64 bits)) {
+//:   (void)ep, (void)nworkers, (void)handle, (void)notify;
+//:   printf("server: the server loop is not written yet (lab 02)\n");
+//:   sys1(SYS_exit, 1);             // not exit(), which asks the process server: maybe us
+//:   for (;;)
+//:     ;
+//: }
+// @lab 02 end

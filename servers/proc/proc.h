@@ -24,6 +24,7 @@
 
 #define PROC_DIED   1          // notification bit: a process's task died
 #define PROC_DUMP   2          // notification bit: print the process list (console ^P)
+#define PROC_TIMER  4          // notification bit: the process server's own alarm (sleeps)
 #define MAXARG      32         // exec: arguments at most
 
 struct procinfo {

@@ -6,10 +6,11 @@
 #include "servers/proc/proc.h"
 #include "servers/mem/mem.h"
 
-// One request; returns reply word 0, or -1 on any error.
+// One request; returns reply word 0, or -1 on any error. A buffer the server found
+// not present yet is faulted in and the request repeated (ipc_call_buf).
 static int64 req(uint64 ep, uint64 label, uint64 w0, uint64 w1, uint64 *w, void *buf, uint64 len) {
   struct msg m = {.tag = TAG(label, len ? BUF_R : 0, len), .w = {w0, w1}};
-  if (ipc_call(ep, &m, buf) < 0 || TAG_LABEL(m.tag) != 0)
+  if (ipc_call_buf(ep, &m, buf) < 0 || TAG_LABEL(m.tag) != 0)
     return -1;
   if (w)
     for (int i = 0; i < 4; i++)

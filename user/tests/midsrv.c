@@ -1,9 +1,9 @@
-// A middle server on EP_TEST0 with ten worker threads: SLOW requests are passed on
-// to the slow server (the worker waits there), FAST ones are answered at once.
+// A middle server on EP_TEST0 with ten workers of the server loop: SLOW requests are
+// passed on to the slow server (the worker waits there), FAST ones are answered at once.
 #include "user/tests/testlib.h"
-#include "servers/lib/svc_server.h"
+#include "servers/lib/server.h"
 
-static void handle(struct svc_req *r) {
+static void handle(struct req *r) {
   if (r->label == 1) {
     struct msg m = {.tag = TAG(1, 0, 0), .w = {r->w[0]}};
     int64 e = ipc_call(EP_TEST1, &m, 0);
@@ -15,6 +15,6 @@ static void handle(struct svc_req *r) {
 }
 
 int main(int argc, char *argv[]) {
-  svc_serve(EP_TEST0, 10, handle, 0);
+  serve(EP_TEST0, 10, handle, 0);
   return 0;
 }
