@@ -83,7 +83,7 @@ void fastpath_call(struct trapframe *tf) {
   ep->recvq = r->next;
   move_msg(tf, r->tf);
   r->tf->a6 = TASK_BADGE(cur->task);
-  r->ipc_ret = THREAD_TOKEN(cur);
+  r->ipc_ret = call_token(cur);
   cur->is_call = 1;
   cur->fault_call = 0;
   cur->buf = tf->a6;

@@ -181,7 +181,7 @@ struct thread *thread_alloc(struct task *task, int prio) {
     memset(t, 0, (uint64)&t->kstack - (uint64)t);
     t->id = i;
     t->gen = gen;
-    t->token = HANDLE(i + 1, gen);
+    t->handle = HANDLE(i + 1, gen);
     t->task = task;
     t->prio = prio < 0 ? 0 : prio >= NPRIO ? NPRIO - 1 : prio;
     t->tf = (struct trapframe *)((uint64)(t->kstack + KSTACK_SIZE - sizeof(struct trapframe)) & ~15UL);

@@ -29,7 +29,7 @@ static int64 sys_thread_create(struct thread *cur, struct trapframe *tf) {
     return E_BADADDR;
   int prio = tf->a3 > (uint64)cur->prio ? cur->prio : (int)tf->a3;
   struct thread *t = thread_start(cur->task, tf->a0, tf->a1, tf->a2, prio);
-  return t ? THREAD_TOKEN(t) : E_NOMEM;
+  return t ? THREAD_HANDLE(t) : E_NOMEM;
 }
 
 static int64 sys_bootinfo(struct thread *cur, uint64 va, uint64 len) {
