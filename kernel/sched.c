@@ -171,8 +171,11 @@ void sleep_timeouts(uint64 now) {
 
 static void thread_entry(void) { usertrapret(); }
 
-// A new thread of task, ready to enter user mode at tf->epc once set up.
+// A new thread of task, ready to enter user mode at tf->epc once set up. None for a
+// task being killed: nothing of it may run again.
 struct thread *thread_alloc(struct task *task, int prio) {
+  if (task->exiting)
+    return 0;
   for (int i = 0; i < NTHREAD; i++) {
     struct thread *t = &threads[i];
     if (t->state != T_FREE)
