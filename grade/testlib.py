@@ -195,11 +195,12 @@ def kernel_cmdline(test, nonce):
     return f"{test.boot} watchdog={fmt_seconds(test.budget)}".strip()
 
 
-def qemu_command(test, image_path, icount, nonce, qemu="qemu-system-riscv64", disk_path=None):
+def qemu_command(test, image_path, icount, nonce, qemu="qemu-system-riscv64", disk_path=None, bios="default"):
     """The one place the QEMU command line is built. disk_path: the run's own copy of
     the disk image (written in place); else the stage's fs.img through a throw-away
-    overlay."""
-    cmd = [qemu, "-machine", "virt", "-bios", "default", "-m", "128M",
+    overlay. bios: the firmware (QEMU's own OpenSBI by default; mk/qemu10.sh passes
+    another)."""
+    cmd = [qemu, "-machine", "virt", "-bios", bios, "-m", "128M",
            "-smp", str(test.cpus), "-nographic", "-monitor", "none",
            "-serial", "stdio", "-no-reboot",
            "-kernel", str(image_path), "-append", kernel_cmdline(test, nonce)]

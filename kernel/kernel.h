@@ -144,7 +144,7 @@ void sbi_poweroff(int fail) __attribute__((noreturn));
 int sbi_hart_start(int hart, uint64 addr, uint64 arg);
 void sbi_remote_sfence(void);
 void sbi_probe(void);
-extern int has_srst, has_hsm, has_ipi, has_time, has_rfence;
+extern int has_srst, has_hsm, has_ipi, has_time, has_rfence, has_dbcn;
 
 // printf.c
 void printf(const char *fmt, ...);
