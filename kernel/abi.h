@@ -110,6 +110,17 @@ struct start_info {
 };
 #endif
 
+// ---- rights: what each boot task may do (its boot table row; kernel/boottab.c) ----
+// Each privileged call needs its own right; a task holding none is unprivileged.
+#define R_MAP     (1 << 0)   // map and unmap frames in any task (the pager)
+#define R_MAPSELF (1 << 1)   // map frames into itself, read-only (the boot image)
+#define R_TASK    (1 << 2)   // task_create, task_kill (the pager makes address spaces)
+#define R_THREAD  (1 << 3)   // thread_start, thread_stop, task_watch (the process server)
+#define R_UART    (1 << 4)   // the UART's registers and interrupt (the console driver)
+#define R_VIRTIO  (1 << 5)   // the virtio-mmio registers and interrupts (the disk driver)
+#define R_POWER   (1 << 6)   // poweroff
+#define R_ALL     0x7f       // the test programs of the test image
+
 // ---- map permissions (SYS_map) ----
 #define MAP_R    (1 << 1)
 #define MAP_W    (1 << 2)

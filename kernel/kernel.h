@@ -69,7 +69,7 @@ struct task {
   uint64 satp;                // this address space, with its ASID
   char name[16];
   pagetable_t pt;
-  int priv;                   // privileged mechanism allowed
+  int rights;                 // R_* (abi.h): the privileged calls it may make (boot table)
   uint64 fault_ep;            // faults become calls to this endpoint; 0 = kill
   uint64 watch_ep, watch_bits;// notified when the task dies
   int nthreads;
