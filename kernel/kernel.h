@@ -31,6 +31,8 @@ struct cpu {
   struct task *as;            // address space loaded in satp (0 = kernel only)
   uint64 nfast;               // IPC fast-path hand-offs on this hart
   uint64 next_tick;           // time of this hart's next timer interrupt; 0 = stopped (idle)
+  volatile int user;          // runs cur in user mode: set under the lock just before
+                              // returning there, cleared at the next trap before locking
 };
 
 enum tstate { T_FREE, T_RUNNABLE, T_RUNNING, T_SEND, T_RECV, T_REPLY, T_SLEEP, T_STOPPED };
