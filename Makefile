@@ -139,6 +139,10 @@ $(B)/strip/%: $(B)/bin/%
 	@mkdir -p $(dir $@)
 	$(OBJCOPY) --strip-all $< $@
 
+# Keep every intermediate file (make would delete build/sN/bin/* and the CRT0 object
+# after a build, so gdb would have no symbols and make would print stray rm lines).
+.SECONDARY:
+
 # The programs whose key slot the grader fills (grade/keys.py).
 print-keyed:
 	@echo $(KEYED)
