@@ -75,7 +75,7 @@ CRT0 := $(B)/ulib/user/lib/crt0.S.o
 PROGS := mem proc init console disk fs
 # Programs on the file system (exec finds them there when a file server runs).
 UPROGS := init sh cat echo grep wc ls mkdir rm ln kill ps hello usertests argtest
-OSTESTPROGS := cowread srvbad killrace privtest procbench nop dmatest fstests fsbench crashload proctest
+OSTESTPROGS := cowread srvbad killrace privtest procbench nop dmatest fstests fsbench crashload proctest fuzz
 TESTPROGS := pong hello usertests argtest pingpong manycli collect echosrv bulk notify kwait stopper slowsrv midsrv outcli \
              spinner preempt badinput faulter survivor tpager lazy ipcbench deadcli tracer fskiller srvkill
 # Each lab's own test programs (labs/NN-*/NAME.c), in the test image.
@@ -98,7 +98,7 @@ _pos = $(if $2,$(if $(filter $1,$(firstword $2)),$(words $3 x),$(call _pos,$1,$(
 base = $(shell printf '0x%x' $$(( 0x1000000 * $(call _pos,$1,$(ALLPROGS),) + 0xa0000 )))
 srcs = $(or $(wildcard user/$1.c),$(wildcard user/tests/$1.c),$(wildcard servers/$1/*.c),$(wildcard labs/*/$1.c))
 
-.PHONY: all qemu qemu-gdb check grade autograder bench clean deps print-keyed
+.PHONY: all qemu qemu-gdb check grade autograder bench fuzz clean deps print-keyed
 .DELETE_ON_ERROR:
 
 all: $(B)/kernel $(B)/fs.img
@@ -228,6 +228,14 @@ handout:
 	@python3 mk/handout.py $(if $(LAB),tree $(LAB),course) $(DEST)
 
 # @ref end
+# make fuzz [SEED=s] [N=n] [CPUS=c]: n random system calls and messages from an ordinary
+# process (user/tests/fuzz.c), then the health and leak checks and fsck (the grader's
+# test fuzz-custom).
+SEED ?= 1
+N ?= 1000000
+fuzz: deps
+	@MV6_FUZZ=$(SEED):$(N) MV6_FUZZ_CPUS=$(CPUS) python3 grade/grade.py fuzz-custom
+
 bench: deps $(B)/kernel-test $(B)/kernel $(B)/fs.img
 	@sh mk/bench.sh $(B)
 
