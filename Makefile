@@ -77,7 +77,7 @@ PROGS := mem proc init console disk fs
 UPROGS := init sh cat echo grep wc ls mkdir rm ln kill ps hello usertests argtest
 OSTESTPROGS := cowread srvbad killrace privtest procbench nop dmatest fstests fsbench crashload proctest fuzz
 TESTPROGS := pong hello usertests argtest pingpong manycli collect echosrv bulk notify kwait stopper slowsrv midsrv outcli \
-             spinner preempt badinput faulter survivor tpager lazy ipcbench deadcli tracer fskiller srvkill
+             spinner preempt badinput faulter survivor tpager lazy ipcbench deadcli tracer fskiller srvkill rights
 # Each lab's own test programs (labs/NN-*/NAME.c), in the test image.
 LABPROGS := $(basename $(notdir $(wildcard labs/*/*.c)))
 ALLPROGS := $(PROGS) $(TESTPROGS) $(LABPROGS) $(OSTESTPROGS)

@@ -40,6 +40,10 @@ TESTS = [
             disk=True, forbid=FORBID + [r"^\[kernel\] ipc: "], deps=["os-boot"]),
     os_test("priv-notify", "privtest", [], arg="notify", auth=[r"^privtest notify: ok$"], group="fs",
             disk=True, deps=["os-boot"]),
+    # kernel lines cannot be forged: a process's "[kernel] panic: ..." is no panic to the
+    # grader (DEFAULT_FORBID), through the console driver and through debug_write
+    os_test("kernel-lines-unforgeable", "privtest", [r"^\[user\] \[kernel\] panic: forged through"],
+            arg="forge", auth=[r"^privtest forge: ok$"], group="fs", disk=True, deps=["os-boot"]),
     os_test("cowread", "cowread", [r"^cowread: ok$"], group="osecho", deps=["os-boot"]),
     Test(name="dma", suite="proc", boot="run=dma", forbid=FORBID, expect=[r"^dma: 4 pages at physical", r"^dma: ok$"]),
 ]
@@ -52,6 +56,9 @@ for stage in (1, 2, 3):
         os_test(f"usertests-s{stage}", "usertests", [r"^usertests: ALL 11 TESTS OK$"], stage=stage,
                 deps=[f"os-boot-s{stage}"]),
         os_test(f"servers-badinput-s{stage}", "srvbad", [r"^srvbad: ok$"], stage=stage, deps=[f"os-boot-s{stage}"]),
+        os_test(f"kernel-lines-unforgeable-s{stage}", "privtest",
+                [r"^\[user\] \[kernel\] panic: forged through"], arg="forge", stage=stage,
+                auth=[r"^privtest forge: ok$"], group="fs", disk=True, deps=[f"os-boot-s{stage}"]),
         os_test(f"cowread-s{stage}", "cowread", [r"^cowread: ok$"], group="osecho", stage=stage,
                 deps=[f"os-boot-s{stage}"]),
         Test(name=f"dma-s{stage}", suite="proc", boot="run=dma", stage=stage, forbid=FORBID,
