@@ -229,7 +229,7 @@ handout:
 
 # @ref end
 bench: deps $(B)/kernel-test $(B)/kernel $(B)/fs.img
-	@sh mk/bench.sh $(B)
+	@python3 mk/bench.py $(B)
 
 clean:
 	rm -rf build .gdbinit

@@ -49,6 +49,7 @@ static int64 sys_stat(uint64 what) {
   case STAT_SLOWPATH: return stat_slow;
   case STAT_FREEPAGES: return kfree_count();
   case STAT_NCPU: return ncpu;
+  case STAT_IDLE: return stat_idle();
   }
   return E_INVAL;
 }
