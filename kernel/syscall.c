@@ -54,6 +54,17 @@ static int64 sys_stat(uint64 what) {
   return E_INVAL;
 }
 
+// With tracing on, log a bulk copy that happened, in the direction the data went.
+static int64 traced_copy(struct thread *cur, uint64 token, int64 r, int to_caller) {
+  struct thread *t = token_thread(token);
+  if (ipc_trace && r >= 0 && t) {
+    const char *me = cur->task->name, *caller = t->task->name;
+    kprintf("ipc: %s %s -> %s len %d\n", to_caller ? "copy_to" : "copy_from",
+            to_caller ? me : caller, to_caller ? caller : me, (int)r);
+  }
+  return r;
+}
+
 void syscall(struct trapframe *tf) {
   struct thread *cur = curthread();
   int64 r;
@@ -67,10 +78,12 @@ void syscall(struct trapframe *tf) {
     int err;                  // only the owner and the privileged servers may post them
     struct endpoint *ep = ep_lookup(tf->a0, &err);
     r = !ep ? err : ep->owner != cur->task && !cur->task->priv ? E_PERM : (ep_notify(ep, tf->a1), 0);
+    if (ipc_trace && r == 0)
+      kprintf("ipc: notify %s -> %s bits %lx\n", cur->task->name, ep->owner->name, tf->a1);
     break;
   }
-  case SYS_copy_from: r = bulk_copy(tf->a0, tf->a1, tf->a2, tf->a3, 0); break;
-  case SYS_copy_to: r = bulk_copy(tf->a0, tf->a1, tf->a2, tf->a3, 1); break;
+  case SYS_copy_from: r = traced_copy(cur, tf->a0, bulk_copy(tf->a0, tf->a1, tf->a2, tf->a3, 0), 0); break;
+  case SYS_copy_to: r = traced_copy(cur, tf->a0, bulk_copy(tf->a0, tf->a1, tf->a2, tf->a3, 1), 1); break;
   case SYS_ep_create: {
     struct endpoint *ep = ep_alloc(cur->task, 0);
     r = ep ? (int64)ep_handle(ep) : E_NOMEM;
