@@ -29,7 +29,8 @@ EVENT = re.compile(r"ipc: (call|send) (\S+) -> ep (\d+) label (\d+) len (\d+)$|"
 
 def defines(path):
     try:
-        text = open(os.path.join(ROOT, path)).read()
+        with open(os.path.join(ROOT, path)) as f:
+            text = f.read()
     except OSError:
         return []
     return [(m[1], int(m[2], 0), m[3]) for m in DEFINE.finditer(text)]
@@ -172,8 +173,9 @@ def svg(events, title):
 
 def write(lines, out, prog, title):
     events = window(lines, parse(lines), prog)
-    open(out + ".txt", "w").write(text(events))
-    open(out + ".svg", "w").write(svg(events, title))
+    for ext, body in ((".txt", text(events)), (".svg", svg(events, title))):
+        with open(out + ext, "w") as f:
+            f.write(body)
     print(f"trace: {len(events)} events: {out}.txt, {out}.svg")
     return events
 
@@ -207,14 +209,16 @@ def main(argv):
         arg = argv[5] if len(argv) > 5 else ""
         lines = run(stage_dir, prog, arg)
         log = os.path.join(stage_dir, "trace.log")
-        open(log, "w").write("\n".join(lines))
+        with open(log, "w") as f:
+            f.write("\n".join(lines))
         if not any(f"{prog} exited" in ln for ln in lines):
             print(f"trace: {prog} did not finish (see {log})")
             return 1
         write(lines, out, prog, f"mv6: {prog} {arg}".strip())
         return 0
     if len(argv) == 4 and argv[1] == "render":
-        lines = open(argv[2]).read().split("\n")
+        with open(argv[2]) as f:
+            lines = f.read().split("\n")
         write(lines, argv[3], "", os.path.basename(argv[3]))
         return 0
     print(__doc__)
