@@ -132,6 +132,7 @@ struct start_info {
 #define STAT_SLOWPATH   2   // call/reply_recv that took the general path
 #define STAT_FREEPAGES  3   // kernel pool pages free
 #define STAT_NCPU       4   // harts running
+#define STAT_IDLE       5   // instret counted while harts idled in wfi (all harts)
 
 // ---- boot information, readable with SYS_bootinfo ----
 #ifndef __ASSEMBLER__

@@ -47,6 +47,8 @@ void start(uint64 hartid, uint64 dtb) {
   char buf[16];
   if (bootarg("watchdog", buf, sizeof buf, 0))
     watchdog_at = now_ns() + parse_ms(buf) * 1000000UL;
+  if (bootarg("trace", buf, sizeof buf, 0) && strncmp(buf, "ipc", 4) == 0)
+    ipc_trace = 1;                       // make trace: log IPC from the start
   kprintf("memory: %d MiB, %d KiB kernel pool, user memory from %p\n",
           (int)((ram_end - RAMBASE) >> 20), (int)(KPOOL_SIZE >> 10), kpool_end);
   bkl_acquire();

@@ -49,8 +49,20 @@ static int64 sys_stat(uint64 what) {
   case STAT_SLOWPATH: return stat_slow;
   case STAT_FREEPAGES: return kfree_count();
   case STAT_NCPU: return ncpu;
+  case STAT_IDLE: return stat_idle();
   }
   return E_INVAL;
+}
+
+// With tracing on, log a bulk copy that happened, in the direction the data went.
+static int64 traced_copy(struct thread *cur, uint64 token, int64 r, int to_caller) {
+  struct thread *t = token_thread(token);
+  if (ipc_trace && r >= 0 && t) {
+    const char *me = cur->task->name, *caller = t->task->name;
+    kprintf("ipc: %s %s -> %s len %d\n", to_caller ? "copy_to" : "copy_from",
+            to_caller ? me : caller, to_caller ? caller : me, (int)r);
+  }
+  return r;
 }
 
 void syscall(struct trapframe *tf) {
@@ -66,10 +78,12 @@ void syscall(struct trapframe *tf) {
     int err;                  // only the owner and the privileged servers may post them
     struct endpoint *ep = ep_lookup(tf->a0, &err);
     r = !ep ? err : ep->owner != cur->task && !cur->task->rights ? E_PERM : (ep_notify(ep, tf->a1), 0);
+    if (ipc_trace && r == 0)
+      kprintf("ipc: notify %s -> %s bits %lx\n", cur->task->name, ep->owner ? ep->owner->name : "kernel", tf->a1);
     break;
   }
-  case SYS_copy_from: r = bulk_copy(tf->a0, tf->a1, tf->a2, tf->a3, 0); break;
-  case SYS_copy_to: r = bulk_copy(tf->a0, tf->a1, tf->a2, tf->a3, 1); break;
+  case SYS_copy_from: r = traced_copy(cur, tf->a0, bulk_copy(tf->a0, tf->a1, tf->a2, tf->a3, 0), 0); break;
+  case SYS_copy_to: r = traced_copy(cur, tf->a0, bulk_copy(tf->a0, tf->a1, tf->a2, tf->a3, 1), 1); break;
   case SYS_ep_create: {
     struct endpoint *ep = ep_alloc(cur->task, 0);
     r = ep ? (int64)ep_handle(ep) : E_NOMEM;

@@ -3,6 +3,8 @@ the servers (run=os: mem, proc, pong; proc starts init), and init runs prog= wit
 arg=. The programs check effects themselves (values read back, statuses, the memory
 server's frame counts) and print FAIL lines for any check that fails."""
 
+import os
+
 from testlib import Test, DEFAULT_FORBID
 
 FORBID = DEFAULT_FORBID + [r"FAIL"]
@@ -74,3 +76,23 @@ for stage in (1, 2, 3, 4):
                           expect=[r"^init: pid 1, starting proctest$", r"^init: proctest exited with status 0$"],
                           auth=[rf"^proctest: {case} ok$"],
                           end=r"^init: proctest exited", budget=3))
+
+# The fuzzer (issue 14; user/tests/fuzz.c): an ordinary process's random system calls
+# and messages to every server, then health and leak checks, and fsck from the host.
+# make check runs fixed seeds; `make fuzz SEED=s N=n` runs fuzz-custom (MV6_FUZZ=s:n).
+# Real time (no -icount): a fuzzing child that blocks for good is cut off by a timer.
+def fuzz_test(name, arg, cpus=2, budget=600):
+    seed = arg.split(":")[0]
+    return Test(name=name, suite="proc", boot=f"run=fs prog=fuzz arg={arg}", disk=True, cpus=cpus,
+                icount=False, budget=budget, wall=budget + 60, fsck=True,
+                # a child's random debug_write may print anything but a line the kernel
+                # or the fuzzer's own checks print
+                forbid=DEFAULT_FORBID + [r"^FAIL user/tests/fuzz", r"^fuzz \d+: FAIL"],
+                expect=[r"^init: pid 1, starting fuzz$", r"^init: fuzz exited with status 0$"],
+                auth=[rf"^fuzz {seed}: ok$"], end=r"^init: fuzz exited")
+
+
+TESTS += [fuzz_test(f"fuzz-seed{s}", f"{s}:50000") for s in (1, 2)]
+if os.environ.get("MV6_FUZZ"):
+    TESTS.append(fuzz_test("fuzz-custom", os.environ["MV6_FUZZ"], int(os.environ.get("MV6_FUZZ_CPUS") or 2),
+                           budget=3600))

@@ -3,24 +3,19 @@
 // mode=icount: guest instructions (instret under -icount) and the fast-path share;
 // mode=wall: nanoseconds of real time per round trip (run without icount).
 #include "user/tests/testlib.h"
+#include "user/tests/busy.h"
 
 #define N 100000
 
-static inline uint64 instret(void) {
-  uint64 x;
-  asm volatile("rdinstret %0" : "=r"(x));
-  return x;
-}
-
 // The same loop as below without the system call, to subtract.
 static uint64 __attribute__((noinline)) loop_only(uint64 *sink) {
-  uint64 t0 = instret();
+  uint64 t0 = busy_insns();
   for (uint64 i = 0; i < N; i++) {
     struct msg m = {.tag = TAG(1, 0, 0), .w = {i}};
     asm volatile("" : : "r"(&m) : "memory");
     *sink += m.w[0];
   }
-  return instret() - t0;
+  return busy_insns() - t0;
 }
 
 // Real time is noisy: the median of 7 rounds of N/10 round trips.
@@ -57,13 +52,13 @@ int main(int argc, char *argv[]) {
   }
   uint64 sink = 0, f0 = kstat(STAT_FASTPATH), s0 = kstat(STAT_SLOWPATH);
   uint64 base = loop_only(&sink);
-  uint64 i0 = instret();
+  uint64 i0 = busy_insns();
   for (uint64 i = 0; i < N; i++) {
     struct msg m = {.tag = TAG(1, 0, 0), .w = {i}};
     ipc_call(EP_TEST0, &m, 0);
     sink += m.w[0];
   }
-  uint64 insns = instret() - i0;
+  uint64 insns = busy_insns() - i0;
   uint64 fast = kstat(STAT_FASTPATH) - f0, slow = kstat(STAT_SLOWPATH) - s0;
   CHECK(sink == 2 * ((uint64)N * (N - 1) / 2) + N, "wrong replies");
   printf("bench: ipc_roundtrip %d instructions\n", (int)((insns - base) / N));

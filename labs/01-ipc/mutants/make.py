@@ -112,6 +112,12 @@ mut("badge-of-receiver", 1, "a message reaches the receiver with the sender's ba
     (IPC, "  tf->a6 = TASK_BADGE(from->task);", "  tf->a6 = TASK_BADGE(to->task);"))
 
 
+# Not a plausible design but the worst case for the grader's time: a call that never returns
+# (the kernel spins with interrupts off). Grading it shows how long a hung submission takes.
+mut("hang-in-call", 1, "a call is delivered or queued and the caller returns (here the kernel spins in ipc_send)",
+    (IPC, "  if (is_call)\n    stat_slow++;\n  return ipc_send_msg(cur, ep);",
+     "  if (is_call)\n    stat_slow++;\n  for (;;)\n    ;"))
+
 def main(names):
     if subprocess.run(["git", "diff", "--quiet", "HEAD", "--", IPC, FP]).returncode:
         sys.exit(f"make.py: commit {IPC} and {FP} first: the patches are diffs against them")
