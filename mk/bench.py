@@ -23,7 +23,8 @@ HOST_LIMIT = 300          # seconds of host time per run
 # figures are in, and the guest watchdog is only a backstop (long enough for the disk
 # waits, which sleep=off turns into jumps of guest time).
 RUNS = [
-    ("run=bench mode=icount watchdog=60", ICOUNT, ["ipc_roundtrip", "ipc_fastpath_share"]),
+    ("run=bench mode=icount watchdog=60", ICOUNT,
+     ["ipc_roundtrip", "ipc_fastpath_share", "bulk_copy_64k_aligned", "bulk_copy_64k_unaligned"]),
     ("run=bench mode=wall watchdog=60", [], ["ipc_roundtrip_wall"]),
     ("run=os prog=procbench watchdog=60", ICOUNT,
      ["fork_exit_wait", "exec", "zero_fill_fault", "cow_fault"]),
