@@ -86,8 +86,11 @@ int main(int argc, char *argv[]) {
          (int)(fast * 1000 / (fast + slow) % 10));
   memset(src, 7, sizeof src);            // every page present before measuring
   bulk_copy(0, 0);
-  printf("bench: bulk_copy_64k_aligned %d instructions\n", (int)bulk_copy(0, 0));
-  printf("bench: bulk_copy_64k_unaligned %d instructions\n", (int)bulk_copy(3, 1));
+  uint64 aligned = bulk_copy(0, 0), unaligned = bulk_copy(3, 1);
+  printf("bench: bulk_copy_64k_aligned %d instructions\n", (int)aligned);
+  printf("bench: bulk_copy_64k_unaligned %d instructions\n", (int)unaligned);
+  // Byte-wise copying costs 7 times the aligned figure; word-at-a-time about 2.3.
+  CHECK(unaligned < 4 * aligned, "unaligned copies are not word at a time");
   test_done("ipcbench", 1);
   return 0;
 }
