@@ -70,7 +70,7 @@ struct task {
   uint64 satp;                // this address space, with its ASID
   char name[16];
   pagetable_t pt;
-  int priv;                   // privileged mechanism allowed
+  int rights;                 // R_* (abi.h): the privileged calls it may make (boot table)
   uint64 fault_ep;            // faults become calls to this endpoint; 0 = kill
   uint64 watch_ep, watch_bits;// notified when the task dies
   int nthreads;
@@ -145,7 +145,7 @@ void sbi_poweroff(int fail) __attribute__((noreturn));
 int sbi_hart_start(int hart, uint64 addr, uint64 arg);
 void sbi_remote_sfence(void);
 void sbi_probe(void);
-extern int has_srst, has_hsm, has_ipi, has_time, has_rfence;
+extern int has_srst, has_hsm, has_ipi, has_time, has_rfence, has_dbcn;
 
 // printf.c
 void printf(const char *fmt, ...);

@@ -24,6 +24,7 @@ void kfs_start(void) { ksub_start(&fs); }
 // ---- khost.h: files of processes, for the kernel-hosted process subsystem ----
 // Transitional: as messages to the core, until this file is the kernel idiom.
 #include "servers/fs/fsproto.h"
+#include "stat.h"
 
 static int64 fs_msg(uint64 label, uint64 w0, uint64 w1, void *buf, uint64 len, int rights, uint64 *rw0) {
   struct svc_msg m = {TAG(label, rights, len), {w0, w1, 0, 0}};
@@ -43,6 +44,11 @@ int64 kfs_read_file(uint64 task, const char *path, uint64 off, void *dst, uint64
   static char skip[512];
   uint64 fd, got = 0, k;
   int64 e = fs_msg(FS_OPEN, 0, task, (void *)path, strlen(path) + 1, BUF_R, &fd);
+  struct stat st;                      // a device or directory is no program: reading the
+  if (e == 0 && (fs_msg(FS_FSTAT, fd, 0, &st, sizeof st, BUF_W, 0) < 0 || st.type != T_FILE)) {
+    fs_msg(FS_CLOSE, fd, 0, 0, 0, 0, 0);  // console would wait for input
+    return E_INVAL;
+  }
   if (e < 0)
     return e;
   for (uint64 pos = 0; pos < off; pos += k) {

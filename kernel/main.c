@@ -30,8 +30,8 @@ static uint64 parse_ms(const char *s) {
 
 void start(uint64 hartid, uint64 dtb) {
   set_cpu(hartid);
+  sbi_probe();               // first: the console may need the debug console extension
   kprintf("mv6 microkernel, boot hart %d\n", (int)hartid);
-  sbi_probe();
   fdt_parse(dtb);
   ram_end = fdt_mem_end ? fdt_mem_end : RAMBASE + (128UL << 20);
   if (ram_end > RAMBASE + (1UL << 30))
@@ -61,8 +61,9 @@ void start(uint64 hartid, uint64 dtb) {
   ncpu_ids = NCPU;                       // hart ids need not be dense; cpus[] has room for all
   __sync_synchronize();
   boot_done = 1;
-  kprintf("%d hart%s, sbi:%s%s%s%s%s\n", ncpu, ncpu > 1 ? "s" : "", has_time ? " time" : "",
-          has_ipi ? " ipi" : "", has_hsm ? " hsm" : "", has_srst ? " srst" : "", has_rfence ? " rfence" : "");
+  kprintf("%d hart%s, sbi:%s%s%s%s%s%s\n", ncpu, ncpu > 1 ? "s" : "", has_time ? " time" : "",
+          has_ipi ? " ipi" : "", has_hsm ? " hsm" : "", has_srst ? " srst" : "", has_rfence ? " rfence" : "",
+          has_dbcn ? " dbcn" : "");
   bkl_release();
   scheduler();
 }

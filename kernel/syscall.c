@@ -17,7 +17,7 @@ static int64 sys_debug_write(struct thread *cur, uint64 va, uint64 len) {
     uint64 n = len - done < sizeof buf ? len - done : sizeof buf;
     copyin(cur->task->pt, buf, va + done, n);
     for (uint64 i = 0; i < n; i++)
-      sbi_putchar(buf[i]);
+      sbi_putchar(buf[i] == KLINE_MARK ? '?' : buf[i]);   // only the kernel's lines carry it
     done += n;
   }
   print_unlock();
@@ -77,9 +77,9 @@ void syscall(struct trapframe *tf) {
   case SYS_notify: {          // bits mean what the owner says (an interrupt, a death):
     int err;                  // only the owner and the privileged servers may post them
     struct endpoint *ep = ep_lookup(tf->a0, &err);
-    r = !ep ? err : ep->owner != cur->task && !cur->task->priv ? E_PERM : (ep_notify(ep, tf->a1), 0);
+    r = !ep ? err : ep->owner != cur->task && !cur->task->rights ? E_PERM : (ep_notify(ep, tf->a1), 0);
     if (ipc_trace && r == 0)
-      kprintf("ipc: notify %s -> %s bits %lx\n", cur->task->name, ep->owner->name, tf->a1);
+      kprintf("ipc: notify %s -> %s bits %lx\n", cur->task->name, ep->owner ? ep->owner->name : "kernel", tf->a1);
     break;
   }
   case SYS_copy_from: r = traced_copy(cur, tf->a0, bulk_copy(tf->a0, tf->a1, tf->a2, tf->a3, 0), 0); break;
@@ -102,7 +102,7 @@ void syscall(struct trapframe *tf) {
   case SYS_yield: sched_yield(); r = 0; break;
   case SYS_debug_write: r = sys_debug_write(cur, tf->a0, tf->a1); break;
   case SYS_debug_dump: debug_dump("dump requested"); r = 0; break;
-  case SYS_trace: r = cur->task->priv ? (ipc_trace = tf->a0 != 0, 0) : E_PERM; break;   // global
+  case SYS_trace: r = cur->task->rights ? (ipc_trace = tf->a0 != 0, 0) : E_PERM; break;   // global
   case SYS_time: r = now_ns(); break;
   case SYS_self: r = TASK_BADGE(cur->task); break;
   case SYS_bootinfo: r = sys_bootinfo(cur, tf->a0, tf->a1); break;

@@ -68,6 +68,10 @@ TESTS = [
     kt("pager", "pager", [r"^lazy: pages made present by the pager: ok$",
                           r"^\[kernel\] fault: task lazy pc 0x[0-9a-f]+ scause 13 .* stval 0x0*50000000$",
                           r"^pager: ok$"], deps=["boot"]),
+] + [
+    # the rights table (kernel/boottab.h): one test a right refused (user/tests/rights.c)
+    kt(f"rights-{case}", f"r{case}", [], auth=[rf"^rights {case}: ok$"], end=rf"^rights {case}: (ok|FAIL)")
+    for case in ("task", "map", "thread", "uart", "virtio")
 ]
 
 # A smoke set at the stages where subsystems still run in the kernel.
