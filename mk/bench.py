@@ -14,7 +14,9 @@ ICOUNT = ["-icount", "shift=0,align=off,sleep=off"]
 DISK = ["-global", "virtio-mmio.force-legacy=false",
         "-drive", f"file={D}/fs.img,if=none,format=raw,id=x0,snapshot=on",
         "-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0"]
-QEMU = ["qemu-system-riscv64", "-machine", "virt", "-bios", "default", "-m", "128M", "-smp", "1",
+# $MV6_QEMU and $MV6_BIOS pick another QEMU and firmware, as for grade.py (mk/qemu10.sh).
+QEMU = [os.environ.get("MV6_QEMU") or "qemu-system-riscv64", "-machine", "virt",
+        "-bios", os.environ.get("MV6_BIOS") or "default", "-m", "128M", "-smp", "1",
         "-nographic", "-monitor", "none", "-serial", "stdio", "-no-reboot"]
 HOST_LIMIT = 300          # seconds of host time per run
 
@@ -23,7 +25,8 @@ HOST_LIMIT = 300          # seconds of host time per run
 # figures are in, and the guest watchdog is only a backstop (long enough for the disk
 # waits, which sleep=off turns into jumps of guest time).
 RUNS = [
-    ("run=bench mode=icount watchdog=60", ICOUNT, ["ipc_roundtrip", "ipc_fastpath_share"]),
+    ("run=bench mode=icount watchdog=60", ICOUNT,
+     ["ipc_roundtrip", "ipc_fastpath_share", "bulk_copy_64k_aligned", "bulk_copy_64k_unaligned"]),
     ("run=bench mode=wall watchdog=60", [], ["ipc_roundtrip_wall"]),
     ("run=os prog=procbench watchdog=60", ICOUNT,
      ["fork_exit_wait", "exec", "zero_fill_fault", "cow_fault"]),
