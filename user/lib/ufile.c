@@ -22,9 +22,12 @@ static int64 fs(uint64 label, uint64 w0, uint64 w1, const void *buf, uint64 len,
   return 0;
 }
 
+// A path is read only after our pager said it is our memory (user_strlen): a bad
+// pointer gives -1, as in xv6, not our death.
 static int path_call(uint64 label, const char *path, uint64 w0, uint64 w1) {
   uint64 w[4];
-  return fs(label, w0, w1, path, strlen(path) + 1, BUF_R, w) < 0 ? -1 : (int)w[0];
+  int64 n = user_strlen(path, MAXPATH);
+  return n < 0 || fs(label, w0, w1, path, n + 1, BUF_R, w) < 0 ? -1 : (int)w[0];
 }
 
 int open(const char *path, int mode) { return path_call(FS_OPEN, path, mode, 0); }
@@ -35,8 +38,8 @@ int chdir(const char *path) { return path_call(FS_CHDIR, path, 0, 0) < 0 ? -1 : 
 
 int link(const char *old, const char *new) {
   char buf[2 * MAXPATH];
-  int a = strlen(old) + 1, b = strlen(new) + 1;
-  if (a + b > (int)sizeof buf)
+  int64 a = user_strlen(old, MAXPATH) + 1, b = user_strlen(new, MAXPATH) + 1;
+  if (a == 0 || b == 0)
     return -1;
   memmove(buf, old, a);
   memmove(buf + a, new, b);
