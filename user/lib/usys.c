@@ -29,6 +29,8 @@ int exit(int status) {
 
 int wait(int *status) {
   uint64 w[4];
+  if (status && (fault_in(status, 1) < 0 || fault_in((char *)status + 3, 1) < 0))
+    return -1;                     // not our memory: -1, as in xv6 (no child reaped)
   if (req(EP_PROC, PROC_WAIT, 0, 0, w, 0, 0) < 0)
     return -1;
   if (status)
