@@ -110,5 +110,8 @@ static inline void thread_exit(void) { sys0(SYS_thread_exit); }
 
 // The boot table's argument for this task.
 extern uint64 task_arg;
+// The arguments main got: 0 in a boot task, which is not a process (exec gives a
+// process an argv, even an empty one).
+extern char **task_argv;
 // A short name for an error code.
 const char *errstr(int64 e);

@@ -64,7 +64,7 @@ int write(int fd, const void *buf, int n) {
   while (done < n) {
     int64 e = fs(FS_WRITE, fd, 0, (const char *)buf + done, n - done, BUF_R, w);
     if (e < 0 && done == 0 && (fd == 1 || fd == 2) && (e == E_BADHANDLE || e == E_DEAD ||
-                                                       (e == E_INVAL && getpid() < 0)))
+                                                       (e == E_INVAL && !task_argv)))
       return debug_write(buf, n) < 0 ? -1 : n;
     if (e < 0 || w[0] == 0)
       return done ? done : -1;
