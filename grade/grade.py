@@ -219,6 +219,7 @@ class Config:
     verbose: bool = False
     no_icount: bool = False
     qemu: str | None = None           # default: $MV6_QEMU or qemu-system-riscv64
+    bios: str | None = None           # default: $MV6_BIOS or QEMU's own ("default")
     wall_scale: float | None = None   # default: $MV6_WALL_SCALE or 1
     deadline: float | None = None     # monotonic time: every run ends by then
 
@@ -262,6 +263,7 @@ class Scheduler:
         env_scale = os.environ.get("MV6_WALL_SCALE")
         self.scale = cfg.wall_scale or (float(env_scale) if env_scale else 1.0)
         self.qemu = cfg.qemu or os.environ.get("MV6_QEMU") or "qemu-system-riscv64"
+        self.bios = cfg.bios or os.environ.get("MV6_BIOS") or "default"
 
     def icount(self, t):
         return t.icount and not self.cfg.no_icount
@@ -389,7 +391,7 @@ class Scheduler:
             if runner.run_as and disk:
                 os.chown(rundir, runner.run_as[0], runner.run_as[0])   # QEMU writes the disk
                 os.chown(disk, runner.run_as[0], runner.run_as[0])
-            cmd = testlib.qemu_command(t, image, self.icount(t), nonce, self.qemu, disk)
+            cmd = testlib.qemu_command(t, image, self.icount(t), nonce, self.qemu, disk, self.bios)
             on_line = None
             if self.cfg.verbose:
                 def on_line(line):
@@ -591,6 +593,8 @@ def parse_args(argv):
     p.add_argument("--no-build", action="store_true", help="do not run make")
     p.add_argument("--nested", action="store_true",
                    help="omit the final 'N passed, N failed' line")
+    p.add_argument("--graded", action="store_true",
+                   help="only tests that carry points (what grading a submission runs)")
     p.add_argument("--lab", help="only tests of this lab (01..04)")
     p.add_argument("--calibrate", type=int, metavar="RUNS",
                    help="run each test RUNS times and record its times in grade/budgets.json")
@@ -615,6 +619,8 @@ def main(argv=None, out=sys.stdout, tests=None, root=ROOT, qemu=None, collect=No
         tests = select(tests, args.names, args.suite, args.stage)
         if args.lab:
             tests = [t for t in tests if t.lab == args.lab]
+        if args.graded:
+            tests = [t for t in tests if t.points]
         stages = available_stages(root)
         absent = [t for t in tests if t.stage not in stages]
         for t in absent:

@@ -105,7 +105,7 @@ static struct task *start_task(const struct bootentry *e) {
   struct task *tk = task_alloc(e->name);
   if (!tk)
     panic("boot: no task slot for %s", e->name);
-  tk->priv = e->priv;
+  tk->rights = e->rights;
   tk->fault_ep = e->fault ? WK(e->fault) : 0;
   if (e->serve && !ep_alloc(tk, e->serve))
     panic("boot: well-known endpoint %d taken", e->serve);

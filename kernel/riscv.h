@@ -59,5 +59,6 @@ static inline uint64 r_tp(void) { uint64 x; asm volatile("mv %0, tp" : "=r"(x));
 static inline uint64 r_fp(void) { uint64 x; asm volatile("mv %0, s0" : "=r"(x)); return x; }
 static inline uint64 r_sp(void) { uint64 x; asm volatile("mv %0, sp" : "=r"(x)); return x; }
 static inline uint64 r_time(void) { uint64 x; asm volatile("rdtime %0" : "=r"(x)); return x; }
+static inline uint64 r_instret(void) { uint64 x; asm volatile("rdinstret %0" : "=r"(x)); return x; }
 static inline void sfence_vma_all(void) { asm volatile("sfence.vma zero, zero" ::: "memory"); }
 static inline void wfi(void) { asm volatile("wfi"); }

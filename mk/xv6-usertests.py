@@ -42,7 +42,9 @@ def run(args, name):
             for line in q.stdout:
                 out.append(line.rstrip("\r\n"))
                 if line.startswith("init: xusertests exited"):
-                    q.kill()          # init would start nothing else: this run is over
+                    # init would start nothing else: this run is over. SIGTERM, which
+                    # timeout passes on to QEMU (a SIGKILL would leave QEMU running alone).
+                    q.terminate()
                     break
             q.wait()
     text = "\n".join(out)

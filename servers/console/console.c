@@ -24,7 +24,7 @@ static uint64 listen_ep, listen_bits;
 static void putc(int c) {
   while (!(uart[LSR] & LSR_TX_IDLE))
     ;
-  uart[THR] = c;
+  uart[THR] = c == KLINE_MARK ? '?' : c;   // the kernel's lines' mark (abi.h): never a client's
 }
 
 static void echo(int c) {

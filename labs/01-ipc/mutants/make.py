@@ -84,6 +84,10 @@ mut("bits-not-cleared", 5, "a receive returns the bits once, then they clear",
 mut("reply-twice", 2, "each token answers once",
     (IPC, "if (!t || t->state != T_REPLY || t->reply_from != cur->task)\n    return E_NOREPLY;\n  if (ipc_trace)",
      "if (!t || t->reply_from != cur->task)\n    return E_NOREPLY;\n  if (ipc_trace)"))
+mut("token-per-thread", 2, "a token kept from an earlier call of the same thread answers nothing (a fresh call_token per call)",
+    (IPC, "  to->ipc_ret = from->is_call ? call_token(from) : 0;",
+     "  to->ipc_ret = !from->is_call ? 0 : from->call_token ? from->call_token : call_token(from);"),
+    (FP, "  r->ipc_ret = call_token(cur);", "  r->ipc_ret = cur->call_token ? cur->call_token : call_token(cur);"))
 mut("recv-any-task", 6, "only the endpoint's owner may receive (E_PERM)",
     (IPC, "  if (ep->owner != cur->task)\n    return E_PERM;\n  if (ep->bits) {", "  if (ep->bits) {"))
 mut("reply-recv-gives-up", 6, "reply_recv keeps receiving after a reply that failed",
