@@ -240,8 +240,8 @@ fuzz: deps
 # make xv6-usertests XV6=/path/to/xv6-riscv [TEST=name]: xv6's own user/usertests.c,
 # compiled unchanged against mv6's headers and library (warnings are xv6's business),
 # linked at 0 as xv6 links it, and run one test per boot on a fresh copy of an image
-# that holds it as xusertests (mk/xv6-usertests.py prints the pass count). Not part of
-# make check: it needs an xv6 checkout.
+# that holds it as xusertests (and README, which xv6's tests open); mk/xv6-usertests.py
+# prints the pass count. Not part of make check: it needs an xv6 checkout.
 XV6_IMG := $(patsubst %,$(B)/strip/%,$(UPROGS)) $(B)/xv6/xusertests
 $(B)/xv6/bin/xusertests: $(XV6)/user/usertests.c $(B)/ulib.a $(CRT0) user/user.ld $(wildcard kernel/*.h user/*.h)
 	@test -n "$(XV6)" || { echo "make xv6-usertests: give XV6=/path/to/xv6-riscv"; exit 2; }
@@ -249,8 +249,11 @@ $(B)/xv6/bin/xusertests: $(XV6)/user/usertests.c $(B)/ulib.a $(CRT0) user/user.l
 	$(CC) $(filter-out -Werror,$(CFLAGS)) -o $@ $(CRT0) $< $(B)/ulib.a -T user/user.ld -Wl,--defsym=BASE=0 -Wl,--no-relax -Wl,-z,max-page-size=4096
 $(B)/xv6/xusertests: $(B)/xv6/bin/xusertests
 	$(OBJCOPY) --strip-all $< $@
-$(B)/xv6/fs.img: $(B)/mkfs README.md $(XV6_IMG)
-	$(B)/mkfs $@ README.md $(XV6_IMG) >/dev/null
+$(B)/xv6/README: README.md
+	@mkdir -p $(dir $@)
+	cp README.md $@
+$(B)/xv6/fs.img: $(B)/mkfs $(B)/xv6/README $(XV6_IMG)
+	$(B)/mkfs $@ $(B)/xv6/README $(XV6_IMG) >/dev/null
 .PHONY: xv6-usertests
 xv6-usertests: deps $(B)/kernel $(B)/xv6/fs.img
 	@python3 mk/xv6-usertests.py --kernel $(B)/kernel --img $(B)/xv6/fs.img --cpus $(CPUS) \

@@ -50,7 +50,8 @@
 #define SYS_task_watch  34  // (task, ep, bits)  notify ep when task dies (privileged) -> 0 | err
 #define SYS_task_alive  35  // (task)  any task may ask     -> 0 | E_DEAD | E_BADHANDLE
 #define SYS_ep_owner    36  // (ep)  the owner's badge (0: answered in the kernel) -> badge | err
-#define NSYSCALL        37
+#define SYS_fault_in    37  // (va, write)  have own pager make the page present -> 0 | E_INVAL
+#define NSYSCALL        38
 
 #define DEBUG_WRITE_MAX 65536
 // The first byte of every line the kernel prints for itself ("\x01[kernel] ..."). No

@@ -34,27 +34,53 @@ static int spurious(struct task *tk, uint64 scause, uint64 va) {
   return 1;
 }
 
+// The fault call for thread t to its task's fault endpoint: 0 if the reply resumes
+// it, else an error (no handler, refused, or the thread is being stopped).
+static int64 fault_call(struct thread *t, uint64 scause, uint64 stval, struct endpoint **handler) {
+  struct task *tk = t->task;
+  int err;
+  struct endpoint *ep = tk->fault_ep ? ep_lookup(tk->fault_ep, &err) : 0;
+  *handler = ep;
+  if (!ep || ep->owner == tk)
+    return E_INVAL;
+  t->msg_tag = TAG(L_FAULT, 0, 0);
+  t->msg_w[0] = stval;
+  t->msg_w[1] = scause;
+  t->msg_w[2] = t->tf->epc;
+  t->msg_w[3] = 0;
+  t->is_call = 1;
+  t->fault_call = 1;
+  t->buftag = 0;
+  int64 r = ipc_send_msg(t, ep);
+  t->fault_call = 0;
+  return r;
+}
+
 void user_fault(struct thread *t, uint64 scause, uint64 stval) {
   struct task *tk = t->task;
   uint64 pc = t->tf->epc;
   if (spurious(tk, scause, stval))
     return;
-  int err;
-  struct endpoint *ep = tk->fault_ep ? ep_lookup(tk->fault_ep, &err) : 0;
-  if (ep && ep->owner != tk) {
-    t->msg_tag = TAG(L_FAULT, 0, 0);
-    t->msg_w[0] = stval;
-    t->msg_w[1] = scause;
-    t->msg_w[2] = pc;
-    t->msg_w[3] = 0;
-    t->is_call = 1;
-    t->fault_call = 1;
-    t->buftag = 0;
-    int64 r = ipc_send_msg(t, ep);
-    t->fault_call = 0;
-    if (r == 0 || t->stopping)
-      return;
-  }
+  struct endpoint *ep;
+  if (fault_call(t, scause, stval, &ep) == 0 || t->stopping)
+    return;
   kprintf("fault: task %s pc %p scause %d (%s) stval %p\n", tk->name, pc, (int)scause, cause_name(scause), stval);
   task_kill(tk, ep ? "its fault handler refused" : "fault with no handler");
+}
+
+// SYS_fault_in (va, write): make the caller's page at va present (and writable), by
+// the same call to its pager that a load or store fault there would make, except that
+// a refusal is an error for the caller, not its death. The user library brings in a
+// buffer a server found not present (E_NOTPRESENT) this way instead of touching it, so
+// that a bad buffer gives -1, as in xv6. 0 or E_INVAL.
+int64 sys_fault_in(struct thread *t, struct trapframe *tf) {
+  uint64 va = tf->a0, need = tf->a1 ? PTE_W : PTE_R;
+  tf->a0 = 0;            // the pager's "resume" may take the fast path, which returns a0 as is
+  if (va >= MAXUVA)
+    return E_INVAL;
+  pte_t *pte = pt_walk(t->task->pt, va, 0);
+  if (pte && (*pte & (PTE_V | PTE_U | need)) == (PTE_V | PTE_U | need))
+    return 0;            // present already
+  struct endpoint *ep;
+  return fault_call(t, tf->a1 ? 15 : 13, va, &ep) == 0 ? 0 : E_INVAL;
 }

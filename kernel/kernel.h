@@ -257,6 +257,7 @@ int64 sys_mech(struct thread *cur, struct trapframe *tf);
 
 // fault.c
 void user_fault(struct thread *t, uint64 scause, uint64 stval);
+int64 sys_fault_in(struct thread *t, struct trapframe *tf);
 
 // boot.c
 void boot_tasks(void);

@@ -107,6 +107,7 @@ void syscall(struct trapframe *tf) {
   case SYS_self: r = TASK_BADGE(cur->task); break;
   case SYS_bootinfo: r = sys_bootinfo(cur, tf->a0, tf->a1); break;
   case SYS_stat: r = sys_stat(tf->a0); break;
+  case SYS_fault_in: r = sys_fault_in(cur, tf); break;
   default: r = sys_mech(cur, tf); break;
   }
   tf->a0 = r;

@@ -251,8 +251,8 @@ int space_fork(struct space *p, struct space *c) {
 int64 space_sbrk(struct space *s, int64 delta) {
   uint64 old = s->brk;
   if (delta > 0) {
-    if ((uint64)delta > MAXUVA || old + delta > s->heap_lo + nfree * PAGE || old + delta >= STACK_LO - PAGE)
-      return E_NOMEM;                // more than could ever be backed: fail now
+    if ((uint64)delta > MAXUVA || (uint64)delta > nfree * PAGE || old + delta >= STACK_LO - PAGE)
+      return E_NOMEM;                // more than the free frames could back: fail now
     s->brk = old + delta;
   } else if (delta < 0) {
     if ((uint64)-delta > old - s->heap_lo)

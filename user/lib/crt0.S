@@ -7,7 +7,9 @@ _start:
         ld      t0, 16(a0)              # start_info.arg
         la      t1, task_arg
         sd      t0, 0(t1)
-        ld      a1, 8(a0)               # argv
+        ld      a1, 8(a0)               # argv (0: a boot task, not a process)
+        la      t1, task_argv
+        sd      a1, 0(t1)
         ld      a0, 0(a0)               # argc
         li      s0, 0
         call    main

@@ -63,6 +63,9 @@ static inline int64 ipc_reply_recv(uint64 ep, uint64 token, struct msg *m) { ret
 // ipc_call, and when the server's copy found a page of buf not present yet
 // (E_NOTPRESENT), fault the pages in and try once more (ipc.c).
 int64 ipc_call_buf(uint64 ep, struct msg *m, void *buf);
+// The length of the string at s if it ends within max bytes, read only after our pager
+// made each of its pages present (fault_in): -1 if it is longer, or not our memory.
+int64 user_strlen(const char *s, uint64 max);
 
 static inline int64 ipc_notify(uint64 ep, uint64 bits) { return sys2(SYS_notify, ep, bits); }
 // Bulk copy from/to the buffer the caller of token offered. Bytes copied or error.
@@ -96,6 +99,9 @@ static inline void poweroff(int code) { sys1(SYS_poweroff, code); }
 static inline int64 task_watch(uint64 task, uint64 ep, uint64 bits) { return sys3(SYS_task_watch, task, ep, bits); }
 static inline int64 task_alive(uint64 task) { return sys1(SYS_task_alive, task); }
 static inline int64 ep_owner(uint64 ep) { return sys1(SYS_ep_owner, ep); }
+// Have our pager make the page at va present (writable, if write), as a fault there
+// would, but a refusal gives E_INVAL instead of killing us.
+static inline int64 fault_in(const void *va, int write) { return sys2(SYS_fault_in, va, write); }
 static inline int64 thread_start(uint64 task, uint64 pc, uint64 sp, uint64 arg, int prio) { return sys5(SYS_thread_start, task, pc, sp, arg, prio); }
 
 // threads (thread.c): run fn(arg) on a new thread of this task with the given stack.
@@ -104,5 +110,8 @@ static inline void thread_exit(void) { sys0(SYS_thread_exit); }
 
 // The boot table's argument for this task.
 extern uint64 task_arg;
+// The arguments main got: 0 in a boot task, which is not a process (exec gives a
+// process an argv, even an empty one).
+extern char **task_argv;
 // A short name for an error code.
 const char *errstr(int64 e);

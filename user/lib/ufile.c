@@ -1,7 +1,8 @@
 // xv6's file calls as requests to the file server (EP_FS). Any error gives -1. A
 // buffer the server found not present yet is faulted in and the request repeated
-// (ipc_call_buf). Writes to fds 1 and 2 that the file server cannot take (no file
-// server, or the fd not open: boot tasks, servers) go to the kernel's debug output.
+// (ipc_call_buf). Writes to fds 1 and 2 that the file server cannot take go to the
+// kernel's debug output when there is no file server, or the writer is not a process
+// (boot tasks, servers: no fds of their own); a process's closed fd 1 fails, as in xv6.
 #include "kernel/types.h"
 #include "kernel/stat.h"
 #include "kernel/fcntl.h"
@@ -22,9 +23,12 @@ static int64 fs(uint64 label, uint64 w0, uint64 w1, const void *buf, uint64 len,
   return 0;
 }
 
+// A path is read only after our pager said it is our memory (user_strlen): a bad
+// pointer gives -1, as in xv6, not our death.
 static int path_call(uint64 label, const char *path, uint64 w0, uint64 w1) {
   uint64 w[4];
-  return fs(label, w0, w1, path, strlen(path) + 1, BUF_R, w) < 0 ? -1 : (int)w[0];
+  int64 n = user_strlen(path, MAXPATH);
+  return n < 0 || fs(label, w0, w1, path, n + 1, BUF_R, w) < 0 ? -1 : (int)w[0];
 }
 
 int open(const char *path, int mode) { return path_call(FS_OPEN, path, mode, 0); }
@@ -35,8 +39,8 @@ int chdir(const char *path) { return path_call(FS_CHDIR, path, 0, 0) < 0 ? -1 : 
 
 int link(const char *old, const char *new) {
   char buf[2 * MAXPATH];
-  int a = strlen(old) + 1, b = strlen(new) + 1;
-  if (a + b > (int)sizeof buf)
+  int64 a = user_strlen(old, MAXPATH) + 1, b = user_strlen(new, MAXPATH) + 1;
+  if (a == 0 || b == 0)
     return -1;
   memmove(buf, old, a);
   memmove(buf + a, new, b);
@@ -59,7 +63,8 @@ int write(int fd, const void *buf, int n) {
     return -1;
   while (done < n) {
     int64 e = fs(FS_WRITE, fd, 0, (const char *)buf + done, n - done, BUF_R, w);
-    if (e < 0 && done == 0 && (fd == 1 || fd == 2) && (e == E_INVAL || e == E_BADHANDLE || e == E_DEAD))
+    if (e < 0 && done == 0 && (fd == 1 || fd == 2) && (e == E_BADHANDLE || e == E_DEAD ||
+                                                       (e == E_INVAL && !task_argv)))
       return debug_write(buf, n) < 0 ? -1 : n;
     if (e < 0 || w[0] == 0)
       return done ? done : -1;
@@ -77,6 +82,8 @@ int dup(int fd) {
 
 int pipe(int *fds) {
   uint64 w[4];
+  if (fault_in(fds, 1) < 0 || fault_in(fds + 1, 1) < 0)
+    return -1;                     // fds is not our memory: no pipe, as in xv6
   if (fs(FS_PIPE, 0, 0, 0, 0, 0, w) < 0)
     return -1;
   fds[0] = w[0];

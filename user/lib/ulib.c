@@ -4,6 +4,7 @@
 #include "user/lib/mv6.h"
 
 uint64 task_arg;
+char **task_argv;
 
 // Finds key (as "key=value" or a bare "key") among the space-separated words of a
 // kernel command line; copies the value (empty for a bare key) into out, if given.

@@ -29,6 +29,8 @@ int exit(int status) {
 
 int wait(int *status) {
   uint64 w[4];
+  if (status && (fault_in(status, 1) < 0 || fault_in((char *)status + 3, 1) < 0))
+    return -1;                     // not our memory: -1, as in xv6 (no child reaped)
   if (req(EP_PROC, PROC_WAIT, 0, 0, w, 0, 0) < 0)
     return -1;
   if (status)
@@ -41,28 +43,33 @@ int getpid(void) { return req(EP_PROC, PROC_GETPID, 0, 0, 0, 0, 0); }
 int sleep(int ticks) { return ticks < 0 || req(EP_PROC, PROC_SLEEP, ticks, 0, 0, 0, 0) < 0 ? -1 : 0; }
 int uptime(void) { return req(EP_PROC, PROC_UPTIME, 0, 0, 0, 0, 0); }
 
-// exec sends "path\0arg0\0arg1\0..." in one buffer.
+// Copy the string at s to blob at *n: 0, or -1 if it is not our memory (user_strlen
+// asks our pager first) or blob is full.
+static int add_string(char *blob, uint64 *n, const char *s) {
+  int64 len = user_strlen(s, MAXARGBYTES);
+  if (len < 0 || *n + len + 1 > MAXARGBYTES)
+    return -1;
+  memmove(blob + *n, s, len + 1);
+  *n += len + 1;
+  return 0;
+}
+
+// exec sends "path\0arg0\0arg1\0..." in one buffer. Bad pointers in path or argv
+// give -1 (we read nothing our pager has not vouched for).
 int exec(const char *path, char **argv) {
   static char blob[MAXARGBYTES];
   uint64 n = 0;
   int argc = 0;
-  for (const char *s = path;; s++) {
-    if (n >= sizeof blob)
-      return -1;
-    blob[n++] = *s;
-    if (!*s)
+  if (add_string(blob, &n, path) < 0)
+    return -1;
+  for (; argv; argc++) {
+    char **a = argv + argc;
+    if (fault_in(a, 0) < 0 || fault_in((char *)a + sizeof *a - 1, 0) < 0)
+      return -1;                     // argv itself is not our memory
+    if (!*a)
       break;
-  }
-  for (; argv && argv[argc]; argc++) {
-    if (argc >= MAXARG)
+    if (argc >= MAXARG || add_string(blob, &n, *a) < 0)
       return -1;
-    for (const char *s = argv[argc];; s++) {
-      if (n >= sizeof blob)
-        return -1;
-      blob[n++] = *s;
-      if (!*s)
-        break;
-    }
   }
   return req(EP_PROC, PROC_EXEC, argc, 0, 0, blob, n) < 0 ? -1 : 0;
 }

@@ -1,7 +1,7 @@
 // File-system tests through the file server: many files, the largest file, big
 // directories, links, concurrent writers, running out of inodes and blocks, pipes
-// (large transfers, either end closing, blocked ends killed), bad input and exec of
-// files that are not programs. Each case checks the data read back; one line per case.
+// (large transfers, either end closing, blocked ends killed), bad input, exec of
+// files that are not programs and bad pointers. Each case checks the data read back; one line per case.
 #include "kernel/types.h"
 #include "kernel/stat.h"
 #include "kernel/fcntl.h"
@@ -340,10 +340,52 @@ static void execbad(void) {
   CHECK(pid > 0 && wait(&status) == pid && status == 0, "exec of echo after the bad ones: status %d", status);
 }
 
+// xv6's contract for bad pointers: a call given memory that is not the caller's fails
+// with -1 and the caller lives on (the library reads nothing the pager has not vouched
+// for, and the servers' copies check the rest); a closed fd 1 fails too.
+static void badptr(void) {
+  char *heap_end = sbrk(0);
+  char *bad[] = {heap_end + 16 * 4096, (char *)0x80200000UL, (char *)0xeaeb0b5b00002f5eUL};
+  int fd = open("README.md", O_RDONLY);
+  CHECK(fd >= 0, "open README.md");
+  for (int i = 0; i < 3; i++) {
+    char *p = bad[i];
+    char *argv[] = {"echo", p, 0};
+    EXPECT(open(p, O_RDONLY), -1);
+    EXPECT(open(p, O_CREATE | O_RDWR), -1);
+    EXPECT(mkdir(p), -1);
+    EXPECT(chdir(p), -1);
+    EXPECT(unlink(p), -1);
+    EXPECT(link(p, "x"), -1);
+    EXPECT(link("README.md", p), -1);
+    EXPECT(exec(p, argv + 2), -1);
+    EXPECT(exec("echo", (char **)p), -1);
+    EXPECT(exec("echo", argv), -1);
+    EXPECT(pipe((int *)p), -1);
+    EXPECT(read(fd, p, 10), -1);
+    EXPECT(write(fd, p, 10), -1);
+    EXPECT(fstat(fd, (struct stat *)p), -1);
+  }
+  int pid = fork();
+  if (pid == 0)
+    exit(0);
+  EXPECT(wait((int *)bad[0]), -1);
+  CHECK(wait(0) == pid, "the child was not left for a good wait");
+  pid = fork();
+  if (pid == 0) {
+    close(1);
+    exit(write(1, "closed fd 1\n", 12) == -1 ? 0 : 1);
+  }
+  int st = 1;
+  CHECK(wait(&st) == pid && st == 0, "a write to a closed fd 1 did not fail");
+  CHECK(read(fd, buf, 10) == 10, "the fd stopped working");
+  close(fd);
+}
+
 static struct test_case cases[] = {
   {"manyfiles", manyfiles}, {"bigfile", bigfile}, {"bigdir", bigdir}, {"links", links},
   {"writers", writers}, {"exhaust", exhaust}, {"pipes", pipes}, {"badinput", badinput},
-  {"execbad", execbad},
+  {"execbad", execbad}, {"badptr", badptr},
 };
 
 int main(int argc, char *argv[]) {
