@@ -49,6 +49,11 @@ def symbols(elf, nm="riscv64-unknown-elf-nm"):
         out = subprocess.run([nm, "-n", "--defined-only", elf], capture_output=True, text=True).stdout
     except OSError:
         out = ""
+    return parse_nm(out)
+
+
+def parse_nm(out):
+    """The text symbols of `nm -n` output: ([start], [name]), sorted."""
     starts, names = [], []
     for ln in out.splitlines():
         f = ln.split()
@@ -64,14 +69,14 @@ def lookup(table, pc):
     return names[i] if i >= 0 else f"{pc:#x}"
 
 
-def rows(p, bindir, nm="riscv64-unknown-elf-nm"):
+def rows(p, table_of):
     """[(samples, task, function)], largest first, over executed instructions:
-    user functions by task, plus one row for the kernel."""
+    user functions by task (table_of(task): its symbols), plus one row for the kernel."""
     tables, agg = {}, {}
     for who, pc, n in p.counts:
         task = p.tasks.get(who, f"task{who}")
         if task not in tables:
-            tables[task] = symbols(os.path.join(bindir, task), nm)
+            tables[task] = table_of(task)
         key = (task, lookup(tables[task], pc))
         agg[key] = agg.get(key, 0) + n
     if p.kernel:
@@ -132,7 +137,7 @@ def write(lines, bindir, out, title):
     if p is None:
         print("profile: no profile in the log")
         return None
-    rs = rows(p, bindir)
+    rs = rows(p, lambda task: symbols(os.path.join(bindir, task)))
     for ext, body in ((".txt", table(p, rs)), (".svg", svg(p, rs, title))):
         with open(out + ext, "w") as f:
             f.write(body)
