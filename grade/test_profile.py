@@ -35,7 +35,7 @@ init: hot exited with status 0
 """
 
 NM = {
-    "hot": "0000000001000000 T main\n0000000001000010 t spin\n0000000001000020 T cold\n"
+    "hot": "0000000001000000 T main\n0000000001000010 t spin.constprop.0\n0000000001000020 T cold\n"
            "0000000001000030 D counter\n",
     "fs": "0000000002000000 T readi\n0000000002000100 T balloc\n",
 }

@@ -53,13 +53,14 @@ def symbols(elf, nm="riscv64-unknown-elf-nm"):
 
 
 def parse_nm(out):
-    """The text symbols of `nm -n` output: ([start], [name]), sorted."""
+    """The text symbols of `nm -n` output: ([start], [name]), sorted. GCC's clones
+    (hot.constprop.0, f.isra.0, f.part.0, f.cold) are named by their source function."""
     starts, names = [], []
     for ln in out.splitlines():
         f = ln.split()
         if len(f) == 3 and f[1] in "tTwW":
             starts.append(int(f[0], 16))
-            names.append(f[2])
+            names.append(f[2].split(".")[0] or f[2])
     return starts, names
 
 
