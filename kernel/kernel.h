@@ -200,6 +200,7 @@ void timer_init_hart(void);
 void timer_interrupt(void);
 void timer_idle(void);
 void timer_busy(void);
+void timer_rearm(void);
 
 // prof.c
 void prof_init(void);

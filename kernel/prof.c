@@ -88,6 +88,7 @@ void prof_task(struct task *t, int made) {
     return;
   if (made && !prof_on) {
     prof_on = 1;
+    timer_rearm();
     kprintf("prof: start %s, %d Hz\n", target, PROF_HZ);
     return;
   }

@@ -54,6 +54,16 @@ void timer_idle(void) {
   }
 }
 
+// The tick rate changed (prof.c): this hart's next tick comes a new period from now,
+// not at the old rate's deadline (other harts change at their next tick).
+void timer_rearm(void) {
+  struct cpu *c = mycpu();
+  if (c->next_tick) {
+    c->next_tick = r_time() + period();
+    set_timer(c->next_tick);
+  }
+}
+
 void timer_busy(void) {
   struct cpu *c = mycpu();
   if (!c->next_tick) {
