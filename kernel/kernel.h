@@ -32,6 +32,8 @@ struct cpu {
   uint64 nfast;               // IPC fast-path hand-offs on this hart
   uint64 next_tick;           // time of this hart's next timer interrupt; 0 = stopped (idle)
   uint64 idle_insns;          // instret that passed while idle in wfi (STAT_IDLE)
+  volatile int user;          // runs cur in user mode: set under the lock just before
+                              // returning there, cleared at the next trap before locking
 };
 
 enum tstate { T_FREE, T_RUNNABLE, T_RUNNING, T_SEND, T_RECV, T_REPLY, T_SLEEP, T_STOPPED };
