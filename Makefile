@@ -4,6 +4,7 @@
 #   make qemu-gdb   the same, waiting for gdb-multiarch (which reads .gdbinit)
 #   make check      run every test          make bench   the benchmarks
 #   make trace      an IPC sequence diagram (PROG=, ARG=)
+#   make profile    instructions per function and task (PROG=, ARG=)
 #   make clean
 # STAGE=1..4 picks which subsystems run in the kernel (4: none, the finished system;
 # the default is the last stage this tree defines, see labs/*/stage.mk).
@@ -76,7 +77,7 @@ CRT0 := $(B)/ulib/user/lib/crt0.S.o
 PROGS := mem proc init console disk fs
 # Programs on the file system (exec finds them there when a file server runs).
 UPROGS := init sh cat echo grep wc ls mkdir rm ln kill ps hello usertests argtest
-OSTESTPROGS := cowread srvbad killrace privtest procbench nop dmatest fstests fsbench crashload proctest fuzz traceme
+OSTESTPROGS := cowread srvbad killrace privtest procbench nop dmatest fstests fsbench crashload proctest fuzz traceme profhot
 TESTPROGS := pong hello usertests argtest pingpong manycli collect echosrv bulk notify kwait stopper slowsrv midsrv outcli \
              spinner preempt badinput faulter survivor tpager lazy ipcbench deadcli tracer fskiller srvkill rights
 # Each lab's own test programs (labs/NN-*/NAME.c), in the test image.
@@ -99,7 +100,7 @@ _pos = $(if $2,$(if $(filter $1,$(firstword $2)),$(words $3 x),$(call _pos,$1,$(
 base = $(shell printf '0x%x' $$(( 0x1000000 * $(call _pos,$1,$(ALLPROGS),) + 0xa0000 )))
 srcs = $(or $(wildcard user/$1.c),$(wildcard user/tests/$1.c),$(wildcard servers/$1/*.c),$(wildcard labs/*/$1.c))
 
-.PHONY: all qemu qemu-gdb check grade autograder bench fuzz trace clean deps print-keyed
+.PHONY: all qemu qemu-gdb check grade autograder bench fuzz trace profile clean deps print-keyed
 .DELETE_ON_ERROR:
 
 all: $(B)/kernel $(B)/fs.img
@@ -269,6 +270,13 @@ PROG ?= traceme
 ARG ?= $(if $(filter traceme,$(PROG)),read)
 trace: deps $(B)/kernel $(B)/fs.img
 	@python3 mk/trace.py run $(B) $(B)/trace $(PROG) $(ARG)
+
+# make profile PROG=fsbench: where PROG's run spends its executed instructions, per
+# function and task, across the kernel, the servers and PROG ($(B)/profile.txt and
+# .svg; kernel/prof.c, mk/profile.py). The default PROG here is fsbench.
+PPROG = $(if $(filter command line,$(origin PROG)),$(PROG),fsbench)
+profile: deps $(B)/kernel $(B)/fs.img
+	@python3 mk/profile.py run $(B) $(B)/profile $(PPROG) $(if $(filter command line,$(origin ARG)),$(ARG))
 
 clean:
 	rm -rf build .gdbinit

@@ -202,6 +202,14 @@ void timer_init_hart(void);
 void timer_interrupt(void);
 void timer_idle(void);
 void timer_busy(void);
+void timer_rearm(void);
+
+// prof.c
+void prof_init(void);
+void prof_user(struct task *t, uint64 pc);
+void prof_idle(void);
+void prof_task(struct task *t, int made);
+extern int prof_on;
 uint64 now_ns(void);
 extern uint64 watchdog_at;
 

@@ -49,6 +49,7 @@ void start(uint64 hartid, uint64 dtb) {
     watchdog_at = now_ns() + parse_ms(buf) * 1000000UL;
   if (bootarg("trace", buf, sizeof buf, 0) && strncmp(buf, "ipc", 4) == 0)
     ipc_trace = 1;                       // make trace: log IPC from the start
+  prof_init();
   kprintf("memory: %d MiB, %d KiB kernel pool, user memory from %p\n",
           (int)((ram_end - RAMBASE) >> 20), (int)(KPOOL_SIZE >> 10), kpool_end);
   bkl_acquire();

@@ -9,6 +9,7 @@
 #define KSTACK_SIZE 8192        // each thread's kernel stack (trap frame at its top)
 #define BOOTSTACK   4096        // each hart's stack for boot and idle
 #define TICK_HZ     100         // scheduler tick
+#define PROF_HZ     10000       // tick while profiling (prof.c)
 #define KPOOL_SIZE  (16UL << 20) // kernel memory (page tables) after the kernel image
 #define NIRQ        64          // PLIC sources the kernel can route
 

@@ -138,6 +138,8 @@ void scheduler(void) {
     c->idle_insns += r_instret() - i0;
     bkl_acquire();
     c->idle = 0;
+    if (csrr(sip) & SIE_STIE)
+      prof_idle();
     intr_poll();
   }
 }

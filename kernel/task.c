@@ -22,6 +22,7 @@ struct task *task_alloc(const char *name) {
     t->badge = HANDLE(i, gen);
     t->satp = MAKE_SATP(pt, i + 1);
     safestrcpy(t->name, name, sizeof t->name);
+    prof_task(t, 1);
     return t;
   }
   return 0;
@@ -91,6 +92,7 @@ static void task_free(struct task *tk) {
   if (w)
     ep_notify(w, tk->watch_bits);
   tk->used = 0;
+  prof_task(tk, 0);
 }
 
 // Kill a task: its endpoints die at once (their clients get E_DEAD), callers waiting

@@ -51,6 +51,7 @@ const struct bootentry testtab[] = {
   {"slowsrv",   "deadserver",                  0,  4,  2,    0,    0},
   {"deadcli",   "deadserver",                  R_ALL,  4,  0,    0,    0},
   {"tracer",    "trace",                       R_ALL,  4,  0,    0,    0},
+  {"profhot",   "profhot",                     R_ALL,  4,  0,    0,    0},
   {"dmatest",   "dma",                         R_ALL,  4,  0,    0,    0},
   {"fskiller",  "fskill",                      R_ALL,  4,  0,    0,    0},
   // the rights table: each group's task lacks the one right its case needs

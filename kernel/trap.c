@@ -33,6 +33,8 @@ void usertrap(struct trapframe *tf) {
   struct thread *cur = curthread();
   uint64 scause = csrr(scause);
   if (scause & SCAUSE_INTR) {
+    if ((scause & ~SCAUSE_INTR) == IRQ_S_TIMER)
+      prof_user(cur->task, tf->epc);
     intr(scause & ~SCAUSE_INTR);
     if (runq_top_prio() >= cur->prio)
       sched_yield();

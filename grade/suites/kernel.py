@@ -56,6 +56,8 @@ TESTS = [
     kt("trace", "trace", [r"^\[kernel\] ipc: call tracer -> ep 1 label 7", r"^\[kernel\] ipc: reply pong -> tracer",
                           r"^\[kernel\] dump requested", r"^\[kernel\]   thread \d+ prio 4 recv on ep 1 of pong$",
                           r"^trace: ok$"], deps=["boot"]),
+    # make profile: the kernel's samples, symbolised, put a known hot function on top.
+    Test(name="profile", suite="kernel", script="grade/profcheck.py", deps=["boot"]),
     # The kernel's own diagnostics: a panic prints a symbolic backtrace; the watchdog
     # dumps every task and what it waits on, then powers off.
     Test(name="panic-backtrace", suite="kernel", boot="run=hello selftest=panic", forbid=[r"^hello"],

@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""profile.py: where a workload's executed instructions go (make profile).
+
+  profile.py run STAGE_DIR OUT PROG [ARG]   boot with profile=PROG under -icount shift=0,
+                                            run PROG under init, write OUT.txt and OUT.svg
+                                            (the console log: STAGE_DIR/profile.log)
+  profile.py render STAGE_DIR LOG OUT       the same from a saved console log
+
+Method (kernel/prof.c): while PROG's task lives, every hart's timer ticks at PROF_HZ
+and each tick records the user pc and task it interrupted, or "idle" (in wfi), or
+"kernel" (the tick fell due while the hart ran the kernel, whose functions are not
+resolved). Under -icount shift=0 one instruction is one ns of guest time, so a tick is
+every 100,000 executed instructions and a function's samples are proportional to its
+instructions; idle ticks are guest time QEMU skipped, not instructions, and are left
+out of the shares. A share from n samples is exact to about +-sqrt(n) samples."""
+import bisect, html, os, re, select, subprocess, sys, time
+
+PROF_HZ = 10000
+INSNS_PER_SAMPLE = 10 ** 9 // PROF_HZ     # -icount shift=0: 1 instruction per ns
+HEAD = re.compile(r"prof: samples (\d+) idle (\d+) kernel (\d+) lost (\d+)$")
+TASK = re.compile(r"prof: task (\d+) (\S+)$")
+COUNT = re.compile(r"prof: (\d+) (0x[0-9a-f]+) (\d+)$")
+
+
+class Profile:
+    def __init__(self):
+        self.samples = self.idle = self.kernel = self.lost = 0
+        self.tasks, self.counts = {}, []     # {index: name}, [(index, pc, n)]
+
+
+def parse(lines):
+    """The kernel's profile dump in a console log, or None if there is none."""
+    p, seen = Profile(), False
+    for ln in lines:
+        ln = ln.rstrip()
+        if m := HEAD.search(ln):
+            p.samples, p.idle, p.kernel, p.lost = map(int, m.groups())
+            seen = True
+        elif m := TASK.search(ln):
+            p.tasks[int(m[1])] = m[2]
+        elif m := COUNT.search(ln):
+            p.counts.append((int(m[1]), int(m[2], 16), int(m[3])))
+    return p if seen else None
+
+
+def symbols(elf, nm="riscv64-unknown-elf-nm"):
+    """A program's functions, sorted: ([start], [name]); empty if it can't be read."""
+    try:
+        out = subprocess.run([nm, "-n", "--defined-only", elf], capture_output=True, text=True).stdout
+    except OSError:
+        out = ""
+    return parse_nm(out)
+
+
+def parse_nm(out):
+    """The text symbols of `nm -n` output: ([start], [name]), sorted. GCC's clones
+    (hot.constprop.0, f.isra.0, f.part.0, f.cold) are named by their source function."""
+    starts, names = [], []
+    for ln in out.splitlines():
+        f = ln.split()
+        if len(f) == 3 and f[1] in "tTwW":
+            starts.append(int(f[0], 16))
+            names.append(f[2].split(".")[0] or f[2])
+    return starts, names
+
+
+def lookup(table, pc):
+    starts, names = table
+    i = bisect.bisect_right(starts, pc) - 1
+    return names[i] if i >= 0 else f"{pc:#x}"
+
+
+def rows(p, table_of):
+    """[(samples, task, function)], largest first, over executed instructions:
+    user functions by task (table_of(task): its symbols), plus one row for the kernel."""
+    tables, agg = {}, {}
+    for who, pc, n in p.counts:
+        task = p.tasks.get(who, f"task{who}")
+        if task not in tables:
+            tables[task] = table_of(task)
+        key = (task, lookup(tables[task], pc))
+        agg[key] = agg.get(key, 0) + n
+    if p.kernel:
+        agg[("kernel", "(kernel)")] = p.kernel
+    return sorted(((n, t, f) for (t, f), n in agg.items()), key=lambda r: (-r[0], r[1], r[2]))
+
+
+def table(p, rs, top=20):
+    busy = sum(n for n, _, _ in rs)
+    out = [f"{p.samples} samples, one per {INSNS_PER_SAMPLE} instructions: {busy} executing "
+           f"(~{busy * INSNS_PER_SAMPLE} instructions), {p.idle} idle (not counted), {p.lost} lost",
+           f"{'share':>6} {'samples':>8}  {'task':<10} function"]
+    for n, t, f in rs[:top]:
+        out.append(f"{100 * n / max(busy, 1):5.1f}% {n:8}  {t:<10} {f}")
+    return "\n".join(out) + "\n"
+
+
+COLORS = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
+          "#9c755f", "#bab0ac"]
+
+
+def svg(p, rs, title):
+    """Stacked bars by task: one bar per task, as long as its share, cut into its
+    functions (hover for the name and count)."""
+    busy = max(1, sum(n for n, _, _ in rs))
+    bytask = {}
+    for n, t, f in rs:
+        bytask.setdefault(t, []).append((n, f))
+    order = sorted(bytask, key=lambda t: -sum(n for n, _ in bytask[t]))
+    left, full, row = 110, 760, 40
+    width, height = left + full + 30, 60 + row * len(order) + 20
+    esc = html.escape
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">',
+           f'<title>{esc(title)}</title>', f'<rect width="{width}" height="{height}" fill="white"/>',
+           f'<text x="10" y="20" font-size="14" font-weight="bold">{esc(title)}</text>',
+           f'<text x="10" y="38">{busy} samples executing, one per {INSNS_PER_SAMPLE} instructions; '
+           f'{p.idle} idle samples not shown</text>']
+    for i, t in enumerate(order):
+        y, x = 50 + row * i, left
+        total = sum(n for n, _ in bytask[t])
+        out.append(f'<text x="{left - 6}" y="{y + 20}" text-anchor="end">{esc(t)} '
+                   f'{100 * total / busy:.1f}%</text>')
+        for j, (n, f) in enumerate(bytask[t]):
+            w = full * n / busy
+            out.append(f'<rect class="fn" data-task="{esc(t)}" data-samples="{n}" x="{x:.1f}" y="{y}" '
+                       f'width="{w:.1f}" height="{row - 8}" fill="{COLORS[j % len(COLORS)]}" stroke="white">'
+                       f'<title>{esc(t)}: {esc(f)} {n} samples ({100 * n / busy:.1f}%)</title></rect>')
+            if w > 7 * len(f) + 6:
+                out.append(f'<text x="{x + 3:.1f}" y="{y + 20}" fill="white">{esc(f)}</text>')
+            x += w
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def write(lines, bindir, out, title):
+    p = parse(lines)
+    if p is None:
+        print("profile: no profile in the log")
+        return None
+    rs = rows(p, lambda task: symbols(os.path.join(bindir, task)))
+    for ext, body in ((".txt", table(p, rs)), (".svg", svg(p, rs, title))):
+        with open(out + ext, "w") as f:
+            f.write(body)
+    print(table(p, rs, 15) + f"profile: {out}.txt, {out}.svg")
+    return rs
+
+
+def run(kernel, disk, boot, wall=300):
+    """The console log of one boot with boot arguments `boot`, until the profile ends."""
+    cmd = ["timeout", str(wall), os.environ.get("MV6_QEMU", "qemu-system-riscv64"), "-machine", "virt",
+           "-bios", os.environ.get("MV6_BIOS", "default"), "-m", "128M", "-smp", "1", "-nographic",
+           "-monitor", "none", "-serial", "stdio", "-no-reboot", "-icount", "shift=0,align=off,sleep=off",
+           "-global", "virtio-mmio.force-legacy=false", "-kernel", kernel, "-append", boot]
+    if disk:
+        cmd[-4:-4] = ["-drive", f"file={disk},if=none,format=raw,id=x0,snapshot=on",
+                      "-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0"]
+    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    buf, end = b"", time.monotonic() + wall
+    while b"prof: end" not in buf and b"[kernel] watchdog:" not in buf:
+        r, _, _ = select.select([p.stdout], [], [], max(0, end - time.monotonic()))
+        data = os.read(p.stdout.fileno(), 65536) if r else b""
+        if not data:
+            break
+        buf += data
+    p.kill()
+    p.wait()
+    return buf.decode(errors="replace").replace("\r", "").split("\n")
+
+
+def main(argv):
+    if len(argv) >= 5 and argv[1] == "run":
+        stage_dir, out, prog = argv[2], argv[3], argv[4]
+        arg = argv[5] if len(argv) > 5 else ""
+        boot = f"prog={prog} profile={prog} " + (f"arg={arg} " if arg else "") + "watchdog=600"
+        lines = run(os.path.join(stage_dir, "kernel"), os.path.join(stage_dir, "fs.img"), boot)
+        log = os.path.join(stage_dir, "profile.log")
+        with open(log, "w") as f:
+            f.write("\n".join(lines))
+        ok = write(lines, os.path.join(stage_dir, "bin"), out, f"mv6: profile of {prog} {arg}".strip())
+        if ok is None:
+            print(f"profile: {prog} did not finish (see {log})")
+        return 0 if ok is not None else 1
+    if len(argv) == 5 and argv[1] == "render":
+        with open(argv[3]) as f:
+            lines = f.read().split("\n")
+        ok = write(lines, os.path.join(argv[2], "bin"), argv[4], os.path.basename(argv[4]))
+        return 0 if ok is not None else 1
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
