@@ -75,7 +75,7 @@ CRT0 := $(B)/ulib/user/lib/crt0.S.o
 PROGS := mem proc init console disk fs
 # Programs on the file system (exec finds them there when a file server runs).
 UPROGS := init sh cat echo grep wc ls mkdir rm ln kill ps hello usertests argtest
-OSTESTPROGS := cowread srvbad procbench nop dmatest fstests fsbench crashload proctest
+OSTESTPROGS := cowread srvbad killrace privtest procbench nop dmatest fstests fsbench crashload proctest
 TESTPROGS := pong hello usertests argtest pingpong manycli collect echosrv bulk notify kwait stopper slowsrv midsrv outcli \
              spinner preempt badinput faulter survivor tpager lazy ipcbench deadcli tracer fskiller srvkill
 # Each lab's own test programs (labs/NN-*/NAME.c), in the test image.
@@ -138,6 +138,10 @@ $(B)/bin/%: $$(call srcs,$$*) $$(if $$(filter $$*,$$(SERVERPROGS)),$(B)/srvlib.a
 $(B)/strip/%: $(B)/bin/%
 	@mkdir -p $(dir $@)
 	$(OBJCOPY) --strip-all $< $@
+
+# Keep every intermediate file (make would delete build/sN/bin/* and the CRT0 object
+# after a build, so gdb would have no symbols and make would print stray rm lines).
+.SECONDARY:
 
 # The programs whose key slot the grader fills (grade/keys.py).
 print-keyed:

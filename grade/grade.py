@@ -591,6 +591,8 @@ def parse_args(argv):
     p.add_argument("--no-build", action="store_true", help="do not run make")
     p.add_argument("--nested", action="store_true",
                    help="omit the final 'N passed, N failed' line")
+    p.add_argument("--graded", action="store_true",
+                   help="only tests that carry points (what grading a submission runs)")
     p.add_argument("--lab", help="only tests of this lab (01..04)")
     p.add_argument("--calibrate", type=int, metavar="RUNS",
                    help="run each test RUNS times and record its times in grade/budgets.json")
@@ -615,6 +617,8 @@ def main(argv=None, out=sys.stdout, tests=None, root=ROOT, qemu=None, collect=No
         tests = select(tests, args.names, args.suite, args.stage)
         if args.lab:
             tests = [t for t in tests if t.lab == args.lab]
+        if args.graded:
+            tests = [t for t in tests if t.points]
         stages = available_stages(root)
         absent = [t for t in tests if t.stage not in stages]
         for t in absent:

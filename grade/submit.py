@@ -311,7 +311,9 @@ def grade_tree(box, tree, lab, names, jobs, deadline):
     """Run the lab's tests on the built tree. Returns (results, printed output)."""
     out = io.StringIO()
     runner.run_as = box.run_as()
-    args = ["--no-build", "--lab", lab, "-j", str(jobs), "--nested",
+    # Only the graded tests: the ungraded ones of a lab (lab 04's at earlier stages) need
+    # images of stages the grading does not build.
+    args = ["--no-build", "--lab", lab, "--graded", "-j", str(jobs), "--nested",
             "--deadline", str(max(1.0, deadline - time.monotonic()))] + names
     try:
         grade.main(args, out=out, root=tree, collect=(collected := []))
@@ -323,7 +325,7 @@ def grade_tree(box, tree, lab, names, jobs, deadline):
 def failed_results(tree, lab, reason, details):
     """Every test of the lab, failed for one reason (the build, a refusal, the grader)."""
     try:
-        tests = [t for t in grade.discover(tree) if t.lab == lab]
+        tests = [t for t in grade.discover(tree) if t.lab == lab and t.points]
     except Exception:                                   # noqa: BLE001: the reason says enough
         tests = []
     return [grade.Result(t, "FAIL", reason, details) for t in tests]

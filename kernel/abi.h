@@ -17,7 +17,7 @@
 #define SYS_call        3   // (ep, tag, w0..w3, buf)       -> reply message
 #define SYS_reply       4   // (token, tag, w0..w3)         -> 0 | err
 #define SYS_reply_recv  5   // (ep, tag, w0..w3, token)     -> next message
-#define SYS_notify      6   // (ep, bits)                   -> 0 | err
+#define SYS_notify      6   // (ep, bits)  own ep, or privileged -> 0 | err
 #define SYS_copy_from   7   // (token, off, dst, len)  copy from caller's buffer -> bytes | err
 #define SYS_copy_to     8   // (token, off, src, len)  copy into caller's buffer -> bytes | err
 #define SYS_ep_create   9   // ()                           -> handle | err
@@ -30,7 +30,7 @@
 #define SYS_yield       15  // ()
 #define SYS_debug_write 16  // (buf, len <= 64 KiB) through SBI -> len | err
 #define SYS_debug_dump  17  // ()  print every task and what it waits on
-#define SYS_trace       18  // (on)  log each IPC message
+#define SYS_trace       18  // (on)  log each IPC message (privileged)
 #define SYS_time        19  // ()                           -> guest time in ns
 #define SYS_self        20  // ()                           -> own badge
 #define SYS_bootinfo    21  // (dst, len)  copy struct bootinfo -> bytes | err

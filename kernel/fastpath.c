@@ -10,7 +10,6 @@
 #include "kernel.h"
 
 void fast_exit(struct trapframe *tf) __attribute__((noreturn));   // trapvec.S
-void usertrap_ecall(struct trapframe *tf) __attribute__((noreturn));
 
 INLINE void move_msg(struct trapframe *from, struct trapframe *to) {
   to->a1 = from->a1;
@@ -60,6 +59,18 @@ INLINE __attribute__((noreturn)) void hand_off(struct thread *cur, struct thread
 // of priority p is what the scheduler would do too).
 INLINE int none_above(int p) { return (rq_mask >> (p + 1)) == 0; }
 
+// Where both entries begin: take the lock, step past the ecall. A thread whose task was
+// killed while its hart waited for the lock goes no further: the general path's exit
+// (usertrapret, stop_check) ends it, and its call is never made.
+INLINE struct thread *fast_enter(struct trapframe *tf) {
+  bkl_acquire();
+  tf->epc += 4;
+  struct thread *cur = curthread();
+  if (cur->stopping)
+    usertrap_ecall(tf);
+  return cur;
+}
+
 INLINE struct endpoint *fast_ep(uint64 h) {
   uint64 slot = h & 0xffff;
   if (slot >= NEP)
@@ -72,9 +83,7 @@ INLINE struct endpoint *fast_ep(uint64 h) {
 // Entered from trapvec.S for SYS_call: a0 = endpoint, a1 = tag, a2..a5 = words,
 // a6 = buffer. Anything unusual goes on to the general path.
 void fastpath_call(struct trapframe *tf) {
-  bkl_acquire();
-  tf->epc += 4;
-  struct thread *cur = curthread();
+  struct thread *cur = fast_enter(tf);
   struct endpoint *ep = fast_ep(tf->a0);
   struct thread *r = ep ? ep->recvq : 0;
   uint64 len = TAG_LEN(tf->a1);
@@ -83,7 +92,7 @@ void fastpath_call(struct trapframe *tf) {
   ep->recvq = r->next;
   move_msg(tf, r->tf);
   r->tf->a6 = TASK_BADGE(cur->task);
-  r->ipc_ret = THREAD_TOKEN(cur);
+  r->ipc_ret = call_token(cur);
   cur->is_call = 1;
   cur->fault_call = 0;
   cur->buf = tf->a6;
@@ -98,9 +107,7 @@ void fastpath_call(struct trapframe *tf) {
 // (label 0) takes this path too: the faulting thread goes back to the instruction
 // that faulted with its registers untouched.
 void fastpath_reply_recv(struct trapframe *tf) {
-  bkl_acquire();
-  tf->epc += 4;
-  struct thread *cur = curthread();
+  struct thread *cur = fast_enter(tf);
   struct thread *c = token_thread(tf->a6);
   struct endpoint *ep = fast_ep(tf->a0);
   if (!c || !ep || c->state != T_REPLY || c->reply_from != cur->task || c->stopping ||
@@ -122,8 +129,7 @@ void fastpath_reply_recv(struct trapframe *tf) {
 //: // Entered from trapvec.S for SYS_call: a0 = endpoint, a1 = tag, a2..a5 = words,
 //: // a6 = buffer. Anything unusual goes on to the general path.
 //: void fastpath_call(struct trapframe *tf) {
-//:   bkl_acquire();
-//:   tf->epc += 4;
+//:   fast_enter(tf);
 //:   // TODO (lab 01, last exercise): when a receiver already waits on the endpoint and
 //:   // nothing makes the general path do otherwise (see hand_off and the README), move
 //:   // the message register to register and hand_off() the hart to the receiver.
@@ -134,8 +140,7 @@ void fastpath_reply_recv(struct trapframe *tf) {
 //: // Entered from trapvec.S for SYS_reply_recv: a0 = endpoint, a1..a5 = reply,
 //: // a6 = token of the caller to answer.
 //: void fastpath_reply_recv(struct trapframe *tf) {
-//:   bkl_acquire();
-//:   tf->epc += 4;
+//:   fast_enter(tf);
 //:   // TODO (lab 01, last exercise): when the caller waits for this reply, nothing is
 //:   // pending on the endpoint and nothing makes the general path do otherwise (see
 //:   // hand_off and the README), reply and wait in one hand-off.

@@ -6,6 +6,7 @@
 
 struct endpoint endpoints[NEP];
 int ipc_trace;
+uint64 ncalls;               // calls delivered so far: reply tokens' call numbers
 uint64 stat_slow;
 
 uint64 stat_fastpath(void) {
@@ -81,7 +82,7 @@ void ipc_deliver(struct thread *from, struct thread *to) {
   tf->a4 = from->msg_w[2];
   tf->a5 = from->msg_w[3];
   tf->a6 = TASK_BADGE(from->task);
-  to->ipc_ret = from->is_call ? THREAD_TOKEN(from) : 0;
+  to->ipc_ret = from->is_call ? call_token(from) : 0;
 }
 
 static void deliver_bits(struct endpoint *ep, struct thread *to) {
@@ -210,7 +211,7 @@ int64 ipc_recv(uint64 h) {
 //:   // TODO (lab 01): only the endpoint's owner may receive. Pending notification bits
 //:   // come first (label L_NOTIFY, w0 = the bits); else take the first queued sender;
 //:   // else wait in the endpoint's receive queue. a0 returns the reply token of a call
-//:   // (THREAD_TOKEN of the caller), 0 for a send or notification.
+//:   // (call_token(caller): a fresh one for each call), 0 for a send or notification.
 //:   (void)h;
 //:   return E_BADSYS;
 //: }
@@ -253,7 +254,7 @@ int64 ipc_reply_recv(void) {
 //: // Answer a caller waiting for this task's reply; never blocks. src holds the reply
 //: // registers (a1 = tag, a2..a5 words).
 //: int64 ipc_reply(uint64 token, struct trapframe *src) {
-//:   // TODO (lab 01): the token names the calling thread (token_thread). Only the task
+//:   // TODO (lab 01): the token names the caller's call (token_thread). Only the task
 //:   // the call was delivered to may reply, once. With ipc_trace on, log each reply:
 //:   // kprintf("ipc: reply %s -> %s label %d\n", server's task name, caller's, label).
 //:   // A fault call's reply resumes the thread (label 0) or fails it (E_INVAL); any

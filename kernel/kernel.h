@@ -48,7 +48,8 @@ struct thread {
   int is_call;                // T_SEND: wants a reply
   struct task *reply_from;    // T_REPLY: the task allowed to answer
   uint64 buf, buftag;         // T_REPLY: buffer offered with the call, and its tag (length, rights)
-  uint64 token;               // reply token naming this thread (slot + 1, generation)
+  uint64 handle;              // names this thread (slot + 1, generation): thread_stop
+  uint64 call_token;          // names its latest call (slot + 1, call number): replies, copies
   void *chan;                 // T_SLEEP: what it sleeps on
   uint64 wake_at;             // T_SLEEP: deadline (ns of guest time), 0 = none
   int stopping;               // asked to stop; kernel sleeps return E_INTR
@@ -91,7 +92,7 @@ struct endpoint {
 } __attribute__((aligned(64)));        // a power of two: cheap indexing on the fast path
 
 #define TASK_BADGE(t) ((t)->badge)
-#define THREAD_TOKEN(th) ((th)->token)
+#define THREAD_HANDLE(th) ((th)->handle)
 
 // Functions that must be inlined on the IPC fast path.
 #define INLINE static inline __attribute__((always_inline))
@@ -295,10 +296,27 @@ INLINE int runq_top_prio(void) {
   return p;
 }
 
-// The thread a reply token names, if it still exists.
-INLINE struct thread *token_thread(uint64 token) {
-  uint64 slot = (token & 0xffff) - 1, gen = token >> 16;
+// The thread a handle (THREAD_HANDLE) names, if it still exists.
+INLINE struct thread *handle_thread(uint64 h) {
+  uint64 slot = (h & 0xffff) - 1, gen = h >> 16;
   if (slot >= NTHREAD || threads[slot].gen != gen || threads[slot].state == T_FREE)
+    return 0;
+  return &threads[slot];
+}
+
+// A reply token names one call, not a thread: each delivered call gets a call number
+// no call had before, so a token kept from an earlier call of the same thread (or of a
+// thread that had its slot) answers nothing.
+extern uint64 ncalls;
+INLINE uint64 call_token(struct thread *caller) {
+  caller->call_token = HANDLE(caller->id + 1, ++ncalls);
+  return caller->call_token;
+}
+
+// The thread whose latest call the token names, if it still exists.
+INLINE struct thread *token_thread(uint64 token) {
+  uint64 slot = (token & 0xffff) - 1;
+  if (slot >= NTHREAD || threads[slot].call_token != token || threads[slot].state == T_FREE)
     return 0;
   return &threads[slot];
 }

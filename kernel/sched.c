@@ -171,8 +171,11 @@ void sleep_timeouts(uint64 now) {
 
 static void thread_entry(void) { usertrapret(); }
 
-// A new thread of task, ready to enter user mode at tf->epc once set up.
+// A new thread of task, ready to enter user mode at tf->epc once set up. None for a
+// task being killed: nothing of it may run again.
 struct thread *thread_alloc(struct task *task, int prio) {
+  if (task->exiting)
+    return 0;
   for (int i = 0; i < NTHREAD; i++) {
     struct thread *t = &threads[i];
     if (t->state != T_FREE)
@@ -181,7 +184,7 @@ struct thread *thread_alloc(struct task *task, int prio) {
     memset(t, 0, (uint64)&t->kstack - (uint64)t);
     t->id = i;
     t->gen = gen;
-    t->token = HANDLE(i + 1, gen);
+    t->handle = HANDLE(i + 1, gen);
     t->task = task;
     t->prio = prio < 0 ? 0 : prio >= NPRIO ? NPRIO - 1 : prio;
     t->tf = (struct trapframe *)((uint64)(t->kstack + KSTACK_SIZE - sizeof(struct trapframe)) & ~15UL);

@@ -29,7 +29,7 @@ static int64 sys_thread_create(struct thread *cur, struct trapframe *tf) {
     return E_BADADDR;
   int prio = tf->a3 > (uint64)cur->prio ? cur->prio : (int)tf->a3;
   struct thread *t = thread_start(cur->task, tf->a0, tf->a1, tf->a2, prio);
-  return t ? THREAD_TOKEN(t) : E_NOMEM;
+  return t ? THREAD_HANDLE(t) : E_NOMEM;
 }
 
 static int64 sys_bootinfo(struct thread *cur, uint64 va, uint64 len) {
@@ -62,10 +62,10 @@ void syscall(struct trapframe *tf) {
   case SYS_send: r = ipc_send(tf->a0, 0); break;
   case SYS_recv: r = ipc_recv(tf->a0); break;
   case SYS_reply: r = ipc_reply(tf->a0, tf); break;
-  case SYS_notify: {
-    int err;
+  case SYS_notify: {          // bits mean what the owner says (an interrupt, a death):
+    int err;                  // only the owner and the privileged servers may post them
     struct endpoint *ep = ep_lookup(tf->a0, &err);
-    r = ep ? (ep_notify(ep, tf->a1), 0) : err;
+    r = !ep ? err : ep->owner != cur->task && !cur->task->priv ? E_PERM : (ep_notify(ep, tf->a1), 0);
     break;
   }
   case SYS_copy_from: r = bulk_copy(tf->a0, tf->a1, tf->a2, tf->a3, 0); break;
@@ -88,7 +88,7 @@ void syscall(struct trapframe *tf) {
   case SYS_yield: sched_yield(); r = 0; break;
   case SYS_debug_write: r = sys_debug_write(cur, tf->a0, tf->a1); break;
   case SYS_debug_dump: debug_dump("dump requested"); r = 0; break;
-  case SYS_trace: ipc_trace = tf->a0 != 0; r = 0; break;
+  case SYS_trace: r = cur->task->priv ? (ipc_trace = tf->a0 != 0, 0) : E_PERM; break;   // global
   case SYS_time: r = now_ns(); break;
   case SYS_self: r = TASK_BADGE(cur->task); break;
   case SYS_bootinfo: r = sys_bootinfo(cur, tf->a0, tf->a1); break;

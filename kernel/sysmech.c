@@ -60,7 +60,7 @@ static int64 sys_thread_start(struct thread *cur, struct trapframe *tf) {
   if (!user_range(tf->a1, 1))
     return E_BADADDR;
   struct thread *t = thread_start(tk, tf->a1, tf->a2, tf->a3, (int)tf->a4);
-  return t ? THREAD_TOKEN(t) : E_NOMEM;
+  return t ? THREAD_HANDLE(t) : E_NOMEM;
 }
 
 static int64 sys_task_find(struct thread *cur, uint64 uname) {
@@ -106,7 +106,7 @@ int64 sys_mech(struct thread *cur, struct trapframe *tf) {
   }
   case SYS_thread_start: return sys_thread_start(cur, tf);
   case SYS_thread_stop: {
-    struct thread *t = token_thread(tf->a0);
+    struct thread *t = handle_thread(tf->a0);
     if (!t)
       return E_BADHANDLE;
     thread_stop(t);

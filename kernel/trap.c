@@ -31,22 +31,28 @@ void usertrap(struct trapframe *tf) {
   bkl_acquire();
   struct thread *cur = curthread();
   uint64 scause = csrr(scause);
-  if (scause == EXC_ECALL_U) {
-    tf->epc += 4;
-    syscall(tf);
-  } else if (scause & SCAUSE_INTR) {
+  if (scause & SCAUSE_INTR) {
     intr(scause & ~SCAUSE_INTR);
     if (runq_top_prio() >= cur->prio)
       sched_yield();
+  } else if (cur->stopping) {
+    // Its task was killed while this hart waited for the lock: the system call or
+    // fault is never acted on (it could make a thread, or touch memory already given
+    // back), and usertrapret ends the thread.
+  } else if (scause == EXC_ECALL_U) {
+    tf->epc += 4;
+    syscall(tf);
   } else {
     user_fault(cur, scause, csrr(stval));
   }
   usertrapret();
 }
 
-// A system call the IPC fast path passed on (the lock is held, epc advanced).
+// A system call the IPC fast path passed on (the lock is held, epc advanced); not
+// made for a thread being stopped (see usertrap).
 void usertrap_ecall(struct trapframe *tf) {
-  syscall(tf);
+  if (!curthread()->stopping)
+    syscall(tf);
   usertrapret();
 }
 

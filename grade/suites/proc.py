@@ -28,6 +28,16 @@ TESTS = [
 ] + [
     os_test("usertests-smp4", "usertests", [r"^usertests: ALL 11 TESTS OK$"], cpus=4, deps=["usertests-forkloop"]),
     os_test("servers-badinput", "srvbad", [r"^srvbad: ok$"], deps=["os-boot"]),
+    # kills racing the victim's own system calls on the other hart (issue 14, bug 1); real
+    # parallelism (no -icount), where a hart really waits for the lock while the kill runs
+    os_test("kill-race-smp2", "killrace", [], auth=[r"^killrace: ok$"], cpus=2, icount=False, repeat=3,
+            deps=["os-boot"]),
+    # privilege for policy (issue 14): an ordinary process is refused, one test a refusal
+    # (killing init: proc-killrules, lab 02)
+    os_test("priv-trace", "privtest", [], arg="trace", auth=[r"^privtest trace: ok$"], group="fs",
+            disk=True, forbid=FORBID + [r"^\[kernel\] ipc: "], deps=["os-boot"]),
+    os_test("priv-notify", "privtest", [], arg="notify", auth=[r"^privtest notify: ok$"], group="fs",
+            disk=True, deps=["os-boot"]),
     os_test("cowread", "cowread", [r"^cowread: ok$"], group="osecho", deps=["os-boot"]),
     Test(name="dma", suite="proc", boot="run=dma", forbid=FORBID, expect=[r"^dma: 4 pages at physical", r"^dma: ok$"]),
 ]

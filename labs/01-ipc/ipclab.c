@@ -156,6 +156,28 @@ static int steal(const char *who) {
   return tok != 0 && r1 == E_NOREPLY && r2 == E_NOREPLY && r3 == E_NOREPLY;
 }
 
+// A kept token: the server answers our call but keeps its token, then tries it on our
+// next call (a token names one call, not our thread): the reply and the copy must fail,
+// and that call must get the server's real reply, its buffer untouched.
+static void kept(uint64 cookie) {
+  for (int i = 0; i < 3; i++) {                 // the first rounds may take the general path
+    memset(parkbuf, 0x3c, sizeof parkbuf);
+    struct msg m = {.w = {cookie}};
+    EXPECT(call(LAB_KEEP, &m, 0, 0, 0), 0);
+    m = (struct msg){.w = {cookie + i}};
+    EXPECT(call(LAB_STALE, &m, parkbuf, sizeof parkbuf, BUF_R | BUF_W), 0);
+    CHECK(m.w[2] == cookie + i + 1, "round %d: the call after a kept token got w2 %p, not the server's reply %p",
+          i, m.w[2], cookie + i + 1);
+    CHECK(m.w[0] == (uint64)E_NOREPLY && m.w[1] == (uint64)E_NOREPLY,
+          "round %d: the previous call's token answered our next call: reply %s, copy_to %s", i,
+          errstr(m.w[0]), errstr(m.w[1]));
+    int changed = 0;
+    for (int j = 0; j < sizeof parkbuf; j++)
+      changed += parkbuf[j] != 0x3c;
+    CHECK(changed == 0, "round %d: %d bytes written through a kept token", i, changed);
+  }
+}
+
 static void rights(void) {
   uint64 napep = 0, cookie = next() >> 1;
   memset(parkbuf, 0x3c, sizeof parkbuf);
@@ -172,6 +194,7 @@ static void rights(void) {
   for (int i = 0; i < sizeof parkbuf; i++)
     changed += parkbuf[i] != 0x3c;
   CHECK(changed == 0, "%d bytes of the parked call's buffer changed", changed);
+  kept(cookie);
   test_done("ipclab rights", 1);
 }
 

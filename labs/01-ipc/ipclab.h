@@ -31,6 +31,11 @@
 //   LAB_LEAK     -                            w0 = the parked call's reply token (0: none yet)
 //   LAB_TRIED    w0 = 1 if all went right     counted (see LAB_PARK)
 //   LAB_FAULTS   -                            w0 = faults served, w1 = a copy from a fault call's token
+//   LAB_KEEP     w0..w2                       as LAB_ECHO; the server keeps this call's token
+//   LAB_STALE    buffer R|W, w0               the server answers with the kept token first (a reply
+//                                             of 0xfa4e words and a copy into the buffer), then with
+//                                             this call's: w0, w1 = what the kept token's reply and
+//                                             copy returned, w2 = the request's w0 + 1
 //   L_FAULT      (a fault of the lab's        the page is mapped, answered with ipc_reply the
 //                client, at S1)               first time, with reply_recv after that
 #pragma once
@@ -55,6 +60,8 @@
 #define LAB_LEAK    18
 #define LAB_TRIED   19
 #define LAB_FAULTS  20
+#define LAB_KEEP    21
+#define LAB_STALE   22
 #define LAB_BUFMAX (64 * 1024)
 #define LAB_FAULTVA 0x40000000UL   // where the fault case's pages appear (two pages)
 

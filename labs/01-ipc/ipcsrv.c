@@ -1,8 +1,8 @@
 // Lab 01's test server on EP_TEST1, written on the raw IPC system calls (no server
 // library): echo, bulk copy both ways and past the offer, deferred replies, notification
 // bits, one-way sends, a gate that stops it receiving while callers pile up, threads of
-// other priorities, a parked call whose token it leaks, a pager for the lab's client,
-// and a death that leaves a call unanswered. The protocol is in ipclab.h.
+// other priorities, a parked call whose token it leaks, a token kept after its call was
+// answered, a pager for the lab's client, and a death that leaves a call unanswered. The protocol is in ipclab.h.
 #include "user/tests/testlib.h"
 #include "labs/01-ipc/ipclab.h"
 
@@ -89,7 +89,7 @@ static int pager_map(uint64 task, uint64 stval) {
 int main(int argc, char *argv[]) {
   struct msg m;
   uint64 bits = 0, allbits = 0, held[2], nheld = 0, notes = 0, calls = 0, stamps = 0;
-  uint64 parked = 0, cookie = 0, reports = 0, tried = 0, faults = 0;
+  uint64 parked = 0, kept = 0, cookie = 0, reports = 0, tried = 0, faults = 0;
   int64 faultcopy = 0;
   gate = ep_create();
   lowep = ep_create();
@@ -219,6 +219,19 @@ int main(int argc, char *argv[]) {
         tok = ipc_reply_recv(EP_TEST1, tok, &m);
       }
       continue;
+    }
+    case LAB_KEEP:                            // answered now; the token is kept
+      kept = tok;
+      m.w[3] = m.badge;
+      break;
+    case LAB_STALE: {                         // the kept token must name no call now
+      struct msg fake = {.tag = TAG(0, 0, 0), .w = {0xfa4e, 0xfa4e, 0xfa4e, 0xfa4e}};
+      unsigned char junk[16];
+      memset(junk, 0xee, sizeof junk);
+      m.w[2] = m.w[0] + 1;
+      m.w[0] = ipc_reply(kept, &fake);
+      m.w[1] = ipc_copy_to(kept, 0, junk, sizeof junk);
+      break;
     }
     case LAB_DIE:                             // leave the caller waiting, and die
       exit(0);

@@ -84,6 +84,10 @@ mut("bits-not-cleared", 5, "a receive returns the bits once, then they clear",
 mut("reply-twice", 2, "each token answers once",
     (IPC, "if (!t || t->state != T_REPLY || t->reply_from != cur->task)\n    return E_NOREPLY;\n  if (ipc_trace)",
      "if (!t || t->reply_from != cur->task)\n    return E_NOREPLY;\n  if (ipc_trace)"))
+mut("token-per-thread", 2, "a token kept from an earlier call of the same thread answers nothing (a fresh call_token per call)",
+    (IPC, "  to->ipc_ret = from->is_call ? call_token(from) : 0;",
+     "  to->ipc_ret = !from->is_call ? 0 : from->call_token ? from->call_token : call_token(from);"),
+    (FP, "  r->ipc_ret = call_token(cur);", "  r->ipc_ret = cur->call_token ? cur->call_token : call_token(cur);"))
 mut("recv-any-task", 6, "only the endpoint's owner may receive (E_PERM)",
     (IPC, "  if (ep->owner != cur->task)\n    return E_PERM;\n  if (ep->bits) {", "  if (ep->bits) {"))
 mut("reply-recv-gives-up", 6, "reply_recv keeps receiving after a reply that failed",
@@ -107,6 +111,12 @@ mut("wake-on-delivery", 1, "a delivered call is not finished: the caller waits f
 mut("badge-of-receiver", 1, "a message reaches the receiver with the sender's badge",
     (IPC, "  tf->a6 = TASK_BADGE(from->task);", "  tf->a6 = TASK_BADGE(to->task);"))
 
+
+# Not a plausible design but the worst case for the grader's time: a call that never returns
+# (the kernel spins with interrupts off). Grading it shows how long a hung submission takes.
+mut("hang-in-call", 1, "a call is delivered or queued and the caller returns (here the kernel spins in ipc_send)",
+    (IPC, "  if (is_call)\n    stat_slow++;\n  return ipc_send_msg(cur, ep);",
+     "  if (is_call)\n    stat_slow++;\n  for (;;)\n    ;"))
 
 def main(names):
     if subprocess.run(["git", "diff", "--quiet", "HEAD", "--", IPC, FP]).returncode:
