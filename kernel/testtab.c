@@ -9,11 +9,11 @@
 const struct bootentry testtab[] = {
   // name       groups                        priv prio serve fault arg
   // the servers (or the kernel's subsystems), for the test groups that use them
-  {"mem",       "os,osecho,dma,fs,fskill,sk,skm,mp", 1, 6, 7, 0, 0, KHOST_mem},
-  {"proc",      "os,osecho,fs,fskill,sk",      1,  5,  5,    0,    0, KHOST_proc},
-  {"console",   "fs,fskill,sk",                1,  6,  8,    0,    0, KHOST_console},
-  {"disk",      "fs,fskill,sk",                1,  6,  9,    0,    0, KHOST_disk},
-  {"fs",        "fs,fskill,sk",                0,  5,  6,    0,    0, KHOST_fs},
+  {"mem",       "os,osecho,dma,fs,fskill,fsd,sk,skm,mp", 1, 6, 7, 0, 0, KHOST_mem},
+  {"proc",      "os,osecho,fs,fskill,fsd,sk",  1,  5,  5,    0,    0, KHOST_proc},
+  {"console",   "fs,fskill,fsd,sk",            1,  6,  8,    0,    0, KHOST_console},
+  {"disk",      "fs,fskill,fsd,sk",            1,  6,  9,    0,    0, KHOST_disk},
+  {"fs",        "fs,fskill,fsd,sk",            0,  5,  6,    0,    0, KHOST_fs},
   {"pong",      "os,hello,pingpong,many,preempt,badinput,faults,bench,trace", 0, 4, 1, 0, 0},
   {"hello",     "hello",                       0,  4,  0,    0,    0},
   {"pingpong",  "pingpong",                    1,  4,  0,    0,    0},
@@ -53,6 +53,8 @@ const struct bootentry testtab[] = {
   {"tracer",    "trace",                       1,  4,  0,    0,    0},
   {"dmatest",   "dma",                         1,  4,  0,    0,    0},
   {"fskiller",  "fskill",                      1,  4,  0,    0,    0},
+  // lab 03 (labs/03-fs/): the disk driver killed under the file server
+  {"fsdisk",    "fsd",                         1,  4,  0,    0,    0},
   // the move labs' structure test: stop the server named by kill=
   {"srvkill",   "sk,skm",                      1,  4,  0,    0,    0},   // skm: the memory server alone
   // lab 04 (labs/04-mem/): memproc stands in for the process server (it owns EP_PROC)
