@@ -36,11 +36,8 @@ READ_COPY = ("    if (k > 0 && (k = ipc_copy_to(r->token, tot, buf, k)) >= 0)\n"
 
 mut("hang-never-serves", 1, "the file server spins instead of serving (a hung submission)",
     (FS, "  serve(EP_FS, 1, handle, notified);", "  for (;;)                                     // never serves\n    ;\n  serve(EP_FS, 1, handle, notified);"))
-mut("commit-late", 2, "a write's transaction is committed at the next request, after the reply",
-    (FS, WRITE_LOG, "    log_begin();\n    k = file_write(f, buf, n);             // committed with the next request\n"),
-    (FS, "  int64 e;\n  fs_ioerror = 0;\n  if (r->label >= FS_FORK", "  int64 e;\n  log_end();                                   // the last request's writes\n  fs_ioerror = 0;\n  if (r->label >= FS_FORK"))
-mut("commit-once", 2, "a large write is one transaction (it overflows the log: the write fails or is lost)",
-    (FS, "    if (f->type == FD_INODE && n > WRITE_MAX)\n      n = WRITE_MAX;                           // a transaction fits in the log\n", ""))
+mut("write-no-transaction", 2, "file writes run outside a transaction (as if writei logged by itself): never committed",
+    (FS, WRITE_LOG, "    k = file_write(f, buf, n);                 // writei logs its blocks\n"))
 mut("badge-named-table", 3, "a request's w1 names whose table to use (it is the process server's, for FS_OPEN only)",
     (FS, "  struct file *f = fd_file(fdtab_of(r->badge, 0), r->w[0]);",
      "  struct file *f = fd_file(fdtab_of(r->w[1] ? r->w[1] : r->badge, 0), r->w[0]);   // on behalf of"))
