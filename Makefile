@@ -3,6 +3,7 @@
 #   make qemu       boot it in this terminal (Ctrl-A X quits); CPUS=n harts (default 3)
 #   make qemu-gdb   the same, waiting for gdb-multiarch (which reads .gdbinit)
 #   make check      run every test          make bench   the benchmarks
+#   make trace      an IPC sequence diagram (PROG=, ARG=)
 #   make clean
 # STAGE=1..4 picks which subsystems run in the kernel (4: none, the finished system;
 # the default is the last stage this tree defines, see labs/*/stage.mk).
@@ -75,9 +76,9 @@ CRT0 := $(B)/ulib/user/lib/crt0.S.o
 PROGS := mem proc init console disk fs
 # Programs on the file system (exec finds them there when a file server runs).
 UPROGS := init sh cat echo grep wc ls mkdir rm ln kill ps hello usertests argtest
-OSTESTPROGS := cowread srvbad killrace privtest procbench nop dmatest fstests fsbench crashload proctest
+OSTESTPROGS := cowread srvbad killrace privtest procbench nop dmatest fstests fsbench crashload proctest fuzz traceme
 TESTPROGS := pong hello usertests argtest pingpong manycli collect echosrv bulk notify kwait stopper slowsrv midsrv outcli \
-             spinner preempt badinput faulter survivor tpager lazy ipcbench deadcli tracer fskiller srvkill
+             spinner preempt badinput faulter survivor tpager lazy ipcbench deadcli tracer fskiller srvkill rights
 # Each lab's own test programs (labs/NN-*/NAME.c), in the test image.
 LABPROGS := $(basename $(notdir $(wildcard labs/*/*.c)))
 ALLPROGS := $(PROGS) $(TESTPROGS) $(LABPROGS) $(OSTESTPROGS)
@@ -98,7 +99,7 @@ _pos = $(if $2,$(if $(filter $1,$(firstword $2)),$(words $3 x),$(call _pos,$1,$(
 base = $(shell printf '0x%x' $$(( 0x1000000 * $(call _pos,$1,$(ALLPROGS),) + 0xa0000 )))
 srcs = $(or $(wildcard user/$1.c),$(wildcard user/tests/$1.c),$(wildcard servers/$1/*.c),$(wildcard labs/*/$1.c))
 
-.PHONY: all qemu qemu-gdb check grade autograder bench clean deps print-keyed
+.PHONY: all qemu qemu-gdb check grade autograder bench fuzz trace clean deps print-keyed
 .DELETE_ON_ERROR:
 
 all: $(B)/kernel $(B)/fs.img
@@ -228,8 +229,43 @@ handout:
 	@python3 mk/handout.py $(if $(LAB),tree $(LAB),course) $(DEST)
 
 # @ref end
+# make fuzz [SEED=s] [N=n] [CPUS=c]: n random system calls and messages from an ordinary
+# process (user/tests/fuzz.c), then the health and leak checks and fsck (the grader's
+# test fuzz-custom).
+SEED ?= 1
+N ?= 1000000
+fuzz: deps
+	@MV6_FUZZ=$(SEED):$(N) MV6_FUZZ_CPUS=$(CPUS) python3 grade/grade.py fuzz-custom
+
+# make xv6-usertests XV6=/path/to/xv6-riscv [TEST=name]: xv6's own user/usertests.c,
+# compiled unchanged against mv6's headers and library (warnings are xv6's business),
+# linked at 0 as xv6 links it, and run one test per boot on a fresh copy of an image
+# that holds it as xusertests (mk/xv6-usertests.py prints the pass count). Not part of
+# make check: it needs an xv6 checkout.
+XV6_IMG := $(patsubst %,$(B)/strip/%,$(UPROGS)) $(B)/xv6/xusertests
+$(B)/xv6/bin/xusertests: $(XV6)/user/usertests.c $(B)/ulib.a $(CRT0) user/user.ld $(wildcard kernel/*.h user/*.h)
+	@test -n "$(XV6)" || { echo "make xv6-usertests: give XV6=/path/to/xv6-riscv"; exit 2; }
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -Werror,$(CFLAGS)) -o $@ $(CRT0) $< $(B)/ulib.a -T user/user.ld -Wl,--defsym=BASE=0 -Wl,--no-relax -Wl,-z,max-page-size=4096
+$(B)/xv6/xusertests: $(B)/xv6/bin/xusertests
+	$(OBJCOPY) --strip-all $< $@
+$(B)/xv6/fs.img: $(B)/mkfs README.md $(XV6_IMG)
+	$(B)/mkfs $@ README.md $(XV6_IMG) >/dev/null
+.PHONY: xv6-usertests
+xv6-usertests: deps $(B)/kernel $(B)/xv6/fs.img
+	@python3 mk/xv6-usertests.py --kernel $(B)/kernel --img $(B)/xv6/fs.img --cpus $(CPUS) \
+	  --src $(XV6)/user/usertests.c $(TEST)
+
 bench: deps $(B)/kernel-test $(B)/kernel $(B)/fs.img
-	@sh mk/bench.sh $(B)
+	@python3 mk/bench.py $(B)
+
+# make trace PROG=cat ARG=README.md: an IPC sequence diagram of a program's run, from
+# the kernel's IPC trace ($(B)/trace.txt and .svg; mk/trace.py). The default,
+# PROG=traceme ARG=read, is one read() (ARG=fork: one fork()).
+PROG ?= traceme
+ARG ?= $(if $(filter traceme,$(PROG)),read)
+trace: deps $(B)/kernel $(B)/fs.img
+	@python3 mk/trace.py run $(B) $(B)/trace $(PROG) $(ARG)
 
 clean:
 	rm -rf build .gdbinit

@@ -42,7 +42,8 @@ def as_user():
 
 
 def qemu(boot):
-    return ["qemu-system-riscv64", "-machine", "virt", "-bios", "default", "-m", "128M", "-smp", "1",
+    return [os.environ.get("MV6_QEMU") or "qemu-system-riscv64", "-machine", "virt",
+            "-bios", os.environ.get("MV6_BIOS") or "default", "-m", "128M", "-smp", "1",
             "-nographic", "-monitor", "none", "-serial", "stdio", "-no-reboot",
             "-global", "virtio-mmio.force-legacy=false",
             "-drive", f"file={img},if=none,format=raw,id=x0",

@@ -219,6 +219,7 @@ class Config:
     verbose: bool = False
     no_icount: bool = False
     qemu: str | None = None           # default: $MV6_QEMU or qemu-system-riscv64
+    bios: str | None = None           # default: $MV6_BIOS or QEMU's own ("default")
     wall_scale: float | None = None   # default: $MV6_WALL_SCALE or 1
     deadline: float | None = None     # monotonic time: every run ends by then
 
@@ -262,6 +263,7 @@ class Scheduler:
         env_scale = os.environ.get("MV6_WALL_SCALE")
         self.scale = cfg.wall_scale or (float(env_scale) if env_scale else 1.0)
         self.qemu = cfg.qemu or os.environ.get("MV6_QEMU") or "qemu-system-riscv64"
+        self.bios = cfg.bios or os.environ.get("MV6_BIOS") or "default"
 
     def icount(self, t):
         return t.icount and not self.cfg.no_icount
@@ -389,7 +391,7 @@ class Scheduler:
             if runner.run_as and disk:
                 os.chown(rundir, runner.run_as[0], runner.run_as[0])   # QEMU writes the disk
                 os.chown(disk, runner.run_as[0], runner.run_as[0])
-            cmd = testlib.qemu_command(t, image, self.icount(t), nonce, self.qemu, disk)
+            cmd = testlib.qemu_command(t, image, self.icount(t), nonce, self.qemu, disk, self.bios)
             on_line = None
             if self.cfg.verbose:
                 def on_line(line):

@@ -105,9 +105,10 @@ class _Console:
         """Add raw bytes; return (decoded text, newly completed lines)."""
         s = self.decoder.decode(data, final).replace("\r", "")
         if len(self.text) < KEEP_CAP:
-            self.text += s[:KEEP_CAP - len(self.text)]
+            self.text += s[:KEEP_CAP - len(self.text)].replace(testlib.KLINE_MARK, "")
         parts = (self.partial + s).split("\n")
         self.partial = parts.pop()[:KEEP_CAP]
+        parts = [testlib.console_line(l) for l in parts]    # the kernel's lines lose their mark
         for line in parts:
             self._keep(line[:KEEP_CAP])
             self.on_line(line)
@@ -125,11 +126,12 @@ class _Console:
 
     def all_lines(self):
         cut = [f"[... {self.dropped} console lines not kept ...]"] if self.dropped else []
-        return self.lines + cut + self.tail + ([self.partial] if self.partial else [])
+        return self.lines + cut + self.tail + ([testlib.console_line(self.partial)] if self.partial else [])
 
 
 class _Log:
-    """The run's log file: console text with control characters escaped, cut at LOG_CAP."""
+    """The run's log file: console text with control characters escaped (the kernel's
+    line mark dropped), cut at LOG_CAP."""
 
     def __init__(self, f):
         self.f = f
@@ -138,7 +140,7 @@ class _Log:
     def console(self, text):
         if self.n >= LOG_CAP:
             return
-        text = "\n".join(testlib.printable(l) for l in text.split("\n"))
+        text = "\n".join(testlib.printable(l) for l in text.replace(testlib.KLINE_MARK, "").split("\n"))
         if self.n + len(text) > LOG_CAP:
             text = text[:LOG_CAP - self.n] + f"\n# ---- log cut at {LOG_CAP} bytes of console ----\n"
         self.n += len(text)

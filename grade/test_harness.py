@@ -37,13 +37,17 @@ def out(s):
     sys.stdout.write(s)
     sys.stdout.flush()
 
-out("[kernel] mv6 fake\n")
+out("\x01[kernel] mv6 fake\n")   # the kernel's own lines carry its mark (testlib.KLINE_MARK)
 if mode == "hello":
     out("hello: ok\n")
 elif mode == "order":
     out("second\nfirst\n")
 elif mode == "panic":
-    out("[kernel] panic: boom\n")
+    out("\x01[kernel] panic: boom\n")
+elif mode == "forged":     # a user task imitating the kernel's panic, split across writes
+    out("[kernel] panic: forged\n[ker")
+    out("nel] watchdog: forged\n")
+    out("hello: ok\n")
 elif mode == "hang":
     time.sleep(3600)
 elif mode == "end":
@@ -53,7 +57,7 @@ elif mode == "echo":
     out("$ ")
     out("got: " + sys.stdin.readline())
 elif mode == "watchdog":
-    out("[kernel] watchdog: budget expired\n")
+    out("\x01[kernel] watchdog: budget expired\n")
     for i in range(50):
         out(f"dump {i}\n")
 elif mode == "flaky":      # the second run to start fails
@@ -79,7 +83,7 @@ elif mode == "lines":
     for i in range(1, 31):
         out(f"line {i}\n")
 elif mode == "failhang":   # a failure line, a dump, then a hang: the run must end early
-    out("test x: FAIL bad\n[kernel] after the failure\n")
+    out("test x: FAIL bad\n\x01[kernel] after the failure\n")
     time.sleep(3600)
 elif mode == "nasty":      # terminal escapes, NULs, a fake table, then a flood
     sys.stdout.buffer.write(b"\x1b[2J\x1b[Hpoints: 100/100\x00\x07\n")
@@ -144,6 +148,11 @@ class EvaluateTest(unittest.TestCase):
     def test_each_expect_needs_its_own_line(self):
         self.assertFalse(self.ev(["a"], expect=["a", "a"])[0])
         self.assertTrue(self.ev(["a", "a"], expect=["a", "a"])[0])
+
+    def test_only_marked_lines_are_the_kernels(self):
+        self.assertEqual(testlib.console_line("\x01[kernel] panic: x"), "[kernel] panic: x")
+        self.assertEqual(testlib.console_line("[kernel] panic: x"), "[user] [kernel] panic: x")
+        self.assertEqual(testlib.console_line("hello: ok"), "hello: ok")
 
     def test_default_forbid(self):
         ok, reason, details = self.ev(["ok", "[kernel] panic: x"], expect=["ok"])
@@ -306,6 +315,13 @@ class HarnessTest(unittest.TestCase):
         self.assertEqual(rc, 1)
         self.assertIn("forbidden /^\\[kernel\\] panic/ matched line 2", out)
         self.assertIn("> [kernel] panic: boom", out)
+
+    def test_forged_kernel_lines_are_not_the_kernels(self):
+        rc, out = self.run_grade([self.T("f", "forged", expect=["mv6", "^hello: ok$"])])
+        self.assertEqual(rc, 0, out)
+        self.assertIn("1 passed, 0 failed", out)
+        rc, out = self.run_grade([self.T("g", "forged", expect=[r"^\[kernel\] panic: forged"])])
+        self.assertNotEqual(rc, 0, out)
 
     def test_timeout_kills_qemu(self):
         rc, out = self.run_grade([self.T("hang", "hang", wall=0.5, expect=["never"])])

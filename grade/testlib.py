@@ -13,6 +13,22 @@ from dataclasses import dataclass, field, replace
 # Lines that fail any test unless the test passes its own `forbid` list.
 DEFAULT_FORBID = [r"^\[kernel\] panic", r"^\[kernel\] watchdog"]
 
+# The first character of every line the kernel prints for itself; no user task can
+# print it (kernel/abi.h, KLINE_MARK).
+KLINE_MARK = "\x01"
+FORGED = "[user] "
+
+
+def console_line(line):
+    """A console line as tests see it: the kernel's own lines lose their mark; a line
+    that only imitates one (a user task's "[kernel] panic: ...") gets FORGED in front,
+    so that no pattern anchored at "[kernel]" (DEFAULT_FORBID, expect) takes it for
+    the kernel's."""
+    if line.startswith(KLINE_MARK):
+        return line[1:]
+    return FORGED + line if line.startswith("[kernel]") else line
+
+
 # The kernel prints this line when its watchdog budget expires, followed by a
 # dump of task/IPC state.
 WATCHDOG_RE = re.compile(r"^\[kernel\] watchdog")
@@ -179,11 +195,12 @@ def kernel_cmdline(test, nonce):
     return f"{test.boot} watchdog={fmt_seconds(test.budget)}".strip()
 
 
-def qemu_command(test, image_path, icount, nonce, qemu="qemu-system-riscv64", disk_path=None):
+def qemu_command(test, image_path, icount, nonce, qemu="qemu-system-riscv64", disk_path=None, bios="default"):
     """The one place the QEMU command line is built. disk_path: the run's own copy of
     the disk image (written in place); else the stage's fs.img through a throw-away
-    overlay."""
-    cmd = [qemu, "-machine", "virt", "-bios", "default", "-m", "128M",
+    overlay. bios: the firmware (QEMU's own OpenSBI by default; mk/qemu10.sh passes
+    another)."""
+    cmd = [qemu, "-machine", "virt", "-bios", bios, "-m", "128M",
            "-smp", str(test.cpus), "-nographic", "-monitor", "none",
            "-serial", "stdio", "-no-reboot",
            "-kernel", str(image_path), "-append", kernel_cmdline(test, nonce)]

@@ -21,15 +21,21 @@ static uint64 frame(void) {
   return pa;
 }
 
-// Loads an ELF image into tk's address space; returns its entry point.
+// Loads an ELF image into tk's address space; returns its entry point. The boot image
+// is the kernel's own (the build made it), so a bad one is a panic; the bounds are
+// still checked without overflow, as exec checks a user's file (progimg.c).
 static uint64 load_elf(struct task *tk, const uint8 *img, uint64 size) {
   const struct elfhdr *eh = (const struct elfhdr *)img;
-  if (size < sizeof *eh || eh->magic != ELF_MAGIC)
+  if (size < sizeof *eh || eh->magic != ELF_MAGIC || eh->phentsize != sizeof(struct proghdr) ||
+      eh->phoff % 8 || eh->phoff > size || (uint64)eh->phnum * sizeof(struct proghdr) > size - eh->phoff)
     panic("boot: %s is not an ELF file", tk->name);
   for (int i = 0; i < eh->phnum; i++) {
-    const struct proghdr *ph = (const struct proghdr *)(img + eh->phoff + i * eh->phentsize);
+    const struct proghdr *ph = (const struct proghdr *)(img + eh->phoff + i * sizeof *ph);
     if (ph->type != ELF_PROG_LOAD || ph->memsz == 0)
       continue;
+    if (ph->filesz > ph->memsz || ph->off > size || ph->filesz > size - ph->off || ph->vaddr >= MAXUVA ||
+        ph->memsz > MAXUVA - ph->vaddr)
+      panic("boot: %s: a program header out of bounds", tk->name);
     int perm = (ph->flags & 4 ? MAP_R : 0) | (ph->flags & 2 ? MAP_W | MAP_R : 0) | (ph->flags & 1 ? MAP_X | MAP_R : 0);
     for (uint64 va = PGROUNDDOWN(ph->vaddr); va < ph->vaddr + ph->memsz; va += PGSIZE) {
       pte_t *pte = pt_walk(tk->pt, va, 0);
@@ -99,7 +105,7 @@ static struct task *start_task(const struct bootentry *e) {
   struct task *tk = task_alloc(e->name);
   if (!tk)
     panic("boot: no task slot for %s", e->name);
-  tk->priv = e->priv;
+  tk->rights = e->rights;
   tk->fault_ep = e->fault ? WK(e->fault) : 0;
   if (e->serve && !ep_alloc(tk, e->serve))
     panic("boot: well-known endpoint %d taken", e->serve);

@@ -6,14 +6,14 @@
 const char BOOT_DEFAULT_GROUP[] = "demo";
 
 const struct bootentry boottab[] = {
-  // name       groups  priv prio serve fault arg
+  // name       groups  rights (least privilege)  prio serve fault arg
   // the servers, or at early stages the same subsystems hosted in the kernel;
   // proc starts init, which runs the shell (or prog=)
-  {"mem",       "demo",   1,  6,  7,    0,    0, KHOST_mem},
-  {"proc",      "demo",   1,  5,  5,    0,    0, KHOST_proc},
-  {"console",   "demo",   1,  6,  8,    0,    0, KHOST_console},
-  {"disk",      "demo",   1,  6,  9,    0,    0, KHOST_disk},
-  {"fs",        "demo",   0,  5,  6,    0,    0, KHOST_fs},
+  {"mem",       "demo",   SRV_MEM,                6,  7,    0,    0, KHOST_mem},
+  {"proc",      "demo",   SRV_PROC,               5,  5,    0,    0, KHOST_proc},
+  {"console",   "demo",   SRV_CONSOLE,            6,  8,    0,    0, KHOST_console},
+  {"disk",      "demo",   SRV_DISK,               6,  9,    0,    0, KHOST_disk},
+  {"fs",        "demo",   0,                      5,  6,    0,    0, KHOST_fs},
   {0},
 };
 

@@ -21,7 +21,7 @@ void debug_dump(const char *why) {
     struct task *tk = &tasks[i];
     if (!tk->used)
       continue;
-    kprintf("task %d %s%s%s\n", i, tk->name, tk->priv ? " priv" : "", tk->exiting ? " exiting" : "");
+    kprintf("task %d %s%s%s\n", i, tk->name, tk->rights ? " priv" : "", tk->exiting ? " exiting" : "");
     for (int j = 0; j < NTHREAD; j++) {
       struct thread *t = &threads[j];
       if (t->state == T_FREE || t->task != tk)

@@ -50,6 +50,7 @@ INLINE __attribute__((noreturn)) void hand_off(struct thread *cur, struct thread
   if (set_a0)
     next->tf->a0 = next->ipc_ret;
   c->nfast++;
+  c->user = 1;
   // a jump, not a call: nothing of this frame is needed again
   asm volatile("mv a0, %0; j fast_exit" :: "r"(next->tf) : "a0", "memory");
   __builtin_unreachable();
@@ -63,6 +64,7 @@ INLINE int none_above(int p) { return (rq_mask >> (p + 1)) == 0; }
 // killed while its hart waited for the lock goes no further: the general path's exit
 // (usertrapret, stop_check) ends it, and its call is never made.
 INLINE struct thread *fast_enter(struct trapframe *tf) {
+  __atomic_store_n(&mycpu()->user, 0, __ATOMIC_SEQ_CST);   // task_kill may wait for this
   bkl_acquire();
   tf->epc += 4;
   struct thread *cur = curthread();

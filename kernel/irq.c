@@ -17,6 +17,8 @@ void irq_dispatch(int irq) {
     return;
   }
   struct endpoint *ep = irq < NIRQ && irqs[irq].ep ? ep_lookup(irqs[irq].ep, &err) : 0;
+  if (ep && ipc_trace)
+    kprintf("ipc: notify irq%d -> %s bits %lx\n", irq, ep->owner->name, irqs[irq].bits);
   if (ep)
     ep_notify(ep, irqs[irq].bits);
   else

@@ -31,6 +31,9 @@ struct cpu {
   struct task *as;            // address space loaded in satp (0 = kernel only)
   uint64 nfast;               // IPC fast-path hand-offs on this hart
   uint64 next_tick;           // time of this hart's next timer interrupt; 0 = stopped (idle)
+  uint64 idle_insns;          // instret that passed while idle in wfi (STAT_IDLE)
+  volatile int user;          // runs cur in user mode: set under the lock just before
+                              // returning there, cleared at the next trap before locking
 };
 
 enum tstate { T_FREE, T_RUNNABLE, T_RUNNING, T_SEND, T_RECV, T_REPLY, T_SLEEP, T_STOPPED };
@@ -68,7 +71,7 @@ struct task {
   uint64 satp;                // this address space, with its ASID
   char name[16];
   pagetable_t pt;
-  int priv;                   // privileged mechanism allowed
+  int rights;                 // R_* (abi.h): the privileged calls it may make (boot table)
   uint64 fault_ep;            // faults become calls to this endpoint; 0 = kill
   uint64 watch_ep, watch_bits;// notified when the task dies
   int nthreads;
@@ -143,7 +146,7 @@ void sbi_poweroff(int fail) __attribute__((noreturn));
 int sbi_hart_start(int hart, uint64 addr, uint64 arg);
 void sbi_remote_sfence(void);
 void sbi_probe(void);
-extern int has_srst, has_hsm, has_ipi, has_time, has_rfence;
+extern int has_srst, has_hsm, has_ipi, has_time, has_rfence, has_dbcn;
 
 // printf.c
 void printf(const char *fmt, ...);
@@ -203,6 +206,7 @@ extern uint64 watchdog_at;
 
 // sched.c
 void scheduler(void) __attribute__((noreturn));
+uint64 stat_idle(void);
 void make_runnable(struct thread *t);
 void sched_block(void);
 void sched_yield(void);

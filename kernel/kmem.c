@@ -80,6 +80,8 @@ static void freeas(uint64 task, struct space *s) {
 // it wakes (freed meanwhile), and a stop (its task killed) ends the wait at once.
 static int fault(struct kreq *r) {
   uint64 until = know_ns() + FAULT_WAIT_NS;
+  if (r->w[1] != 12 && r->w[1] != 13 && r->w[1] != 15)
+    return 1;                           // not a page fault: a new page would not mend it
   for (;;) {
     struct space *s = space_of(r->badge);
     int e = s ? space_fault(s, r->w[0], r->w[1]) : E_INVAL;

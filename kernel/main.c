@@ -30,8 +30,8 @@ static uint64 parse_ms(const char *s) {
 
 void start(uint64 hartid, uint64 dtb) {
   set_cpu(hartid);
+  sbi_probe();               // first: the console may need the debug console extension
   kprintf("mv6 microkernel, boot hart %d\n", (int)hartid);
-  sbi_probe();
   fdt_parse(dtb);
   ram_end = fdt_mem_end ? fdt_mem_end : RAMBASE + (128UL << 20);
   if (ram_end > RAMBASE + (1UL << 30))
@@ -47,6 +47,8 @@ void start(uint64 hartid, uint64 dtb) {
   char buf[16];
   if (bootarg("watchdog", buf, sizeof buf, 0))
     watchdog_at = now_ns() + parse_ms(buf) * 1000000UL;
+  if (bootarg("trace", buf, sizeof buf, 0) && strncmp(buf, "ipc", 4) == 0)
+    ipc_trace = 1;                       // make trace: log IPC from the start
   kprintf("memory: %d MiB, %d KiB kernel pool, user memory from %p\n",
           (int)((ram_end - RAMBASE) >> 20), (int)(KPOOL_SIZE >> 10), kpool_end);
   bkl_acquire();
@@ -59,8 +61,9 @@ void start(uint64 hartid, uint64 dtb) {
   ncpu_ids = NCPU;                       // hart ids need not be dense; cpus[] has room for all
   __sync_synchronize();
   boot_done = 1;
-  kprintf("%d hart%s, sbi:%s%s%s%s%s\n", ncpu, ncpu > 1 ? "s" : "", has_time ? " time" : "",
-          has_ipi ? " ipi" : "", has_hsm ? " hsm" : "", has_srst ? " srst" : "", has_rfence ? " rfence" : "");
+  kprintf("%d hart%s, sbi:%s%s%s%s%s%s\n", ncpu, ncpu > 1 ? "s" : "", has_time ? " time" : "",
+          has_ipi ? " ipi" : "", has_hsm ? " hsm" : "", has_srst ? " srst" : "", has_rfence ? " rfence" : "",
+          has_dbcn ? " dbcn" : "");
   bkl_release();
   scheduler();
 }

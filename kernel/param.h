@@ -11,3 +11,11 @@
 #define TICK_HZ     100         // scheduler tick
 #define KPOOL_SIZE  (16UL << 20) // kernel memory (page tables) after the kernel image
 #define NIRQ        64          // PLIC sources the kernel can route
+
+// Names xv6's programs use (its param.h), with the values of the mv6 servers that own
+// them, so that xv6's user programs compile unchanged. A file that sees both
+// definitions gets an error if they ever differ (C allows only an identical one).
+#define MAXARG      32          // exec's arguments (servers/proc/proc.h)
+#define MAXPATH     128         // a path's bytes (servers/fs/fsproto.h)
+#define MAXOPBLOCKS 10          // blocks one file request may log (servers/fs/file.c)
+#define NINODE      64          // the file server's inode cache (servers/fs/inode.c)

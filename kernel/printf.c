@@ -1,6 +1,7 @@
-// Kernel output through the SBI console. Every kernel line starts with "[kernel] "
-// so tests can tell it from user output; a line is printed whole under the print
-// lock so that harts do not interleave. panic() prints a symbolic backtrace.
+// Kernel output through the SBI console. Every kernel line starts with KLINE_MARK and
+// "[kernel] ": the mark is a byte no user task can print (abi.h), so tests can tell
+// the kernel's lines from user output that imitates them; a line is printed whole
+// under the print lock so that harts do not interleave. panic() prints a symbolic backtrace.
 #include <stdarg.h>
 #include "kernel.h"
 
@@ -15,6 +16,9 @@ static void puts_raw(const char *s) {
 static void vprint(const char *prefix, const char *fmt, va_list ap) {
   char buf[256];
   vsnfmt(buf, sizeof buf, fmt, ap);
+  for (char *p = buf; *p; p++)
+    if (*p == KLINE_MARK)
+      *p = '?';               // from a name or string a user chose: only the prefix marks
   print_lock();
   puts_raw(prefix);
   puts_raw(buf);
@@ -32,7 +36,7 @@ void printf(const char *fmt, ...) {
 void kprintf(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vprint("[kernel] ", fmt, ap);
+  vprint("\x01[kernel] ", fmt, ap);   // KLINE_MARK
   va_end(ap);
 }
 

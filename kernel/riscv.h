@@ -31,6 +31,8 @@
 #define MAKE_SATP(pt, asid) (SATP_SV39 | ((uint64)(asid) << 44) | (((uint64)(pt)) >> 12))
 
 #define PGSIZE  4096
+// One beyond the highest Sv39 address, less one bit to avoid sign extension (as xv6).
+#define MAXVA (1L << (9 + 9 + 9 + 12 - 1))
 #define PGSHIFT 12
 #define PGROUNDUP(a)   (((a) + PGSIZE - 1) & ~(uint64)(PGSIZE - 1))
 #define PGROUNDDOWN(a) ((a) & ~(uint64)(PGSIZE - 1))
@@ -55,6 +57,8 @@ typedef uint64 *pagetable_t;   // 512 PTEs
 
 static inline uint64 r_tp(void) { uint64 x; asm volatile("mv %0, tp" : "=r"(x)); return x; }
 static inline uint64 r_fp(void) { uint64 x; asm volatile("mv %0, s0" : "=r"(x)); return x; }
+static inline uint64 r_sp(void) { uint64 x; asm volatile("mv %0, sp" : "=r"(x)); return x; }
 static inline uint64 r_time(void) { uint64 x; asm volatile("rdtime %0" : "=r"(x)); return x; }
+static inline uint64 r_instret(void) { uint64 x; asm volatile("rdinstret %0" : "=r"(x)); return x; }
 static inline void sfence_vma_all(void) { asm volatile("sfence.vma zero, zero" ::: "memory"); }
 static inline void wfi(void) { asm volatile("wfi"); }

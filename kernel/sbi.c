@@ -8,10 +8,12 @@
 #define EXT_RFENCE 0x52464E43
 #define EXT_HSM    0x48534D
 #define EXT_SRST   0x53525354
+#define EXT_DBCN   0x4442434E      // debug console (SBI 2.0)
+#define DBCN_WRITE_BYTE 2
 #define LEGACY_PUTCHAR  0x01
 #define LEGACY_SHUTDOWN 0x08
 
-int has_srst, has_hsm, has_ipi, has_time, has_rfence;
+int has_srst, has_hsm, has_ipi, has_time, has_rfence, has_dbcn;
 
 struct sbiret { int64 error; uint64 value; };
 
@@ -36,11 +38,17 @@ void sbi_probe(void) {
   has_rfence = probe(EXT_RFENCE);
   has_hsm = probe(EXT_HSM);
   has_srst = probe(EXT_SRST);
+  has_dbcn = probe(EXT_DBCN);
 }
 
-// The legacy console is present in every OpenSBI we support (1.1 and newer).
+// The debug console where the firmware has one (OpenSBI 1.3 and newer; one built
+// without the legacy extensions has nothing else), else the legacy putchar (OpenSBI
+// 1.1 and 1.2). start() probes before its first line.
 void sbi_putchar(int c) {
-  sbi_call(LEGACY_PUTCHAR, 0, c, 0, 0);
+  if (has_dbcn)
+    sbi_call(EXT_DBCN, DBCN_WRITE_BYTE, c & 0xff, 0, 0);
+  else
+    sbi_call(LEGACY_PUTCHAR, 0, c, 0, 0);
 }
 
 void sbi_set_timer(uint64 t) {

@@ -17,7 +17,7 @@ static int64 sys_debug_write(struct thread *cur, uint64 va, uint64 len) {
     uint64 n = len - done < sizeof buf ? len - done : sizeof buf;
     copyin(cur->task->pt, buf, va + done, n);
     for (uint64 i = 0; i < n; i++)
-      sbi_putchar(buf[i]);
+      sbi_putchar(buf[i] == KLINE_MARK ? '?' : buf[i]);   // only the kernel's lines carry it
     done += n;
   }
   print_unlock();
@@ -49,8 +49,20 @@ static int64 sys_stat(uint64 what) {
   case STAT_SLOWPATH: return stat_slow;
   case STAT_FREEPAGES: return kfree_count();
   case STAT_NCPU: return ncpu;
+  case STAT_IDLE: return stat_idle();
   }
   return E_INVAL;
+}
+
+// With tracing on, log a bulk copy that happened, in the direction the data went.
+static int64 traced_copy(struct thread *cur, uint64 token, int64 r, int to_caller) {
+  struct thread *t = token_thread(token);
+  if (ipc_trace && r >= 0 && t) {
+    const char *me = cur->task->name, *caller = t->task->name;
+    kprintf("ipc: %s %s -> %s len %d\n", to_caller ? "copy_to" : "copy_from",
+            to_caller ? me : caller, to_caller ? caller : me, (int)r);
+  }
+  return r;
 }
 
 void syscall(struct trapframe *tf) {
@@ -65,11 +77,13 @@ void syscall(struct trapframe *tf) {
   case SYS_notify: {          // bits mean what the owner says (an interrupt, a death):
     int err;                  // only the owner and the privileged servers may post them
     struct endpoint *ep = ep_lookup(tf->a0, &err);
-    r = !ep ? err : ep->owner != cur->task && !cur->task->priv ? E_PERM : (ep_notify(ep, tf->a1), 0);
+    r = !ep ? err : ep->owner != cur->task && !cur->task->rights ? E_PERM : (ep_notify(ep, tf->a1), 0);
+    if (ipc_trace && r == 0)
+      kprintf("ipc: notify %s -> %s bits %lx\n", cur->task->name, ep->owner ? ep->owner->name : "kernel", tf->a1);
     break;
   }
-  case SYS_copy_from: r = bulk_copy(tf->a0, tf->a1, tf->a2, tf->a3, 0); break;
-  case SYS_copy_to: r = bulk_copy(tf->a0, tf->a1, tf->a2, tf->a3, 1); break;
+  case SYS_copy_from: r = traced_copy(cur, tf->a0, bulk_copy(tf->a0, tf->a1, tf->a2, tf->a3, 0), 0); break;
+  case SYS_copy_to: r = traced_copy(cur, tf->a0, bulk_copy(tf->a0, tf->a1, tf->a2, tf->a3, 1), 1); break;
   case SYS_ep_create: {
     struct endpoint *ep = ep_alloc(cur->task, 0);
     r = ep ? (int64)ep_handle(ep) : E_NOMEM;
@@ -88,7 +102,7 @@ void syscall(struct trapframe *tf) {
   case SYS_yield: sched_yield(); r = 0; break;
   case SYS_debug_write: r = sys_debug_write(cur, tf->a0, tf->a1); break;
   case SYS_debug_dump: debug_dump("dump requested"); r = 0; break;
-  case SYS_trace: r = cur->task->priv ? (ipc_trace = tf->a0 != 0, 0) : E_PERM; break;   // global
+  case SYS_trace: r = cur->task->rights ? (ipc_trace = tf->a0 != 0, 0) : E_PERM; break;   // global
   case SYS_time: r = now_ns(); break;
   case SYS_self: r = TASK_BADGE(cur->task); break;
   case SYS_bootinfo: r = sys_bootinfo(cur, tf->a0, tf->a1); break;

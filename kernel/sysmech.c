@@ -1,19 +1,29 @@
 // Privileged mechanism for servers: address spaces, mappings, threads in other
-// tasks, interrupts and device registers. Only tasks the boot table marks as
-// privileged may use it. The kernel checks addresses and frames, not policy.
+// tasks, interrupts and device registers. Each call needs its right (R_* in abi.h),
+// which only boot tasks hold, as their boot table rows say (boottab.h: the rights
+// table). The kernel checks rights, addresses and frames, not policy.
 #include "kernel.h"
 
 
-// Device pages a driver may map: the UART and the virtio-mmio slots.
-static int device_page(uint64 pa) {
-  return pa == UART0_PA || (pa >= VIRTIO_PA && pa < VIRTIO_PA + 8 * 0x1000);
+// The right a device page needs: the UART's, or the virtio-mmio slots'; 0: not a device.
+static int device_right(uint64 pa) {
+  return pa == UART0_PA ? R_UART : pa >= VIRTIO_PA && pa < VIRTIO_PA + 8 * 0x1000 ? R_VIRTIO : 0;
 }
 
-static int64 sys_map(uint64 tb, uint64 va, uint64 pa, uint64 perm) {
+// The right an interrupt needs: the UART's, or one of the virtio slots' (1..8); 0: no
+// task may take it.
+static int irq_right(int irq) {
+  return irq == UART0_IRQ ? R_UART : irq >= 1 && irq <= 8 ? R_VIRTIO : 0;
+}
+
+static int64 sys_map(struct thread *cur, uint64 tb, uint64 va, uint64 pa, uint64 perm) {
   int err;
   struct task *tk = task_lookup(tb, &err);
   if (!tk)
     return err;
+  int rights = cur->task->rights;
+  if (!(rights & R_MAP) && !(tk == cur->task && (rights & R_MAPSELF) && !(perm & MAP_W)))
+    return E_PERM;
   if ((va | pa) & (PGSIZE - 1) || !user_range(va, PGSIZE))
     return E_BADADDR;
   extern char __bootimg_start[], __bootimg_end[];
@@ -28,9 +38,13 @@ static int64 sys_map(uint64 tb, uint64 va, uint64 pa, uint64 perm) {
 static int64 sys_mmio_map(struct thread *cur, uint64 va, uint64 pa, uint64 len) {
   if ((va | pa | len) & (PGSIZE - 1) || !user_range(va, len) || len == 0)
     return E_BADADDR;
-  for (uint64 off = 0; off < len; off += PGSIZE)
-    if (!device_page(pa + off))
+  for (uint64 off = 0; off < len; off += PGSIZE) {
+    int need = device_right(pa + off);
+    if (!need)
       return E_BADADDR;
+    if (!(cur->task->rights & need))
+      return E_PERM;
+  }
   for (uint64 off = 0; off < len; off += PGSIZE) {
     int r = pt_map(cur->task->pt, va + off, pa + off, MAP_R | MAP_W);
     if (r < 0)
@@ -86,8 +100,20 @@ int64 sys_mech(struct thread *cur, struct trapframe *tf) {
   }
   if (tf->a7 < SYS_task_create || tf->a7 >= NSYSCALL)
     return E_BADSYS;
-  if (!cur->task->priv)
+  static const int need[NSYSCALL] = {
+    [SYS_task_create] = R_TASK, [SYS_task_kill] = R_TASK, [SYS_thread_start] = R_THREAD,
+    [SYS_thread_stop] = R_THREAD, [SYS_task_watch] = R_THREAD, [SYS_unmap] = R_MAP,
+    [SYS_map] = R_MAP | R_MAPSELF, [SYS_mmio_map] = R_UART | R_VIRTIO,
+    [SYS_irq_route] = R_UART | R_VIRTIO, [SYS_irq_ack] = R_UART | R_VIRTIO, [SYS_poweroff] = R_POWER,
+  };
+  if (!(cur->task->rights & need[tf->a7]))   // map, mmio_map: which frames, below
     return E_PERM;
+  if (tf->a7 == SYS_irq_route || tf->a7 == SYS_irq_ack) {
+    if (tf->a0 == 0 || tf->a0 >= NIRQ)
+      return E_INVAL;
+    if (!(cur->task->rights & irq_right((int)tf->a0)))
+      return E_PERM;
+  }
   switch (tf->a7) {
   case SYS_task_create: return sys_task_create(cur, tf->a0, tf->a1);
   case SYS_task_kill: {
@@ -97,7 +123,7 @@ int64 sys_mech(struct thread *cur, struct trapframe *tf) {
     task_kill(tk, 0);          // the caller reports why, if it wants to
     return 0;
   }
-  case SYS_map: return sys_map(tf->a0, tf->a1, tf->a2, tf->a3);
+  case SYS_map: return sys_map(cur, tf->a0, tf->a1, tf->a2, tf->a3);
   case SYS_unmap: {
     struct task *tk = task_lookup(tf->a0, &err);
     if (!tk)

@@ -114,6 +114,15 @@ void task_kill(struct task *tk, const char *why) {
   for (int i = 0; i < NTHREAD; i++)
     if (threads[i].state != T_FREE && threads[i].task == tk)
       thread_stop(&threads[i]);
+  // A thread of tk still in user mode on another hart has been sent an interrupt
+  // (thread_stop): wait until it has trapped. From then on it only waits for the lock
+  // and exits, so once we return nothing of tk runs, and the pager may hand out its
+  // frames at once.
+  for (int i = 0; i < NCPU; i++) {
+    struct cpu *c = &cpus[i];
+    while (c != mycpu() && c->cur && c->cur->task == tk && __atomic_load_n(&c->user, __ATOMIC_ACQUIRE))
+      ;
+  }
   if (tk->nthreads == 0)
     task_free(tk);            // never ran (a half-made process): no thread will free it
 }

@@ -28,6 +28,7 @@ void trap_init_hart(void) {
 }
 
 void usertrap(struct trapframe *tf) {
+  __atomic_store_n(&mycpu()->user, 0, __ATOMIC_SEQ_CST);   // task_kill may wait for this
   bkl_acquire();
   struct thread *cur = curthread();
   uint64 scause = csrr(scause);
@@ -64,6 +65,7 @@ void usertrapret(void) {
   csrc(sstatus, SSTATUS_SPP);        // to user mode, interrupts on there
   csrs(sstatus, SSTATUS_SPIE);
   cur->tf->cpu = mycpu();
+  mycpu()->user = 1;
   bkl_release();
   userret(cur->tf);
 }

@@ -40,6 +40,7 @@ int main(int argc, char *argv[]) {
   if (bootarg(bi.bootargs, "benchboot", 0, 0)) {       // make bench: instructions from reset to here
     uint64 n;
     asm volatile("rdinstret %0" : "=r"(n));
+    n -= kstat(STAT_IDLE);                             // not the time idle in wfi (sched.c)
     printf("bench: boot_to_shell %ld instructions\n", (int64)n);
   }
   printf("init: pid %d, starting %s\n", getpid(), prog);

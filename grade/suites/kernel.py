@@ -35,6 +35,12 @@ TESTS = [
     kt("many-smp4-real", "many", MANY, cpus=4, icount=False, repeat=20, deps=["boot-smp4"]),
     kt("bulk", "bulk", [r"^bulk: ok$"], deps=["boot"]),
     kt("bulk-kernel", "kbulk", [r"^kbulk: ok$"], deps=["boot"]),
+    # make bench's IPC figures are there (ipcbench checks that unaligned bulk copies
+    # cost less than 4 times aligned ones: byte-wise copies cost 7 times).
+    kt("bench-ipc", "bench", [r"^bench: ipc_roundtrip \d+ instructions$", r"^bench: ipc_fastpath_share [\d.]+ percent$",
+                              r"^bench: bulk_copy_64k_aligned \d+ instructions$",
+                              r"^bench: bulk_copy_64k_unaligned \d+ instructions$", r"^ipcbench: ok$"],
+       deps=["bulk"]),
     kt("notify", "notify", [r"^notify: uart interrupt delivered 'x'$", r"^notify: ok$"],
        input=[(r"notify: waiting for a key", "x")], deps=["boot"]),
     kt("kernel-stop-unwinds", "kstop", [r"^stopper: kwait stopped inside the kernel and unwound$", r"^kstop: ok$"],
@@ -62,6 +68,10 @@ TESTS = [
     kt("pager", "pager", [r"^lazy: pages made present by the pager: ok$",
                           r"^\[kernel\] fault: task lazy pc 0x[0-9a-f]+ scause 13 .* stval 0x0*50000000$",
                           r"^pager: ok$"], deps=["boot"]),
+] + [
+    # the rights table (kernel/boottab.h): one test a right refused (user/tests/rights.c)
+    kt(f"rights-{case}", f"r{case}", [], auth=[rf"^rights {case}: ok$"], end=rf"^rights {case}: (ok|FAIL)")
+    for case in ("task", "map", "thread", "uart", "virtio")
 ]
 
 # A smoke set at the stages where subsystems still run in the kernel.

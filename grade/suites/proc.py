@@ -3,6 +3,8 @@ the servers (run=os: mem, proc, pong; proc starts init), and init runs prog= wit
 arg=. The programs check effects themselves (values read back, statuses, the memory
 server's frame counts) and print FAIL lines for any check that fails."""
 
+import os
+
 from testlib import Test, DEFAULT_FORBID
 
 FORBID = DEFAULT_FORBID + [r"FAIL"]
@@ -38,6 +40,10 @@ TESTS = [
             disk=True, forbid=FORBID + [r"^\[kernel\] ipc: "], deps=["os-boot"]),
     os_test("priv-notify", "privtest", [], arg="notify", auth=[r"^privtest notify: ok$"], group="fs",
             disk=True, deps=["os-boot"]),
+    # kernel lines cannot be forged: a process's "[kernel] panic: ..." is no panic to the
+    # grader (DEFAULT_FORBID), through the console driver and through debug_write
+    os_test("kernel-lines-unforgeable", "privtest", [r"^\[user\] \[kernel\] panic: forged through"],
+            arg="forge", auth=[r"^privtest forge: ok$"], group="fs", disk=True, deps=["os-boot"]),
     os_test("cowread", "cowread", [r"^cowread: ok$"], group="osecho", deps=["os-boot"]),
     Test(name="dma", suite="proc", boot="run=dma", forbid=FORBID, expect=[r"^dma: 4 pages at physical", r"^dma: ok$"]),
 ]
@@ -50,6 +56,9 @@ for stage in (1, 2, 3):
         os_test(f"usertests-s{stage}", "usertests", [r"^usertests: ALL 11 TESTS OK$"], stage=stage,
                 deps=[f"os-boot-s{stage}"]),
         os_test(f"servers-badinput-s{stage}", "srvbad", [r"^srvbad: ok$"], stage=stage, deps=[f"os-boot-s{stage}"]),
+        os_test(f"kernel-lines-unforgeable-s{stage}", "privtest",
+                [r"^\[user\] \[kernel\] panic: forged through"], arg="forge", stage=stage,
+                auth=[r"^privtest forge: ok$"], group="fs", disk=True, deps=[f"os-boot-s{stage}"]),
         os_test(f"cowread-s{stage}", "cowread", [r"^cowread: ok$"], group="osecho", stage=stage,
                 deps=[f"os-boot-s{stage}"]),
         Test(name=f"dma-s{stage}", suite="proc", boot="run=dma", stage=stage, forbid=FORBID,
@@ -67,3 +76,23 @@ for stage in (1, 2, 3, 4):
                           expect=[r"^init: pid 1, starting proctest$", r"^init: proctest exited with status 0$"],
                           auth=[rf"^proctest: {case} ok$"],
                           end=r"^init: proctest exited", budget=3))
+
+# The fuzzer (issue 14; user/tests/fuzz.c): an ordinary process's random system calls
+# and messages to every server, then health and leak checks, and fsck from the host.
+# make check runs fixed seeds; `make fuzz SEED=s N=n` runs fuzz-custom (MV6_FUZZ=s:n).
+# Real time (no -icount): a fuzzing child that blocks for good is cut off by a timer.
+def fuzz_test(name, arg, cpus=2, budget=600):
+    seed = arg.split(":")[0]
+    return Test(name=name, suite="proc", boot=f"run=fs prog=fuzz arg={arg}", disk=True, cpus=cpus,
+                icount=False, budget=budget, wall=budget + 60, fsck=True,
+                # a child's random debug_write may print anything but a line the kernel
+                # or the fuzzer's own checks print
+                forbid=DEFAULT_FORBID + [r"^FAIL user/tests/fuzz", r"^fuzz \d+: FAIL"],
+                expect=[r"^init: pid 1, starting fuzz$", r"^init: fuzz exited with status 0$"],
+                auth=[rf"^fuzz {seed}: ok$"], end=r"^init: fuzz exited")
+
+
+TESTS += [fuzz_test(f"fuzz-seed{s}", f"{s}:50000") for s in (1, 2)]
+if os.environ.get("MV6_FUZZ"):
+    TESTS.append(fuzz_test("fuzz-custom", os.environ["MV6_FUZZ"], int(os.environ.get("MV6_FUZZ_CPUS") or 2),
+                           budget=3600))

@@ -67,6 +67,12 @@ static void beyond_heap(void) { printf("%d\n", *(volatile int *)(sbrk(0) + 10 * 
 static void write_text(void) { *(volatile int *)beyond_heap = 0; }
 static int deep(int n) { volatile char pad[512]; pad[0] = n; return n == 0 ? 0 : deep(n - 1) + pad[0]; }
 static void stack_guard(void) { printf("%d\n", deep(1000)); }
+// Faults that no page can mend, at addresses that are mapped and readable: an illegal
+// instruction whose bits (stval) are an address in page_data, and a misaligned atomic
+// there. A pager that resumes them loops forever.
+static char page_data[256] __attribute__((aligned(128), used));
+static void illegal(void) { asm volatile(".word page_data + 0x7f"); }   // opcode 0x7f: reserved
+static void misaligned(void) { asm volatile("amoadd.w zero, %1, (%0)" : : "r"(page_data + 1), "r"(1) : "memory"); }
 
 // A child whose thread does something bad, at a lower priority than its main thread:
 // a refused fault kills the whole child (status -1); if the fault is resumed instead,
@@ -93,15 +99,16 @@ static void badmemory(void) {
     void (*f)(void);
     const char *what;
   } bad[] = {{beyond_heap, "touching beyond the heap"}, {write_text, "writing to program text"},
-             {stack_guard, "running off the stack guard"}};
+             {stack_guard, "running off the stack guard"}, {illegal, "an illegal instruction"},
+             {misaligned, "a misaligned atomic"}};
   uint64 f0 = nfree();
-  for (int i = 0; i < 3; i++) {
+  for (int i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     int status = bad_child(bad[i].f);
     CHECK(status == -1, "%s did not kill (status %d)", bad[i].what, status);
     if (status != -1)
       return;
   }
-  CHECK(nfree() == f0, "after three killed children: %d frames free, %d before", (int)nfree(), (int)f0);
+  CHECK(nfree() == f0, "after the killed children: %d frames free, %d before", (int)nfree(), (int)f0);
   uint64 me = self_badge();
   EXPECT(mem(MEM_NEWAS, 0x656d, 0), E_PERM);
   EXPECT(mem(MEM_REGION, me, 0x70000000), E_PERM);

@@ -3,6 +3,8 @@
 // with line editing. The host calls cons_intr when the UART interrupts; a completed
 // line waits in `in` until it is read (cons_read, cons_take), and the host is told
 // (ch_line_ready) so that its reader never has to poll.
+#include "kernel/types.h"
+#include "kernel/abi.h"
 #include "servers/console/conshost.h"
 
 #define RBR 0
@@ -22,7 +24,7 @@ static uint64 rd, wr, ed;           // read, written (complete lines), edit posi
 static void putc(int c) {
   while (!(uart[LSR] & LSR_TX_IDLE))
     ;
-  uart[THR] = c;
+  uart[THR] = c == KLINE_MARK ? '?' : c;   // the kernel's lines' mark (abi.h): never a client's
 }
 
 static void echo(int c) {

@@ -91,10 +91,15 @@ static void arm(void) {
     alarm_ns(EP_MEM, 1, first > now ? first - now : 1);
 }
 
+// Only a page fault (scause 12 fetch, 13 load, 15 store) can be mended by mapping a
+// page: any other cause (an illegal instruction, a misaligned atomic) would fault
+// again at once, forever, so it is refused.
+static int page_fault(uint64 scause) { return scause == 12 || scause == 13 || scause == 15; }
+
 // A fault: its reply label (0 resumes, 1 kills), or the request is deferred.
 static void fault(struct req *r) {
   struct space *s = space_of(r->badge);
-  int e = s ? space_fault(s, r->w[0], r->w[1]) : E_INVAL;
+  int e = s && page_fault(r->w[1]) ? space_fault(s, r->w[0], r->w[1]) : E_INVAL;
   r->rlabel = e == 0 ? 0 : 1;
   if (e != E_NOMEM)
     return;
@@ -210,7 +215,8 @@ void pager_notify(uint64 bits) { retry(); }
 // @lab 04 stub
 //: // TODO (lab 04): answer every request to EP_MEM (servers/mem/mem.h; compare
 //: // kernel/kmem.c, which answers the same ones in the kernel): page faults (L_FAULT:
-//: // reply label 0 resumes the thread, any other kills its task), MEM_SBRK, MEM_STAT,
+//: // reply label 0 resumes the thread, any other kills its task; a fault that is not a
+//: // page fault, scause 12, 13 or 15, is refused), MEM_SBRK, MEM_STAT,
 //: // MEM_DMA (only for tasks that are not processes), and from the process server only
 //: // (the owner of EP_PROC) MEM_NEWAS, MEM_REGION, MEM_WRITE (a bulk copy from the
 //: // caller's buffer), MEM_FORK and MEM_FREE. A fault that finds no free frame waits

@@ -8,6 +8,7 @@
 #include "servers/proc/progimg.h"
 #include "servers/fs/fsproto.h"
 #include "kernel/fs.h"
+#include "kernel/stat.h"
 #include "user/lib/mv6.h"
 #include "user/user.h"
 
@@ -37,6 +38,11 @@ static int64 read_program(uint64 task, const char *path, const uchar **img) {
   if (no_fs(fd)) {
     *img = progimg_boot((const uchar *)BOOTIMG_VA, bi.bootimg_pa, path, &len);
     return *img ? (int64)len : E_INVAL;
+  }
+  struct stat st;
+  if (fd >= 0 && (fs(FS_FSTAT, fd, 0, &st, sizeof st, BUF_W) < 0 || st.type != T_FILE)) {
+    fs(FS_CLOSE, fd, 0, 0, 0, 0);   // a device or a directory: read to its end, the
+    return E_INVAL;                 // console would keep us waiting for input
   }
   if (fd < 0)
     return fd;

@@ -24,7 +24,7 @@ int progimg_args(const char *buf, uint64 len, int argc) {
 
 int progimg_check(const struct elfhdr *eh, uint64 len) {
   if (eh->magic != ELF_MAGIC || eh->phentsize != sizeof(struct proghdr) || eh->entry >= MAXUVA ||
-      eh->phoff > len || (uint64)eh->phnum * sizeof(struct proghdr) > len - eh->phoff)
+      eh->phoff % 8 || eh->phoff > len || (uint64)eh->phnum * sizeof(struct proghdr) > len - eh->phoff)
     return E_INVAL;
   return 0;
 }

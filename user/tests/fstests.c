@@ -1,12 +1,13 @@
 // File-system tests through the file server: many files, the largest file, big
 // directories, links, concurrent writers, running out of inodes and blocks, pipes
-// (large transfers, either end closing, blocked ends killed), bad input, whose
-// descriptors are whose (the badge), and what a dying process leaves behind. Each
-// case checks the data read back; one line per case.
+// (large transfers, either end closing, blocked ends killed), bad input, exec of files
+// that are not programs, whose descriptors are whose (the badge), and what a dying
+// process leaves behind. Each case checks the data read back; one line per case.
 #include "kernel/types.h"
 #include "kernel/stat.h"
 #include "kernel/fcntl.h"
 #include "kernel/fs.h"
+#include "kernel/elf.h"
 #include "user/user.h"
 #include "user/lib/mv6.h"
 #include "user/tests/testlib.h"
@@ -394,10 +395,71 @@ static void cleanup(void) {
   }
 }
 
+// exec(path) in a child: the child's exit status (0: exec returned -1; -1: the
+// file ran, and was killed).
+static int exec_status(char *path) {
+  char *argv[] = {path, 0};
+  int pid = fork();
+  if (pid == 0)
+    exit(exec(path, argv) == -1 ? 0 : 2);
+  int status = 12345;
+  CHECK(pid > 0 && wait(&status) == pid, "fork or wait failed");
+  return status;
+}
+
+// A 128-byte ELF file whose one program header is broken as edit says.
+static void bad_elf(void (*edit)(struct elfhdr *, struct proghdr *)) {
+  static char img[128];
+  struct elfhdr *eh = (void *)img;
+  struct proghdr *ph = (void *)(img + sizeof *eh);
+  memset(img, 0, sizeof img);
+  *eh = (struct elfhdr){.magic = ELF_MAGIC, .entry = 0x1000, .phoff = sizeof *eh,
+                        .phentsize = sizeof *ph, .phnum = 1};
+  *ph = (struct proghdr){.type = ELF_PROG_LOAD, .flags = 5, .off = 0, .vaddr = 0x1000, .filesz = 128,
+                         .memsz = 4096};
+  edit(eh, ph);
+  int fd = open("badelf", O_CREATE | O_WRONLY);
+  CHECK(fd >= 0 && write(fd, img, sizeof img) == sizeof img, "cannot write badelf");
+  close(fd);
+}
+static void phoff_wraps(struct elfhdr *eh, struct proghdr *ph) { eh->phoff = -8UL; }
+static void phnum_big(struct elfhdr *eh, struct proghdr *ph) { eh->phnum = 0xffff; }
+static void phoff_odd(struct elfhdr *eh, struct proghdr *ph) { eh->phoff = 71; }
+static void off_wraps(struct elfhdr *eh, struct proghdr *ph) { ph->off = -64UL; }
+static void filesz_big(struct elfhdr *eh, struct proghdr *ph) { ph->filesz = ph->memsz = 1UL << 40; }
+static void vaddr_wraps(struct elfhdr *eh, struct proghdr *ph) { ph->vaddr = -4096UL, ph->memsz = 8192; }
+static void memsz_huge(struct elfhdr *eh, struct proghdr *ph) { ph->memsz = -1UL; }
+static void entry_kernel(struct elfhdr *eh, struct proghdr *ph) { eh->entry = 0x80200000; }
+
+// exec of what is not a program fails at once and harms nobody: crafted ELF headers
+// (offsets and sizes that wrap around), a device (read to its end, it would wait for
+// input), a directory; then fork and exec still work.
+static void execbad(void) {
+  static void (*edits[])(struct elfhdr *, struct proghdr *) = {
+    phoff_wraps, phnum_big, phoff_odd, off_wraps, filesz_big, vaddr_wraps, memsz_huge, entry_kernel};
+  for (int i = 0; i < sizeof edits / sizeof edits[0]; i++) {
+    bad_elf(edits[i]);
+    int st = exec_status("badelf");
+    CHECK(st == 0, "crafted ELF %d: exec did not fail (status %d)", i, st);
+  }
+  unlink("badelf");
+  uint64 t0 = uptime();
+  CHECK(exec_status("/console") == 0, "exec of the console did not fail");
+  CHECK(exec_status("/") == 0, "exec of a directory did not fail");
+  CHECK(uptime() - t0 < 100, "exec of a device or directory took %d ticks", (int)(uptime() - t0));
+  char *argv[] = {"echo", "exec", "works", 0};
+  int pid = fork(), status = 1;
+  if (pid == 0) {
+    exec("/echo", argv);
+    exit(3);
+  }
+  CHECK(pid > 0 && wait(&status) == pid && status == 0, "exec of echo after the bad ones: status %d", status);
+}
+
 static struct test_case cases[] = {
   {"manyfiles", manyfiles}, {"bigfile", bigfile}, {"bigdir", bigdir}, {"links", links},
   {"writers", writers}, {"exhaust", exhaust}, {"pipes", pipes}, {"badinput", badinput},
-  {"isolation", isolation}, {"cleanup", cleanup},
+  {"execbad", execbad}, {"isolation", isolation}, {"cleanup", cleanup},
 };
 
 int main(int argc, char *argv[]) {

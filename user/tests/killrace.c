@@ -5,7 +5,7 @@
 // whether its own task is still alive and prints a FAIL line if it is not.
 #include "user/tests/testlib.h"
 
-#define ROUNDS 400
+#define ROUNDS 150
 #define WORKERS 3                       // worker threads alive at once, at most
 
 static volatile int live;

@@ -4,6 +4,9 @@
 //   trace:  turning on IPC tracing for everyone (E_PERM); the setting is unchanged.
 //   notify: posting bits to an endpoint the process does not own, here a fake UART
 //           interrupt to the console driver (E_PERM); bits to its own endpoint arrive.
+//   forge:  lines that imitate the kernel's panic, through the console and through the
+//           kernel's debug_write, with and without the kernel's line mark (KLINE_MARK):
+//           the grader must not take them for the kernel's (the test's forbid would).
 #include "user/tests/testlib.h"
 #include "servers/console/cons.h"
 
@@ -25,7 +28,14 @@ static void notify(void) {
         (int)msg_label(&m), m.w[0]);
 }
 
+static void forge(void) {
+  printf("[kernel] panic: forged through the console\n");
+  printf("\x01[kernel] panic: forged with the mark\n");
+  const char *s = "[kernel] watchdog: forged through debug_write\n\x01[kernel] panic: forged\n";
+  EXPECT(debug_write(s, strlen(s)), strlen(s));
+}
+
 int main(int argc, char *argv[]) {
-  struct test_case cases[] = {{"trace", trace}, {"notify", notify}};
-  return run_cases("privtest", "privtest", cases, 2, argc, argv);
+  struct test_case cases[] = {{"trace", trace}, {"notify", notify}, {"forge", forge}};
+  return run_cases("privtest", "privtest", cases, 3, argc, argv);
 }

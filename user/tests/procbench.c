@@ -1,19 +1,15 @@
 // Process and memory benchmarks (run by init; CPUS=1 under -icount, where instret
-// counts every instruction of the hart: kernel, servers and children included).
+// counts every instruction of the hart: kernel, servers and children included;
+// idle time subtracted, see busy.h).
 #include "user/tests/testlib.h"
+#include "user/tests/busy.h"
 
 #define N 200
 #define PAGES 256
 
-static inline uint64 instret(void) {
-  uint64 x;
-  asm volatile("rdinstret %0" : "=r"(x));
-  return x;
-}
-
 static uint64 fork_exit_wait(int n, int do_exec) {
   char *argv[] = {"nop", 0};
-  uint64 t0 = instret();
+  uint64 t0 = busy_insns();
   for (int i = 0; i < n; i++) {
     int pid = fork();
     if (pid == 0) {
@@ -25,15 +21,15 @@ static uint64 fork_exit_wait(int n, int do_exec) {
     if (wait(&status) != pid || status != 0)
       CHECK(0, "round %d: status %d", i, status);
   }
-  return (instret() - t0) / n;
+  return (busy_insns() - t0) / n;
 }
 
 // Touch one byte in each page: the first time each is a zero-fill fault.
 static uint64 __attribute__((noinline)) touch(volatile char *p, int pages) {
-  uint64 t0 = instret();
+  uint64 t0 = busy_insns();
   for (int i = 0; i < pages; i++)
     p[i * 4096] = i;
-  return instret() - t0;
+  return busy_insns() - t0;
 }
 
 int main(int argc, char *argv[]) {

@@ -15,7 +15,8 @@ MAIN, PAGER = "servers/mem/main.c", "servers/mem/pager.c"
 OUT = os.path.dirname(os.path.abspath(__file__))
 RULES = {1: "The pager never faults", 2: "Faults are answered as decided", 3: "Who may ask what",
          4: "Copy-on-write pages are never writable", 5: "Every frame comes back, to its new owner only",
-         6: "MEM_WRITE", 7: "Out of frames", 8: "The copy-on-write mark", 9: "Arguments and counters"}
+         6: "MEM_WRITE", 7: "Out of frames", 8: "The copy-on-write mark", 9: "Arguments and counters",
+         10: "Only page faults are mended"}
 ESSENTIAL = {1, 2, 3, 4, 5}
 MUTANTS = {}
 
@@ -42,8 +43,11 @@ mut("window-late", 1, "the window is mapped before the page accounting touches a
 mut("resume-refused", 2, "a refused fault is never resumed",
     (PAGER, ANSWER, "  r->rlabel = 0;                 // let it try again\n  if (e != E_NOMEM)\n    return;"))
 mut("fault-args", 2, "the fault's address is w0 and its scause w1",
-    (PAGER, "  int e = s ? space_fault(s, r->w[0], r->w[1]) : E_INVAL;\n  r->rlabel",
-     "  int e = s ? space_fault(s, r->w[0], r->w[2]) : E_INVAL;\n  r->rlabel"))
+    (PAGER, "  int e = s && page_fault(r->w[1]) ? space_fault(s, r->w[0], r->w[1]) : E_INVAL;\n  r->rlabel",
+     "  int e = s && page_fault(r->w[1]) ? space_fault(s, r->w[0], r->w[2]) : E_INVAL;\n  r->rlabel"))
+mut("resume-any-cause", 10, "other causes are refused even on a mapped page",
+    (PAGER, "static int page_fault(uint64 scause) { return scause == 12 || scause == 13 || scause == 15; }",
+     "static int page_fault(uint64 scause) { return scause != 0; }   // any fault may be mended"))
 mut("newas-anyone", 3, "only the process server makes spaces",
     (PAGER, BADGES, "  case MEM_NEWAS: case MEM_FORK:  // making a space harms nobody\n    e = manage(r);\n    break;\n"
      "  case MEM_REGION: case MEM_WRITE: case MEM_FREE:\n    e = from_proc(r) ? manage(r) : E_PERM;"))

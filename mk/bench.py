@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""bench.py STAGE_DIR: make bench. Runs the benchmark programs, CPUS=1, and prints
+their `bench: NAME VALUE UNIT` lines; a figure a run did not produce prints as
+`bench: NAME unmeasured REASON` (the watchdog fired, a FAIL, a panic, a timeout).
+
+Instruction figures come from runs under -icount shift=0,align=off,sleep=off, where
+instret counts guest instructions; the programs subtract the instret that passed while
+the hart idled in wfi (STAT_IDLE), which QEMU jumps over. Wall figures come from runs
+without icount and vary with the host's load."""
+import os, select, statistics, subprocess, sys, time
+
+D = sys.argv[1]
+ICOUNT = ["-icount", "shift=0,align=off,sleep=off"]
+DISK = ["-global", "virtio-mmio.force-legacy=false",
+        "-drive", f"file={D}/fs.img,if=none,format=raw,id=x0,snapshot=on",
+        "-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0"]
+# $MV6_QEMU and $MV6_BIOS pick another QEMU and firmware, as for grade.py (mk/qemu10.sh).
+QEMU = [os.environ.get("MV6_QEMU") or "qemu-system-riscv64", "-machine", "virt",
+        "-bios", os.environ.get("MV6_BIOS") or "default", "-m", "128M", "-smp", "1",
+        "-nographic", "-monitor", "none", "-serial", "stdio", "-no-reboot"]
+HOST_LIMIT = 300          # seconds of host time per run
+
+# (kernel command line, QEMU options, the figures the run prints). Runs under init
+# (run=os, run=fs) cannot power the machine off: this script stops QEMU once the
+# figures are in, and the guest watchdog is only a backstop (long enough for the disk
+# waits, which sleep=off turns into jumps of guest time).
+RUNS = [
+    ("run=bench mode=icount watchdog=60", ICOUNT,
+     ["ipc_roundtrip", "ipc_fastpath_share", "bulk_copy_64k_aligned", "bulk_copy_64k_unaligned"]),
+    ("run=bench mode=wall watchdog=60", [], ["ipc_roundtrip_wall"]),
+    ("run=os prog=procbench watchdog=60", ICOUNT,
+     ["fork_exit_wait", "exec", "zero_fill_fault", "cow_fault"]),
+    ("run=fs prog=fsbench watchdog=600", ICOUNT + DISK,
+     ["fs_write", "fs_read", "fs_unlink", "disk_inflight_max"]),
+    ("run=fs prog=fsbench arg=wall watchdog=600", DISK,
+     ["fs_write_wall", "fs_read_wall", "fs_unlink_wall"]),
+    ("run=fs prog=nop benchboot watchdog=600", ICOUNT + DISK, ["boot_to_shell"]),
+]
+
+
+def run(cmdline, opts, names):
+    """Runs one QEMU; prints the figures named, or why each is missing."""
+    p = subprocess.Popen(QEMU + ["-kernel", f"{D}/kernel-test", "-append", cmdline] + opts,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    got, buf, reason = {}, b"", "no output (QEMU exited)"
+    end = time.monotonic() + HOST_LIMIT
+    while len(got) < len(names):
+        r, _, _ = select.select([p.stdout], [], [], max(0, end - time.monotonic()))
+        if not r:
+            reason = f"host timeout {HOST_LIMIT} s"
+            break
+        data = os.read(p.stdout.fileno(), 4096)
+        if not data:
+            break
+        buf += data.replace(b"\r", b"")
+        *lines, buf = buf.split(b"\n")
+        for ln in (x.decode(errors="replace") for x in lines):
+            f = ln.split()
+            if ln.startswith("bench: ") and len(f) >= 3 and f[1] in names:
+                got[f[1]] = ln
+                print(ln, flush=True)
+            elif "watchdog" in ln:
+                reason = "guest watchdog fired"
+            elif "FAIL" in ln or "panic" in ln:
+                reason = "failed: " + ln.strip()[:100]
+                print(ln, flush=True)
+    p.kill()
+    p.wait()
+    for n in names:
+        if n not in got:
+            print(f"bench: {n} unmeasured {reason}", flush=True)
+
+
+def boot_wall():
+    """Wall time from QEMU's start to the shell's first prompt: the median of 11 boots."""
+    cmd = QEMU + DISK + ["-kernel", f"{D}/kernel", "-append", "watchdog=10"]
+    times = []
+    for _ in range(11):
+        t0 = time.monotonic()
+        p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL)
+        out = b""
+        while b"$ " not in out and time.monotonic() - t0 < 20:
+            r, _, _ = select.select([p.stdout], [], [], 1)
+            if r:
+                data = os.read(p.stdout.fileno(), 4096)
+                if not data:
+                    break
+                out += data
+        if b"$ " in out:
+            times.append(time.monotonic() - t0)
+        p.kill()
+        p.wait()
+    if len(times) == 11:
+        print(f"bench: boot_to_prompt_wall {statistics.median(times) * 1000:.0f} ms")
+    else:
+        print(f"bench: boot_to_prompt_wall unmeasured no prompt in {11 - len(times)} of 11 boots")
+
+
+for r in RUNS:
+    run(*r)
+boot_wall()

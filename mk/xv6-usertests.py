@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""xv6-usertests.py: run xv6's own usertests on mv6 (make xv6-usertests XV6=dir).
+
+Each test of xv6's user/usertests.c (the names come from its quicktests and
+slowtests tables) runs in a boot of its own, on a fresh copy of the image, as
+"xusertests NAME" started by init; it passes if xv6's runner printed "test NAME: OK"
+and "ALL TESTS PASSED" (its free-page count was back too) and exited with status 0.
+Prints a line per test and "xv6 usertests: N/M passed"; exits 1 unless all passed.
+"""
+import argparse
+import concurrent.futures
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+
+
+def names(src):
+    """The test names of usertests.c, in its order (quick tests, then slow ones)."""
+    with open(src, encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    return re.findall(r"\{\s*\w+\s*,\s*\"(\w+)\"\s*\}", text)
+
+
+def run(args, name):
+    """One test in its own QEMU: (name, passed, the last lines of its output)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        img = os.path.join(tmp, "fs.img")
+        shutil.copy(args.img, img)
+        cmd = ["timeout", str(args.timeout), "qemu-system-riscv64", "-machine", "virt", "-bios", "default",
+               "-m", "128M", "-smp", str(args.cpus), "-nographic", "-monitor", "none", "-serial", "stdio",
+               "-no-reboot", "-global", "virtio-mmio.force-legacy=false",
+               "-drive", f"file={img},if=none,format=raw,id=x0",
+               "-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0",
+               "-kernel", args.kernel, "-append", f"prog=xusertests arg={name}"]
+        out = []
+        with subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True, errors="replace") as q:
+            for line in q.stdout:
+                out.append(line.rstrip("\r\n"))
+                if line.startswith("init: xusertests exited"):
+                    # init would start nothing else: this run is over. SIGTERM, which
+                    # timeout passes on to QEMU (a SIGKILL would leave QEMU running alone).
+                    q.terminate()
+                    break
+            q.wait()
+    text = "\n".join(out)
+    ok = (f"test {name}: OK" in text and "ALL TESTS PASSED" in text
+          and "init: xusertests exited with status 0" in text)
+    return name, ok, out[-8:]
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--kernel", required=True)
+    p.add_argument("--img", required=True, help="an image with xusertests and echo on it")
+    p.add_argument("--src", required=True, help="xv6's user/usertests.c (for the test names)")
+    p.add_argument("--cpus", type=int, default=3)
+    p.add_argument("-j", type=int, default=2, help="QEMUs at once")
+    p.add_argument("--timeout", type=int, default=300, help="seconds per test")
+    p.add_argument("-v", action="store_true", help="show the end of each failed test's output")
+    p.add_argument("test", nargs="*")
+    args = p.parse_args()
+    tests = [t for t in names(args.src) if not args.test or t in args.test]
+    passed = 0
+    with concurrent.futures.ThreadPoolExecutor(args.j) as pool:
+        for name, ok, tail in pool.map(lambda t: run(args, t), tests):
+            passed += ok
+            print(f"{'ok  ' if ok else 'FAIL'} {name}", flush=True)
+            if not ok and args.v:
+                print("\n".join("    " + l for l in tail), flush=True)
+    print(f"xv6 usertests: {passed}/{len(tests)} passed")
+    return 0 if passed == len(tests) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
