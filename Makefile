@@ -48,7 +48,7 @@ LDFLAGS := -z max-page-size=4096 --no-relax $(shell $(LD) --help 2>/dev/null | g
 # kernel/k<name>.c hosts the core of servers/<name>/ in the kernel at the stages
 # whose HOSTED_n (labs/*/stage.mk) names it; the boot table learns it as KHOST_<name>.
 SUBSYSTEMS := mem proc fs console disk
-# Whom each core calls (svc_call). The kernel never calls a user-level server, so a
+# Whom each subsystem calls (kernel hosts: directly). The kernel never calls a user-level server, so a
 # subsystem hosted in the kernel needs everything it calls hosted there too.
 CALLS_proc := mem fs
 CALLS_fs := disk console
@@ -57,7 +57,7 @@ $(foreach s,$(HOSTED),$(foreach c,$(filter-out $(HOSTED),$(CALLS_$(s))),\
 KHOST_DEFS := $(foreach s,$(SUBSYSTEMS),-DKHOST_$(s)=$(if $(filter $(s),$(HOSTED)),1,0))
 CORE_mem := servers/mem/pages.c
 CORE_proc := servers/proc/ptable.c servers/proc/progimg.c
-CORE_fs := servers/fs/bio.c servers/fs/log.c servers/fs/inode.c servers/fs/file.c
+CORE_fs := servers/fs/bio.c servers/fs/log.c servers/fs/inode.c servers/fs/file.c servers/fs/fsops.c
 CORE_console := servers/console/console.c
 CORE_disk := servers/disk/virtio.c
 KERNEL_SRC := $(filter-out kernel/boottab.c kernel/testtab.c $(patsubst %,kernel/k%.c,$(SUBSYSTEMS)),$(wildcard kernel/*.c kernel/*.S)) \
@@ -105,7 +105,7 @@ srcs = $(or $(wildcard user/$1.c),$(wildcard user/tests/$1.c),$(wildcard servers
 
 all: $(B)/kernel $(B)/fs.img
 
-$(B)/obj/%.c.o: %.c $(wildcard kernel/*.h)
+$(B)/obj/%.c.o: %.c $(wildcard kernel/*.h servers/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -c -o $@ $<
 

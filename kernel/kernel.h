@@ -60,7 +60,6 @@ struct thread {
   uint64 msg_tag, msg_w[4];   // T_SEND: the message to deliver
   int64 ipc_ret;              // what the blocked IPC system call returns in a0
   struct ksub *ksub;          // the kernel-hosted subsystem it runs in (khost.h), or 0
-  struct kreq *parked;        // transitional (ksvc.c): the parked request it waits on
   __attribute__((aligned(16))) char kstack[KSTACK_SIZE];
 };
 

@@ -76,6 +76,19 @@ static void relock(struct ksub *s) {
   cur->ksub = s;
 }
 
+int kenter(struct ksub *s) {
+  while (!s->ready)
+    if (sleep_until(&s->ready, 0) < 0)
+      return E_INTR;
+  return klock(s);
+}
+
+void kenter_hard(struct ksub *s) {
+  while (!s->ready)
+    sleep_hard(&s->ready, 0);
+  relock(s);
+}
+
 int ksleep(struct ksub *s, void *chan, uint64 deadline) {
   kunlock(s);
   int e = sleep_until(chan, deadline);
@@ -93,25 +106,12 @@ void kwakeup(void *chan) { wakeup(chan); }
 
 // ---- the caller's buffer ----
 
-// A kernel caller's buffer (transitional: ksvc.c's host_call) is checked like a user's.
-static int64 kbuf_copy(struct kreq *r, uint64 off, void *p, uint64 len, int to_caller) {
-  if (!(r->rights & (to_caller ? BUF_W : BUF_R)))
-    return E_PERM;
-  if (off > r->buflen || len > r->buflen - off)
-    return E_RANGE;
-  if (to_caller)
-    memmove((char *)r->kbuf + off, p, len);
-  else
-    memmove(p, (char *)r->kbuf + off, len);
-  return len;
-}
-
 int64 kcopyin(struct kreq *r, uint64 off, void *dst, uint64 len) {
-  return r->kbuf ? kbuf_copy(r, off, dst, len, 0) : buf_copy(r->caller, off, 0, (uint64)dst, len, 0);
+  return buf_copy(r->caller, off, 0, (uint64)dst, len, 0);
 }
 
 int64 kcopyout(struct kreq *r, uint64 off, const void *src, uint64 len) {
-  return r->kbuf ? kbuf_copy(r, off, (void *)src, len, 1) : buf_copy(r->caller, off, 0, (uint64)src, len, 1);
+  return buf_copy(r->caller, off, 0, (uint64)src, len, 1);
 }
 
 // ---- kernel threads: threads of the kernel's own task, never in user mode ----

@@ -26,9 +26,6 @@ struct kreq {
   uint64 label, w[4];         // the message
   uint64 buflen;              // length of the buffer offered with the call (0: none)
   uint64 rlabel, rw[4];       // the reply: rlabel 0 or an error
-  void *kbuf;                 // transitional (ksvc.c): a kernel caller's buffer
-  int rights;                 // transitional: BUF_R | BUF_W of kbuf
-  int done;                   // transitional: a parked request was answered
 };
 
 // A kernel-hosted subsystem.
@@ -47,6 +44,9 @@ struct ksub {
 int ksub_start(struct ksub *s);       // answer s->ep from now on (init runs first)
 int klock(struct ksub *s);            // 0, or E_INTR without the lock (the caller is being stopped)
 void kunlock(struct ksub *s);
+// klock for a direct call from another subsystem: first wait until s's init has run.
+int kenter(struct ksub *s);
+void kenter_hard(struct ksub *s);     // the same, not cut short by a stop
 // Let go of s's lock, sleep until kwakeup(chan) or the deadline (ns of guest time,
 // 0: none), take the lock back. 0, or E_INTR: the caller is being stopped (the lock is
 // held again either way). ksleep_hard: a stop does not cut it short (a device transfer
@@ -90,3 +90,15 @@ void kfs_exit(uint64 task);                              // close every fd of ta
 // n bytes at off of the file at path (looked up from task's working directory) into
 // dst: bytes read, or an error (E_INVAL: no such file; E_DEAD: no file system here).
 int64 kfs_read_file(uint64 task, const char *path, uint64 off, void *dst, uint64 n);
+
+// kdisk.c (stages 1-2): the disk, for the kernel-hosted file system. 0 or an error.
+int kdisk_read(uint blockno, void *dst);                 // BSIZE bytes
+int kdisk_write(const uint *where, void *const *src, int n);   // n <= DISK_MAXV blocks at once
+
+// kconsole.c (stages 1-2): the console, for the kernel-hosted file system.
+// kconsole_read: the next line into dst without taking it (console.c's cons_read):
+// bytes, or CONS_NONE: wait on kconsole_lines (woken by each new line) and try again.
+extern int kconsole_lines;
+int64 kconsole_read(char *dst, uint64 n, uint64 *take);
+void kconsole_take(uint64 take);              // the bytes were delivered
+void kconsole_write(const char *src, uint64 n);

@@ -9,11 +9,11 @@
 const struct bootentry testtab[] = {
   // name       groups                        rights prio serve fault arg (test programs: R_ALL)
   // the servers (or the kernel's subsystems), for the test groups that use them
-  {"mem",       "os,osecho,dma,fs,fskill,sk,skm,mp", SRV_MEM, 6, 7, 0, 0, KHOST_mem},
-  {"proc",      "os,osecho,fs,fskill,sk",      SRV_PROC, 5, 5,   0,    0, KHOST_proc},
-  {"console",   "fs,fskill,sk",                SRV_CONSOLE, 6, 8, 0,   0, KHOST_console},
-  {"disk",      "fs,fskill,sk",                SRV_DISK, 6, 9,   0,    0, KHOST_disk},
-  {"fs",        "fs,fskill,sk",                0,  5,  6,    0,    0, KHOST_fs},
+  {"mem",       "os,osecho,dma,fs,fskill,fsd,sk,skm,mp", SRV_MEM, 6, 7, 0, 0, KHOST_mem},
+  {"proc",      "os,osecho,fs,fskill,fsd,sk",  SRV_PROC, 5, 5,   0,    0, KHOST_proc},
+  {"console",   "fs,fskill,fsd,sk",            SRV_CONSOLE, 6, 8, 0,   0, KHOST_console},
+  {"disk",      "fs,fskill,fsd,sk",            SRV_DISK, 6, 9,   0,    0, KHOST_disk},
+  {"fs",        "fs,fskill,fsd,sk",            0,  5,  6,    0,    0, KHOST_fs},
   {"pong",      "os,hello,pingpong,many,preempt,badinput,faults,bench,trace,rtask,rmap", 0, 4, 1, 0, 0},
   {"hello",     "hello",                       0,  4,  0,    0,    0},
   {"pingpong",  "pingpong",                    R_ALL,  4,  0,    0,    0},
@@ -60,6 +60,8 @@ const struct bootentry testtab[] = {
   {"rights",    "rthread",                     R_TASK | R_POWER,    4, 0, 0, 2},
   {"rights",    "ruart",                       R_VIRTIO | R_POWER,  4, 0, 0, 3},
   {"rights",    "rvirtio",                     R_UART | R_POWER,    4, 0, 0, 4},
+  // lab 03 (labs/03-fs/): the disk driver killed under the file server
+  {"fsdisk",    "fsd",                         R_ALL,  4,  0,    0,    0},
   // the move labs' structure test: stop the server named by kill=
   {"srvkill",   "sk,skm",                      R_ALL,  4,  0,    0,    0},   // skm: the memory server alone
   // lab 04 (labs/04-mem/): memproc stands in for the process server (it owns EP_PROC)

@@ -13,3 +13,6 @@
 #define CONS_LISTEN 3
 
 #define CONS_IRQ_BIT (1UL << 0)   // notification bit of the UART's interrupt
+
+#define CONS_NONE    (-100)       // the core's cons_read: no line yet (not an error; no E_* is this)
+#define CONS_MAXLINE 256          // the longest line a read returns

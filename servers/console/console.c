@@ -1,10 +1,11 @@
-// The console core: the QEMU virt UART (16550) with line editing. Input arrives by
-// interrupt (cons_intr); a completed line waits in `in` until someone reads it; the
-// listener (the file server) is notified so that it never has to block here.
-#include "servers/include/svc.h"
-#include "servers/console/cons.h"
+// The console core, shared by both hosts (kernel/kconsole.c at stages 1-2, the
+// console driver servers/console/main.c from stage 3): the QEMU virt UART (16550)
+// with line editing. The host calls cons_intr when the UART interrupts; a completed
+// line waits in `in` until it is read (cons_read, cons_take), and the host is told
+// (ch_line_ready) so that its reader never has to poll.
+#include "kernel/types.h"
+#include "kernel/abi.h"
 #include "servers/console/conshost.h"
-#include "servers/proc/proc.h"
 
 #define RBR 0
 #define THR 0
@@ -19,7 +20,6 @@
 static volatile uint8 *uart;
 static char in[INPUT];
 static uint64 rd, wr, ed;           // read, written (complete lines), edit positions
-static uint64 listen_ep, listen_bits;
 
 static void putc(int c) {
   while (!(uart[LSR] & LSR_TX_IDLE))
@@ -35,8 +35,8 @@ static void echo(int c) {
   putc(c);
 }
 
-void cons_init(void) {
-  uart = ch_uart();
+void cons_init(volatile uint8 *regs) {
+  uart = regs;
   while (uart[LSR] & LSR_RX)
     (void)uart[RBR];
   uart[IER] = 0x01;                 // interrupt when a byte arrives
@@ -49,7 +49,7 @@ void cons_intr(void) {
     int c = uart[RBR];
     switch (c) {
     case C('P'):
-      svc_notify(EP_PROC, PROC_DUMP);
+      ch_dump();
       break;
     case C('U'):
       while (ed != wr && in[(ed - 1) % INPUT] != '\n')
@@ -73,72 +73,38 @@ void cons_intr(void) {
       }
     }
   }
-  if (line_done && listen_ep)
-    svc_notify(listen_ep, listen_bits);
+  if (line_done)
+    ch_line_ready();
 }
 
-static void cons_read(struct svc_req *r) {
-  char buf[INPUT];
-  uint64 n = 0, max = r->w[0] < r->buflen ? r->w[0] : r->buflen;
-  if (rd == wr) {
-    r->rw[1] = 1;                   // no line yet
-    return;
-  }
-  while (n < max && rd + n < wr) {
-    char c = in[(rd + n) % INPUT];
+// The next line, up to n bytes, into dst, without taking it: bytes (0: ^D, end of
+// file), or CONS_NONE (no line yet). *take: input to cons_take once the bytes are
+// delivered (a failed delivery loses nothing).
+int64 cons_read(char *dst, uint64 n, uint64 *take) {
+  uint64 k = 0;
+  *take = 0;
+  if (rd == wr)
+    return CONS_NONE;
+  while (k < n && rd + k < wr) {
+    char c = in[(rd + k) % INPUT];
     if (c == C('D')) {
-      if (n == 0)
-        n++;                        // consume ^D alone: end of file (0 bytes)
+      if (k == 0)
+        *take = 1;                  // ^D alone: end of file, and it is used up
       break;
     }
-    buf[n++] = c;
+    dst[k++] = c;
     if (c == '\n')
       break;
   }
-  int eof = in[(rd + n - 1) % INPUT] == C('D');
-  uint64 out = eof ? n - 1 : n;
-  int64 k = svc_copy_to(r, 0, buf, out);   // copy first: nothing is lost if it fails
-  if (k < 0) {
-    r->rlabel = k;
-    return;
-  }
-  rd += n;
-  r->rw[0] = out;
+  *take += k;
+  return k;
 }
 
-void cons_handle(struct svc_req *r) {
-  r->rlabel = 0;
-  switch (r->label) {
-  case CONS_WRITE: {
-    char buf[256];
-    for (uint64 off = 0; off < r->buflen;) {
-      uint64 n = r->buflen - off < sizeof buf ? r->buflen - off : sizeof buf;
-      int64 k = svc_copy_from(r, off, buf, n);
-      if (k < 0) {
-        r->rlabel = k;
-        return;
-      }
-      for (uint64 i = 0; i < n; i++)
-        putc(buf[i]);
-      off += n;
-    }
-    r->rw[0] = r->buflen;
-    return;
-  }
-  case CONS_READ: cons_read(r); return;
-  case CONS_LISTEN:
-    listen_ep = r->w[0];
-    listen_bits = r->w[1];
-    if (rd != wr)
-      svc_notify(listen_ep, listen_bits);
-    return;
-  }
-  r->rlabel = E_INVAL;
-}
+void cons_take(uint64 take) { rd += take; }
 
-void cons_notify(uint64 bits) {
-  if (bits & CONS_IRQ_BIT) {
-    cons_intr();
-    ch_irq_done();
-  }
+int cons_has_line(void) { return rd != wr; }
+
+void cons_write(const char *src, uint64 n) {
+  for (uint64 i = 0; i < n; i++)
+    putc(src[i]);
 }

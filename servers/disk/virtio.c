@@ -1,10 +1,12 @@
 // The disk core: a virtio-mmio block device (version 2, as QEMU's virt machine offers
 // with -global virtio-mmio.force-legacy=false). Requests are descriptor chains
 // (header, data, status) on one queue; several can be in flight, and the core waits
-// for the device's interrupt, not by spinning.
-#include "servers/include/svc.h"
+// for the device's interrupt, not by spinning. Shared by both hosts (kernel/kdisk.c
+// at stages 1-2, the disk driver servers/disk/main.c from stage 3): the host fills
+// and empties the DMA blocks (disk_data) and answers its clients.
 #include "servers/disk/disk.h"
 #include "servers/disk/diskhost.h"
+#include "kernel/abi.h"
 #include "kernel/fs.h"
 
 // registers (32-bit words)
@@ -98,7 +100,7 @@ int disk_init(void) {
   return 0;
 }
 
-static char *data(int i) { return data_page[i / 4] + i % 4 * BSIZE; }
+char *disk_data(int i) { return data_page[i / 4] + i % 4 * BSIZE; }
 
 // Put request i (descriptors 3i..3i+2) on the avail ring: block b, write or read.
 static void submit(int i, uint64 b, int write) {
@@ -134,64 +136,22 @@ static int run(int n) {
   return 0;
 }
 
-void disk_handle(struct svc_req *r) {
-  r->rlabel = 0;
-  uint64 b = r->w[0];
-  if (!ready && r->label != DISK_STAT) {
-    r->rlabel = E_INVAL;
-    return;
-  }
-  switch (r->label) {
-  case DISK_READ:
-  case DISK_WRITE: {
-    int write = r->label == DISK_WRITE;
-    int64 k;
-    if (b * (BSIZE / 512) >= capacity || r->buflen < BSIZE) {
-      r->rlabel = E_RANGE;
-      return;
-    }
-    if (write && (k = svc_copy_from(r, 0, data(0), BSIZE)) < 0) {   // copy first: nothing half-written
-      r->rlabel = k;
-      return;
-    }
-    submit(0, b, write);
-    if (run(1) < 0)
-      r->rlabel = E_INVAL;
-    else if (!write && (k = svc_copy_to(r, 0, data(0), BSIZE)) < 0)
-      r->rlabel = k;
-    return;
-  }
-  case DISK_WRITEV: {
-    uint32 blocks[DISK_MAXV];
-    uint64 n = r->w[0];
-    if (n == 0 || n > DISK_MAXV || r->buflen < DISK_VHDR + n * BSIZE ||
-        svc_copy_from(r, 0, blocks, n * sizeof blocks[0]) < 0) {
-      r->rlabel = E_INVAL;
-      return;
-    }
-    for (uint64 i = 0; i < n; i++) {
-      if (svc_copy_from(r, DISK_VHDR + i * BSIZE, data(i), BSIZE) < 0) {
-        r->rlabel = E_INVAL;
-        return;
-      }
-    }
-    for (uint64 i = 0; i < n; i++) {
-      if (blocks[i] * (uint64)(BSIZE / 512) >= capacity) {
-        r->rlabel = E_RANGE;
-        return;
-      }
-    }
-    for (uint64 i = 0; i < n; i++)
-      submit(i, blocks[i], 1);
-    if (run(n) < 0)
-      r->rlabel = E_INVAL;
-    return;
-  }
-  case DISK_STAT:
-    r->rw[0] = inflight_max;
-    r->rw[1] = ndone;
-    r->rw[2] = capacity / (BSIZE / 512);
-    return;
-  }
-  r->rlabel = E_INVAL;
+// n <= DISK_MAXV requests at once, request i on block blocks[i] with the data in
+// disk_data(i): 0 when the device has done them all, E_RANGE (a block past the end,
+// nothing started), E_INVAL (no device, or the device failed one).
+int disk_io(const uint32 *blocks, int n, int write) {
+  if (!ready || n < 1 || n > DISK_MAXV)
+    return E_INVAL;
+  for (int i = 0; i < n; i++)
+    if (blocks[i] * (uint64)(BSIZE / 512) >= capacity)
+      return E_RANGE;
+  for (int i = 0; i < n; i++)
+    submit(i, blocks[i], write);
+  return run(n);
+}
+
+void disk_stat(uint64 *most_inflight, uint64 *done, uint64 *blocks) {
+  *most_inflight = inflight_max;
+  *done = ndone;
+  *blocks = capacity / (BSIZE / 512);
 }

@@ -1,9 +1,14 @@
-// The file core's internal interfaces: the buffer cache (bio.c), the log (log.c),
-// inodes and directories (inode.c). file.c serves requests on top of them.
+// The file core, shared by both hosts of the file system (kernel/kfs.c at stages 1-2,
+// the file server servers/fs/main.c from stage 3): the buffer cache (bio.c), the log
+// (log.c), inodes and directories (inode.c), open files, pipes and fd tables
+// (file.c), the operations on names (fsops.c). No messages, no waiting: the host
+// decodes requests, copies its client's data, makes callers wait and wakes them.
 #pragma once
-#include "servers/include/svc.h"
+#include "kernel/types.h"
+#include "kernel/abi.h"
 #include "kernel/stat.h"
 #include "kernel/fs.h"
+#include "servers/fs/fsproto.h"
 
 struct buf {
   int valid;                 // data holds the block
@@ -56,3 +61,64 @@ int dirlink(struct inode *dp, const char *name, uint inum);
 struct inode *namei(const char *path, struct inode *cwd);
 struct inode *nameiparent(const char *path, struct inode *cwd, char *name);
 int namecmp(const char *a, const char *b);
+
+// file.c, fsops.c
+#define FS_BLOCK (-100)      // not an error (no E_* is this): the operation must wait; nothing changed
+#define PIPESIZE 512
+#define MAXOPBLOCKS 10                                        // blocks one transaction may log
+#define WRITE_MAX (((MAXOPBLOCKS - 1 - 1 - 2) / 2) * BSIZE)   // file bytes per transaction
+
+enum { FD_NONE, FD_PIPE, FD_INODE, FD_DEVICE };
+
+struct pipe {
+  int used;
+  char data[PIPESIZE];
+  uint nread, nwrite;
+  int readopen, writeopen;
+};
+
+struct file {
+  int type, ref;
+  char readable, writable;
+  struct pipe *pipe;
+  struct inode *ip;          // FD_INODE, FD_DEVICE (the console: its host reads and writes it)
+  uint off;
+};
+
+// A client's descriptors, keyed by an owner id the host chooses (its task's badge).
+struct fdtab {
+  uint64 owner;              // 0: free
+  struct file *fd[NOFILE];
+  struct inode *cwd;
+};
+
+// Set when a pipe changed (data, room, an end closed): the host tries its waiting
+// callers again and clears it.
+extern int fs_changed;
+
+struct fdtab *fdtab_of(uint64 owner, int create);   // 0: none (or no room)
+int fdtab_fork(uint64 parent, uint64 child);
+int fdtab_exec(uint64 old, uint64 new);
+void fdtab_exit(uint64 owner);
+struct file *fd_file(struct fdtab *t, uint64 fd);
+struct file *file_alloc(void);
+int64 fd_alloc(struct fdtab *t, struct file *f);
+void file_close(struct file *f);
+int fd_close(struct fdtab *t, uint64 fd);
+int64 fd_dup(struct fdtab *t, uint64 fd);
+int fs_pipe(struct fdtab *t, int64 *fd0, int64 *fd1);
+int64 file_read(struct file *f, void *dst, uint64 n);
+void file_consume(struct file *f, uint64 n);
+int64 file_write(struct file *f, const void *src, uint64 n);
+int64 fs_open(struct fdtab *t, struct inode *cwd, const char *path, int omode);
+int fs_link(struct inode *cwd, const char *old, const char *new);
+int fs_unlink(struct inode *cwd, const char *path);
+int fs_make(struct inode *cwd, const char *path, short type, short major, short minor);
+int fs_chdir(struct fdtab *t, const char *path);
+int fs_fstat(struct file *f, struct stat *st);
+
+// ---- what the core needs from its host (fshost: kernel/kfs.c or servers/fs/main.c) ----
+// Block blockno into dst (BSIZE bytes): 0, or an error (the disk failed or is gone).
+int fsh_disk_read(uint blockno, void *dst);
+// n <= DISK_MAXV blocks src[i] to the blocks where[i], all in flight at once: 0 or an error.
+int fsh_disk_write(const uint *where, void *const *src, int n);

@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""make.py [NAME...]: write lab 03's mutants, labs/03-fs/mutants/NAME.patch (all, or
+those named), from the reference: each is a plausible wrong file server or driver, made
+by text edits of the lab's files as they are committed, and written as a `git diff`
+after two header lines: the rule of the lab's README it breaks, and whether that rule is
+essential. Run it from the tree's root whenever those files change (a patch whose
+context moved no longer applies). mk/mutants.py grades the patches.
+"""
+import os
+import subprocess
+import sys
+
+FS, CONS, DISK = "servers/fs/main.c", "servers/console/main.c", "servers/disk/main.c"
+FILES = (FS, CONS, DISK)
+OUT = os.path.dirname(os.path.abspath(__file__))
+RULES = {1: "Every request is answered", 2: "Durable before the reply", 3: "The badge is the client",
+         4: "Waiting is a deferred reply", 5: "A dead client leaves nothing behind",
+         6: "Copy first, and only what was delivered", 7: "A driver's failure is an error, not a hang",
+         8: "The drivers serve the file server"}
+ESSENTIAL = {1, 2, 3, 4, 5}
+MUTANTS = {}
+
+
+def mut(name, rule, what, *edits):
+    """A mutant breaking README rule number `rule` (what: how), by (file, old, new) edits."""
+    MUTANTS[name] = (rule, what, edits)
+
+
+RETRY = "  if (fs_changed)\n    retry();                                   // data for readers, room for writers, ends closed"
+EXIT = ("    for (int i = 0; i < NPARK; i++)\n      if (parks[i].used && parks[i].r.badge == r->w[0])\n"
+        "        parks[i].used = 0;                     // its caller is gone: no reply\n"
+        "    fdtab_exit(r->w[0]);                       // every fd closed: its pipes' other ends see it\n")
+WRITE_LOG = "    log_begin();\n    k = file_write(f, buf, n);\n    log_end();                                 // committed before the reply\n"
+READ_COPY = ("    if (k > 0 && (k = ipc_copy_to(r->token, tot, buf, k)) >= 0)\n"
+             "      file_consume(f, k);                      // only what the client got\n")
+
+mut("hang-never-serves", 1, "the file server spins instead of serving (a hung submission)",
+    (FS, "  serve(EP_FS, 1, handle, notified);", "  for (;;)                                     // never serves\n    ;\n  serve(EP_FS, 1, handle, notified);"))
+mut("write-no-transaction", 2, "file writes run outside a transaction (as if writei logged by itself): never committed",
+    (FS, WRITE_LOG, "    k = file_write(f, buf, n);                 // writei logs its blocks\n"))
+mut("badge-named-table", 3, "a request's w1 names whose table to use (it is the process server's, for FS_OPEN only)",
+    (FS, "  struct file *f = fd_file(fdtab_of(r->badge, 0), r->w[0]);",
+     "  struct file *f = fd_file(fdtab_of(r->w[1] ? r->w[1] : r->badge, 0), r->w[0]);   // on behalf of"))
+mut("exit-anyone", 3, "FS_FORK/EXEC/EXIT are accepted from any task",
+    (FS, "    e = r->badge == (uint64)ep_owner(EP_PROC) ? process(r) : E_PERM;", "    e = process(r);"))
+mut("pipe-reader-lost", 4, "a reader of an empty pipe is deferred but only a console line retries it",
+    (FS, RETRY, "  if (fs_changed && r->label == FS_CLOSE)\n    retry();                                   // an end closed"))
+mut("close-no-wake", 4, "a pipe's writer closing does not wake its waiting reader",
+    (FS, RETRY, "  if (fs_changed && (r->label == FS_READ || r->label == FS_WRITE))\n    retry();                                   // data for readers, room for writers"))
+mut("console-reader-lost", 4, "the console's line notice does not retry the waiting readers",
+    (FS, "  if (bits & FS_CONS_BIT)\n    retry();", "  (void)bits;                                  // the next request retries them"))
+mut("console-no-listen", 4, "the file server never registers for the console's line notices",
+    (FS, "  cons(CONS_LISTEN, EP_FS, FS_CONS_BIT, 0, 0, 0, &m);\n", "  (void)m;\n"))
+mut("exit-keeps-fds", 5, "FS_EXIT drops the dead client's waits but never closes its descriptors",
+    (FS, EXIT, EXIT.replace("    fdtab_exit(r->w[0]);                       // every fd closed: its pipes' other ends see it\n", "")))
+mut("exit-ignored", 5, "FS_EXIT is answered but does nothing",
+    (FS, EXIT, "    break;                                     // the process server cleans up\n"))
+mut("read-copy-ignored", 6, "a read consumes the data whether or not the client got it",
+    (FS, READ_COPY, "    if (k > 0) {\n      ipc_copy_to(r->token, tot, buf, k);\n      file_consume(f, k);\n    }\n"))
+mut("offset-stuck", 6, "a file read never advances the offset (only pipes are consumed)",
+    (FS, READ_COPY, "    if (k > 0 && (k = ipc_copy_to(r->token, tot, buf, k)) >= 0 && f->type == FD_PIPE)\n"
+     "      file_consume(f, k);                      // a pipe's bytes are gone once read\n"))
+mut("write-copy-ignored", 6, "a write goes ahead when the copy from the client failed",
+    (FS, "    int64 k = ipc_copy_from(r->token, *done, buf, n);\n    if (k < 0)\n      return *done ? (int64)(r->rw[0] = *done, 0) : k;\n",
+     "    int64 k;\n    ipc_copy_from(r->token, *done, buf, n);\n"))
+mut("disk-retry-forever", 7, "a failed disk read is tried again until it works",
+    (FS, "  int64 e = ipc_call(EP_DISK, &m, dst);\n  return e < 0 ? e : (short)TAG_LABEL(m.tag);",
+     "  int64 e;\n  while ((e = ipc_call(EP_DISK, &m, dst)) < 0)   // the disk is busy: again\n"
+     "    m = (struct msg){.tag = TAG(DISK_READ, BUF_W, BSIZE), .w = {blockno}};\n  return (short)TAG_LABEL(m.tag);"))
+mut("disk-anyone", 8, "the disk driver serves any task's transfers",
+    (DISK, "e = r->badge == (uint64)ep_owner(EP_FS) ? transfer(r) : E_PERM; break;", "e = transfer(r); break;"))
+mut("console-anyone", 8, "the console driver gives lines to any task",
+    (CONS, "static int from_fs(struct req *r) { return r->badge == (uint64)ep_owner(EP_FS); }",
+     "static int from_fs(struct req *r) { return r->badge != 0; }   // any task may read"))
+mut("console-no-ack", 8, "the console's interrupt is never acknowledged (only the first input arrives)",
+    (CONS, "    irq_ack(UART_IRQ);                         // only now may the next interrupt come\n", ""))
+
+
+def main(names):
+    if subprocess.run(["git", "diff", "--quiet", "HEAD", "--", *FILES]).returncode:
+        sys.exit(f"make.py: commit {', '.join(FILES)} first: the patches are diffs against them")
+    saved = {f: open(f).read() for f in FILES}
+    try:
+        for name, (rule, what, edits) in MUTANTS.items():
+            if names and name not in names:
+                continue
+            for path, old, new in edits:
+                text = open(path).read()
+                if text.count(old) != 1:
+                    sys.exit(f"make.py: {name}: {path}: the text to replace occurs {text.count(old)} times")
+                with open(path, "w") as f:
+                    f.write(text.replace(old, new))
+            diff = subprocess.run(["git", "diff", "--", *FILES], capture_output=True, text=True).stdout
+            for path, text in saved.items():
+                with open(path, "w") as f:
+                    f.write(text)
+            with open(os.path.join(OUT, name + ".patch"), "w") as f:
+                f.write(f"# rule: {rule}. {RULES[rule]}: {what}\n"
+                        f"# essential: {'yes' if rule in ESSENTIAL else 'no'}\n{diff}")
+            print(f"make.py: wrote {name}.patch")
+    finally:
+        for path, text in saved.items():
+            with open(path, "w") as f:
+                f.write(text)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
