@@ -16,6 +16,8 @@
 #include "user/lib/mv6.h"
 #include "user/lib/verdict.h"
 #include "user/tests/testlib.h"
+#include "servers/console/cons.h"
+#include "servers/disk/disk.h"
 #include "servers/fs/fsproto.h"
 #include "servers/mem/mem.h"
 #include "servers/proc/proc.h"
@@ -50,7 +52,7 @@ static uint64 some_pointer(void) {
 }
 
 static uint64 some_handle(void) {
-  static const uint64 known[] = {EP_PROC, EP_FS, EP_MEM, EP_TEST0, EP_KTEST};   // drivers: see message()
+  static const uint64 known[] = {EP_PROC, EP_FS, EP_MEM, EP_CONSOLE, EP_DISK, EP_TEST0, EP_KTEST};
   switch (below(5)) {
   case 0: return known[below(sizeof known / sizeof known[0])];
   case 1: return eps[below(4)];
@@ -97,11 +99,11 @@ static void fill(void) {
 
 // A message to a server: a label of its protocol (or not), random words, a buffer.
 static void message(void) {
-  // Not yet the console and disk drivers: they serve anyone until they check badges
-  // (issue 14, bugs 5 and 6), and random disk writes would wreck the file system.
-  static const uint64 eps_[] = {EP_PROC, EP_FS, EP_MEM};
-  static const int maxlabel[] = {PROC_PS, FS_EXIT, MEM_DMA};
-  int s = below(3);
+  // The drivers too: they must refuse an ordinary process (only the file server may
+  // read and write the disk or take console input).
+  static const uint64 eps_[] = {EP_PROC, EP_FS, EP_MEM, EP_CONSOLE, EP_DISK};
+  static const int maxlabel[] = {PROC_PS, FS_EXIT, MEM_DMA, CONS_LISTEN, DISK_STAT};
+  int s = below(5);
   uint64 label = below(8) ? 1 + below(maxlabel[s]) : below(1 << 12);
   struct msg m = {TAG(label, below(4), some_len() & 0xffff), {some_word(), some_word(), some_word(), some_word()}};
   if (s == 0 && label == PROC_KILL && (m.w[0] == (uint64)parent_pid || m.w[0] == 1))
@@ -110,7 +112,10 @@ static void message(void) {
     label = PROC_GETPID;                                           // mostly go on: the chunk's other calls
   if (s == 0 && label == PROC_SLEEP && below(20))
     m.w[0] = below(3);
-  m.tag = TAG(label, TAG_RIGHTS(m.tag), TAG_LEN(m.tag));
+  uint64 len = TAG_LEN(m.tag);
+  if (s == 3 && label == CONS_WRITE)
+    len &= 7;                                                      // anyone may print: a few bytes
+  m.tag = TAG(label, TAG_RIGHTS(m.tag), len);
   fill();
   uint64 b = below(4) ? (uint64)buf : some_pointer();
   if (ipc_call(eps_[s], &m, (void *)b) == 0 && s == 0 && label == PROC_FORK && getpid() != parent_pid &&
