@@ -59,10 +59,23 @@ def touched(path):
 
 
 def scratch(lab):
-    """A copy of the reference's tracked files (build products kept between runs)."""
+    """A copy of the reference's tracked files (build products kept between runs). A
+    file the reference no longer has goes too: a deleted source the Makefile's wildcards
+    still found would break the build."""
     d = os.path.join(WORK, lab)
     files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, stdout=subprocess.PIPE, check=True).stdout
-    for rel in [p for p in files.decode().split("\0") if p]:
+    tracked = [p for p in files.decode().split("\0") if p]
+    keep = set(tracked)
+    for top, dirs, names in os.walk(d):
+        rel_top = os.path.relpath(top, d)
+        if rel_top == "build":
+            dirs[:] = []
+            continue
+        for n in names:
+            rel = os.path.normpath(os.path.join(rel_top, n))
+            if rel not in keep and not rel.startswith("build" + os.sep):
+                os.remove(os.path.join(top, n))
+    for rel in tracked:
         src, dst = os.path.join(ROOT, rel), os.path.join(d, rel)
         if not os.path.isfile(src):
             continue
