@@ -47,7 +47,7 @@ TESTS = [
 ]
 
 FSCASES = ["manyfiles", "bigfile", "bigdir", "links", "writers", "exhaust", "pipes", "badinput", "execbad",
-           "badptr", "isolation", "cleanup"]
+           "badptr", "isolation", "cleanup", "cwdgone"]
 
 
 def fs_prog(name, prog, expect, arg="", **kw):
@@ -62,7 +62,7 @@ def fs_prog(name, prog, expect, arg="", **kw):
 TESTS += [fs_prog(f"fstests-{c}", "fstests", [rf"^fstest {c}: ok$"], arg=c, deps=["shell-basics"]) for c in FSCASES]
 TESTS += [
     fs_prog("usertests-fs", "usertests", [r"^usertests: ALL 11 TESTS OK$"], deps=["shell-basics"]),
-    fs_prog("fstests-smp4", "fstests", [r"^fstests: ALL 12 TESTS OK$"], cpus=4, deps=["fstests-pipes"]),
+    fs_prog("fstests-smp4", "fstests", [r"^fstests: ALL 13 TESTS OK$"], cpus=4, deps=["fstests-pipes"]),
 ]
 
 # Crash safety: QEMU killed at a random moment of a write workload, 20 times (seeds in
@@ -88,7 +88,7 @@ for stage in (1, 2):
     for t in [t for t in TESTS if t.stage == 4 and t.name in
               ("shell-basics", "shell-pipeline", "shell-dirs", "ps-and-ctrl-p", "usertests-fs")]:
         TESTS.append(replace(t, name=f"{t.name}-s{stage}", stage=stage, deps=[]))
-    TESTS.append(fs_prog(f"fstests-s{stage}", "fstests", [r"^fstests: ALL 12 TESTS OK$"], stage=stage))
+    TESTS.append(fs_prog(f"fstests-s{stage}", "fstests", [r"^fstests: ALL 13 TESTS OK$"], stage=stage))
     TESTS.append(Test(name=f"crash-safety-s{stage}", suite="fs", script="grade/crash.py", repeat=5, disk=True,
                       icount=False, wall=120, stage=stage, deps=[f"fstests-s{stage}"]))
 TESTS.append(replace(TESTS[0], name="shell-basics-s3", stage=3))

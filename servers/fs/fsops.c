@@ -12,6 +12,10 @@ static struct inode *create(const char *path, struct inode *cwd, short type, sho
   if (!dp)
     return 0;
   iload(dp);
+  if (dp->nlink < 1) {                         // unlinked, though someone's working directory:
+    iput(dp);                                  // no new entries (they would be orphans)
+    return 0;
+  }
   if ((ip = dirlookup(dp, name, 0)) != 0) {
     iput(dp);
     iload(ip);
@@ -88,7 +92,9 @@ int fs_link(struct inode *cwd, const char *old, const char *new) {
     return E_INVAL;
   iload(ip);
   int e = E_INVAL;
-  if (ip->type != T_DIR && (dp = nameiparent(new, cwd, name)) != 0) {
+  if (ip->type != T_DIR && (dp = nameiparent(new, cwd, name)) != 0)
+    iload(dp);
+  if (dp && dp->nlink > 0) {                   // not into an unlinked directory (create())
     ip->nlink++;
     iupdate(ip);
     if (dirlink(dp, name, ip->inum) == 0) {

@@ -1,8 +1,8 @@
 // File-system tests through the file server: many files, the largest file, big
 // directories, links, concurrent writers, running out of inodes and blocks, pipes
 // (large transfers, either end closing, blocked ends killed), bad input, exec of files
-// that are not programs, bad pointers, whose descriptors are whose (the badge), and
-// what a dying process leaves behind. Each case checks the data read back; one line
+// that are not programs, bad pointers, whose descriptors are whose (the badge), what
+// a dying process leaves behind, and an unlinked working directory. Each case checks the data read back; one line
 // per case.
 #include "kernel/types.h"
 #include "kernel/stat.h"
@@ -499,10 +499,34 @@ static void badptr(void) {
   close(fd);
 }
 
+// An empty directory may be unlinked while it is some process's working directory (as
+// on xv6), but then it takes no new entries: they would be orphans that no path reaches,
+// and the parent's link count would be off (issue 14, bug 8).
+static void cwdgone(void) {
+  struct stat st;
+  CHECK(stat(".", &st) == 0, "stat .");
+  int links = st.nlink;
+  int pid = fork();
+  if (pid == 0) {
+    int bad = mkdir("cg") != 0 || chdir("cg") != 0 || unlink("../cg") != 0;
+    bad += open("x", O_CREATE | O_RDWR) != -1;
+    bad += mkdir("y") != -1;
+    bad += mknod("z", 9, 0) != -1;
+    bad += link("/README.md", "w") != -1;
+    exit(bad);
+  }
+  int status = -1;
+  CHECK(pid > 0 && wait(&status) == pid && status == 0, "%d entries made in an unlinked working directory "
+        "(or it could not be set up)", status);
+  CHECK(stat("cg", &st) < 0, "cg is still there");
+  CHECK(stat(".", &st) == 0 && st.nlink == links, "the directory's link count went from %d to %d", links, st.nlink);
+}
+
 static struct test_case cases[] = {
   {"manyfiles", manyfiles}, {"bigfile", bigfile}, {"bigdir", bigdir}, {"links", links},
   {"writers", writers}, {"exhaust", exhaust}, {"pipes", pipes}, {"badinput", badinput},
   {"execbad", execbad}, {"badptr", badptr}, {"isolation", isolation}, {"cleanup", cleanup},
+  {"cwdgone", cwdgone},
 };
 
 int main(int argc, char *argv[]) {
