@@ -8,8 +8,10 @@ files change (a patch whose context moved no longer applies). mk/mutants.py grad
 the patches.
 """
 import os
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "mk"))
+from mutantgen import write_patches  # noqa: E402
 
 IPC, FP = "kernel/ipc.c", "kernel/fastpath.c"
 OUT = os.path.dirname(os.path.abspath(__file__))
@@ -119,31 +121,8 @@ mut("hang-in-call", 1, "a call is delivered or queued and the caller returns (he
      "  if (is_call)\n    stat_slow++;\n  for (;;)\n    ;"))
 
 def main(names):
-    if subprocess.run(["git", "diff", "--quiet", "HEAD", "--", IPC, FP]).returncode:
-        sys.exit(f"make.py: commit {IPC} and {FP} first: the patches are diffs against them")
-    saved = {f: open(f).read() for f in (IPC, FP)}
-    try:
-        for name, (rule, what, edits) in MUTANTS.items():
-            if names and name not in names:
-                continue
-            for path, old, new in edits:
-                text = open(path).read()
-                if text.count(old) != 1:
-                    sys.exit(f"make.py: {name}: {path}: the text to replace occurs {text.count(old)} times")
-                with open(path, "w") as f:
-                    f.write(text.replace(old, new))
-            diff = subprocess.run(["git", "diff", "--", IPC, FP], capture_output=True, text=True).stdout
-            for path, text in saved.items():
-                with open(path, "w") as f:
-                    f.write(text)
-            with open(os.path.join(OUT, name + ".patch"), "w") as f:
-                f.write(f"# rule: {rule}. {RULES[rule]}: {what}\n"
-                        f"# essential: {'yes' if rule in ESSENTIAL else 'no'}\n{diff}")
-            print(f"make.py: wrote {name}.patch")
-    finally:
-        for path, text in saved.items():
-            with open(path, "w") as f:
-                f.write(text)
+    write_patches(OUT, [(name, f"{rule}. {RULES[rule]}: {what}", "yes" if rule in ESSENTIAL else "no", edits)
+                        for name, (rule, what, edits) in MUTANTS.items()], names)
 
 
 if __name__ == "__main__":

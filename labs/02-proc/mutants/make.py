@@ -8,8 +8,10 @@ the tree's root whenever those files change (a patch whose context moved no long
 applies); mk/mutants.py grades the patches.
 """
 import os
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "mk"))
+from mutantgen import write_patches  # noqa: E402
 
 OUT = os.path.dirname(os.path.abspath(__file__))
 MUT = []
@@ -21,10 +23,6 @@ def mut(name, rule, essential, edits):
 
 
 S = "servers/lib/server.c"; M = "servers/proc/main.c"; X = "servers/proc/exec.c"
-MUT = []
-def mut(name, rule, essential, edits):
-    MUT.append((name, rule, essential, edits))
-
 mut("loop-one-worker", "serve honours nworkers: nworkers - 1 more workers, each a thread of its own (the caller's thread is one)", "yes",
     [(S, '''  if (nworkers > SERVER_MAXWORKERS)
     nworkers = SERVER_MAXWORKERS;''', '''  nworkers = 1;                      // one at a time: no races in the handler''')])
@@ -236,31 +234,7 @@ mut("proc-fork-child-a0", "the child starts at pc = w0 with a0 = sp = w1", "no",
 
 
 def main(names):
-    files = sorted({f for _, _, _, edits in MUT for f, _, _ in edits})
-    if subprocess.run(["git", "diff", "--quiet", "HEAD", "--", *files]).returncode:
-        sys.exit(f"make.py: commit {' '.join(files)} first: the patches are diffs against them")
-    saved = {f: open(f).read() for f in files}
-    try:
-        for name, rule, essential, edits in MUT:
-            if names and name not in names:
-                continue
-            for path, old, new in edits:
-                text = open(path).read()
-                if text.count(old) != 1:
-                    sys.exit(f"make.py: {name}: {path}: the text to replace occurs {text.count(old)} times")
-                with open(path, "w") as f:
-                    f.write(text.replace(old, new))
-            diff = subprocess.run(["git", "diff", "--", *files], capture_output=True, text=True).stdout
-            for path, text in saved.items():
-                with open(path, "w") as f:
-                    f.write(text)
-            with open(os.path.join(OUT, name + ".patch"), "w") as f:
-                f.write(f"# rule: {rule}\n# essential: {essential}\n{diff}")
-            print(f"make.py: wrote {name}.patch")
-    finally:
-        for path, text in saved.items():
-            with open(path, "w") as f:
-                f.write(text)
+    write_patches(OUT, MUT, names)
 
 
 if __name__ == "__main__":

@@ -7,8 +7,10 @@ essential. Run it from the tree's root whenever those files change (a patch whos
 context moved no longer applies). mk/mutants.py grades the patches.
 """
 import os
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "mk"))
+from mutantgen import write_patches  # noqa: E402
 
 FS, CONS, DISK = "servers/fs/main.c", "servers/console/main.c", "servers/disk/main.c"
 FILES = (FS, CONS, DISK)
@@ -77,31 +79,8 @@ mut("console-no-ack", 8, "the console's interrupt is never acknowledged (only th
 
 
 def main(names):
-    if subprocess.run(["git", "diff", "--quiet", "HEAD", "--", *FILES]).returncode:
-        sys.exit(f"make.py: commit {', '.join(FILES)} first: the patches are diffs against them")
-    saved = {f: open(f).read() for f in FILES}
-    try:
-        for name, (rule, what, edits) in MUTANTS.items():
-            if names and name not in names:
-                continue
-            for path, old, new in edits:
-                text = open(path).read()
-                if text.count(old) != 1:
-                    sys.exit(f"make.py: {name}: {path}: the text to replace occurs {text.count(old)} times")
-                with open(path, "w") as f:
-                    f.write(text.replace(old, new))
-            diff = subprocess.run(["git", "diff", "--", *FILES], capture_output=True, text=True).stdout
-            for path, text in saved.items():
-                with open(path, "w") as f:
-                    f.write(text)
-            with open(os.path.join(OUT, name + ".patch"), "w") as f:
-                f.write(f"# rule: {rule}. {RULES[rule]}: {what}\n"
-                        f"# essential: {'yes' if rule in ESSENTIAL else 'no'}\n{diff}")
-            print(f"make.py: wrote {name}.patch")
-    finally:
-        for path, text in saved.items():
-            with open(path, "w") as f:
-                f.write(text)
+    write_patches(OUT, [(name, f"{rule}. {RULES[rule]}: {what}", "yes" if rule in ESSENTIAL else "no", edits)
+                        for name, (rule, what, edits) in MUTANTS.items()], names)
 
 
 if __name__ == "__main__":

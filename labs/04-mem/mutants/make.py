@@ -8,8 +8,10 @@ change (a patch whose context moved no longer applies). mk/mutants.py grades the
 patches.
 """
 import os
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "mk"))
+from mutantgen import write_patches  # noqa: E402
 
 MAIN, PAGER = "servers/mem/main.c", "servers/mem/pager.c"
 OUT = os.path.dirname(os.path.abspath(__file__))
@@ -105,31 +107,8 @@ mut("stat-swapped", 9, "MEM_STAT's words are as mem.h says",
 
 
 def main(names):
-    if subprocess.run(["git", "diff", "--quiet", "HEAD", "--", MAIN, PAGER]).returncode:
-        sys.exit(f"make.py: commit {MAIN} and {PAGER} first: the patches are diffs against them")
-    saved = {f: open(f).read() for f in (MAIN, PAGER)}
-    try:
-        for name, (rule, what, edits) in MUTANTS.items():
-            if names and name not in names:
-                continue
-            for path, old, new in edits:
-                text = open(path).read()
-                if text.count(old) != 1:
-                    sys.exit(f"make.py: {name}: {path}: the text to replace occurs {text.count(old)} times")
-                with open(path, "w") as f:
-                    f.write(text.replace(old, new))
-            diff = subprocess.run(["git", "diff", "--", MAIN, PAGER], capture_output=True, text=True).stdout
-            for path, text in saved.items():
-                with open(path, "w") as f:
-                    f.write(text)
-            with open(os.path.join(OUT, name + ".patch"), "w") as f:
-                f.write(f"# rule: {rule}. {RULES[rule]}: {what}\n"
-                        f"# essential: {'yes' if rule in ESSENTIAL else 'no'}\n{diff}")
-            print(f"make.py: wrote {name}.patch")
-    finally:
-        for path, text in saved.items():
-            with open(path, "w") as f:
-                f.write(text)
+    write_patches(OUT, [(name, f"{rule}. {RULES[rule]}: {what}", "yes" if rule in ESSENTIAL else "no", edits)
+                        for name, (rule, what, edits) in MUTANTS.items()], names)
 
 
 if __name__ == "__main__":
