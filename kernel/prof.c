@@ -60,27 +60,25 @@ static int late(void) {
   return due && r_time() > due + PROF_SLACK;
 }
 
-// A timer interrupt taken in user mode at pc, in task t (trap.c).
-void prof_user(struct task *t, uint64 pc) {
+// A tick: in user mode at pc in task t, or on an idle hart (t 0), unless it fell due
+// while the hart was in the kernel.
+static void sample(struct task *t, uint64 pc) {
   if (!prof_on)
     return;
   nsamples++;
   if (late())
     nkernel++;
-  else
+  else if (t)
     count(t, pc);
-}
-
-// A timer interrupt noticed by an idle hart after wfi (sched.c).
-void prof_idle(void) {
-  if (!prof_on)
-    return;
-  nsamples++;
-  if (late())
-    nkernel++;
   else
     nidle++;
 }
+
+// A timer interrupt taken in user mode at pc, in task t (trap.c).
+void prof_user(struct task *t, uint64 pc) { sample(t, pc); }
+
+// A timer interrupt noticed by an idle hart after wfi (sched.c).
+void prof_idle(void) { sample(0, 0); }
 
 // Task t was made (1) or freed (0): profile the life of the task named profile=.
 void prof_task(struct task *t, int made) {

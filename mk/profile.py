@@ -13,7 +13,10 @@ resolved). Under -icount shift=0 one instruction is one ns of guest time, so a t
 every 100,000 executed instructions and a function's samples are proportional to its
 instructions; idle ticks are guest time QEMU skipped, not instructions, and are left
 out of the shares. A share from n samples is exact to about +-sqrt(n) samples."""
-import bisect, html, os, re, select, subprocess, sys, time
+import bisect, html, os, re, subprocess, sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import qemuboot  # noqa: E402
 
 PROF_HZ = 10000
 INSNS_PER_SAMPLE = 10 ** 9 // PROF_HZ     # -icount shift=0: 1 instruction per ns
@@ -148,24 +151,7 @@ def write(lines, bindir, out, title):
 
 def run(kernel, disk, boot, wall=300):
     """The console log of one boot with boot arguments `boot`, until the profile ends."""
-    cmd = ["timeout", str(wall), os.environ.get("MV6_QEMU", "qemu-system-riscv64"), "-machine", "virt",
-           "-bios", os.environ.get("MV6_BIOS", "default"), "-m", "128M", "-smp", "1", "-nographic",
-           "-monitor", "none", "-serial", "stdio", "-no-reboot", "-icount", "shift=0,align=off,sleep=off",
-           "-global", "virtio-mmio.force-legacy=false", "-kernel", kernel, "-append", boot]
-    if disk:
-        cmd[-4:-4] = ["-drive", f"file={disk},if=none,format=raw,id=x0,snapshot=on",
-                      "-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0"]
-    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    buf, end = b"", time.monotonic() + wall
-    while b"prof: end" not in buf and b"[kernel] watchdog:" not in buf:
-        r, _, _ = select.select([p.stdout], [], [], max(0, end - time.monotonic()))
-        data = os.read(p.stdout.fileno(), 65536) if r else b""
-        if not data:
-            break
-        buf += data
-    p.kill()
-    p.wait()
-    return buf.decode(errors="replace").replace("\r", "").split("\n")
+    return qemuboot.console(kernel, boot, disk, icount=True, until=["prof: end"], wall=wall)
 
 
 def main(argv):

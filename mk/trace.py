@@ -13,7 +13,10 @@ The diagram shows the events between two notifications a program sends to its ow
 endpoint (bits 1, then bits 2: see user/tests/traceme.c), or else all of PROG's run,
 from init's "starting PROG" to "PROG exited". A call's receiver is the task that
 answers it; labels are decoded from the servers' protocol headers."""
-import html, os, re, select, subprocess, sys, time
+import html, os, re, sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import qemuboot  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Which protocol header names the labels each server answers.
@@ -182,25 +185,9 @@ def write(lines, out, prog, title):
 
 def run(stage_dir, prog, arg):
     """The console log of one boot running prog under init, tracing IPC."""
-    cmd = ["timeout", "120", "qemu-system-riscv64", "-machine", "virt", "-bios", "default",
-           "-m", "128M", "-smp", "1", "-nographic", "-monitor", "none", "-serial", "stdio",
-           "-no-reboot", "-global", "virtio-mmio.force-legacy=false",
-           "-drive", f"file={stage_dir}/fs.img,if=none,format=raw,id=x0,snapshot=on",
-           "-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0",
-           "-kernel", f"{stage_dir}/kernel",
-           "-append", f"trace=ipc prog={prog} " + (f"arg={arg} " if arg else "") + "watchdog=60"]
-    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    buf, end = b"", time.monotonic() + 120
-    while f"{prog} exited".encode() not in buf and b"[kernel] watchdog:" not in buf:
-        r, _, _ = select.select([p.stdout], [], [], max(0, end - time.monotonic()))
-        data = os.read(p.stdout.fileno(), 65536) if r else b""
-        if not data:
-            break
-        buf += data
-    time.sleep(0.2)               # the kernel's lines after the exit
-    p.kill()
-    p.wait()
-    return buf.decode(errors="replace").replace("\r", "").split("\n")
+    boot = f"trace=ipc prog={prog} " + (f"arg={arg} " if arg else "") + "watchdog=60"
+    return qemuboot.console(f"{stage_dir}/kernel", boot, f"{stage_dir}/fs.img", until=[f"{prog} exited"],
+                            after=0.2, wall=120)      # after: the kernel's lines after the exit
 
 
 def main(argv):

@@ -14,8 +14,11 @@ import concurrent.futures
 import os
 import re
 import shutil
-import subprocess
+import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import qemuboot  # noqa: E402
 
 
 def names(src):
@@ -30,23 +33,8 @@ def run(args, name):
     with tempfile.TemporaryDirectory() as tmp:
         img = os.path.join(tmp, "fs.img")
         shutil.copy(args.img, img)
-        cmd = ["timeout", str(args.timeout), "qemu-system-riscv64", "-machine", "virt", "-bios", "default",
-               "-m", "128M", "-smp", str(args.cpus), "-nographic", "-monitor", "none", "-serial", "stdio",
-               "-no-reboot", "-global", "virtio-mmio.force-legacy=false",
-               "-drive", f"file={img},if=none,format=raw,id=x0",
-               "-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0",
-               "-kernel", args.kernel, "-append", f"prog=xusertests arg={name}"]
-        out = []
-        with subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True, errors="replace") as q:
-            for line in q.stdout:
-                out.append(line.rstrip("\r\n"))
-                if line.startswith("init: xusertests exited"):
-                    # init would start nothing else: this run is over. SIGTERM, which
-                    # timeout passes on to QEMU (a SIGKILL would leave QEMU running alone).
-                    q.terminate()
-                    break
-            q.wait()
+        out = qemuboot.console(args.kernel, f"prog=xusertests arg={name}", img, snapshot=False, cpus=args.cpus,
+                               until=["init: xusertests exited"], wall=args.timeout)
     text = "\n".join(out)
     ok = (f"test {name}: " in text and "ALL TESTS PASSED" in text
           and "init: xusertests exited with status 0" in text)
