@@ -1,7 +1,9 @@
 // Boot tasks: ELF programs embedded in the kernel image (bootimg.S), started at boot
 // as the boot table (boottab.c) says, each in its own address space with its stack
 // below USTACK_TOP and an unmapped guard page above and below. Their frames come
-// from the bottom of user memory; what is left is free for the pager.
+// from the bottom of user memory, one run of frames per task; what is left is free
+// for the pager. A boot task that died can be started again from its image into the
+// same run of frames (SYS_respawn, for the supervisor).
 #include "kernel.h"
 #include "boottab.h"
 #include "elf.h"
@@ -9,11 +11,24 @@
 extern const struct bootimg_entry bootimg_table[];
 
 static uint64 user_next;     // next free frame of user memory
+static uint64 user_limit;    // frames below this are free to take now
+static uint64 user_end;      // the end of the boot tasks' frames: the pager's memory starts here
 
-uint64 user_mem_start(void) { return user_next; }
+uint64 user_mem_start(void) { return user_end; }
 
+// A started boot task: its row, the frames it was loaded into, and which task it is.
+static struct bootrun {
+  const struct bootentry *e;
+  uint64 lo, hi;
+  struct task *tk;
+  uint64 badge;
+} runs[NBOOTRUN];
+static int nruns;
+
+// A frame for a boot task. A respawn reloads the same image into the same run, so
+// it never runs out; at boot, running out is a panic (the build chose the tasks).
 static uint64 frame(void) {
-  if (user_next + PGSIZE > ram_end)
+  if (user_next + PGSIZE > user_limit)
     panic("boot: out of memory for boot tasks");
   uint64 pa = user_next;
   user_next += PGSIZE;
@@ -104,7 +119,7 @@ static struct task *start_task(const struct bootentry *e) {
     panic("boot: no image for %s", e->name);
   struct task *tk = task_alloc(e->name);
   if (!tk)
-    panic("boot: no task slot for %s", e->name);
+    return 0;
   tk->rights = e->rights;
   tk->fault_ep = e->fault ? WK(e->fault) : 0;
   if (e->serve && !ep_alloc(tk, e->serve))
@@ -116,9 +131,48 @@ static struct task *start_task(const struct bootentry *e) {
   struct start_info si = {0, 0, e->arg};
   uint64 sp = USTACK_TOP - 64;
   memmove((void *)(top + PGSIZE - 64), &si, sizeof si);
-  if (!thread_start(tk, entry, sp, sp, e->prio))
-    panic("boot: no thread for %s", e->name);
+  if (!thread_start(tk, entry, sp, sp, e->prio)) {
+    task_kill(tk, 0);
+    return 0;
+  }
   return tk;
+}
+
+static void start_boot_task(const struct bootentry *e) {
+  if (nruns == NBOOTRUN)
+    panic("boot: more than %d boot tasks", NBOOTRUN);
+  struct bootrun *r = &runs[nruns++];
+  r->e = e;
+  r->lo = user_next;
+  if (!(r->tk = start_task(e)))
+    panic("boot: no task or thread for %s", e->name);
+  r->hi = user_next;
+  r->badge = r->tk->badge;
+  r->tk->bootrun = nruns;
+}
+
+// SYS_respawn: start the boot task `name` again, from its image, with its boot table
+// row (rights, priority, well-known endpoint), into the frames it had. Only once the
+// task is gone for good (freed: none of its threads runs, its endpoints are dead).
+// Returns the new task's badge.
+int64 boot_respawn(const char *name) {
+  for (struct bootrun *r = runs; r < runs + nruns; r++) {
+    if (strncmp(r->e->name, name, sizeof r->tk->name) != 0)
+      continue;
+    if (r->tk->used && r->tk->badge == r->badge)
+      return E_BUSY;                // still alive, or not freed yet
+    uint64 next = user_next, limit = user_limit;
+    user_next = r->lo, user_limit = r->hi;
+    struct task *tk = start_task(r->e);
+    user_next = next, user_limit = limit;
+    if (!tk)
+      return E_NOMEM;
+    r->tk = tk;
+    r->badge = tk->badge;
+    tk->bootrun = r - runs + 1;
+    return TASK_BADGE(tk);
+  }
+  return E_INVAL;
 }
 
 void boot_tasks(void) {
@@ -126,11 +180,13 @@ void boot_tasks(void) {
   const char *run = bootarg("run", buf, sizeof buf, BOOT_DEFAULT_GROUP);
   const struct bootentry *tables[] = {boottab, testtab};
   user_next = kpool_end;
+  user_limit = ram_end;
   int started = 0;
   for (int k = 0; k < 2; k++)
     for (const struct bootentry *e = tables[k]; e && e->name; e++)
       if (in_group(e->groups, run) && !e->hosted)
-        start_task(e), started++;
+        start_boot_task(e), started++;
+  user_end = user_next;
   // after the boot tasks took their frames: the rest of memory is the pager's
   for (int k = 0; k < 2; k++)
     for (const struct bootentry *e = tables[k]; e && e->name; e++)
