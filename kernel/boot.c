@@ -36,10 +36,11 @@ static uint64 frame(void) {
   return pa;
 }
 
-// Loads an ELF image into tk's address space; returns its entry point. The boot image
+// Loads an ELF image into tk's address space and sets *entry: 0, or -1 if the kernel
+// pool has no page left for the page table. The boot image
 // is the kernel's own (the build made it), so a bad one is a panic; the bounds are
 // still checked without overflow, as exec checks a user's file (progimg.c).
-static uint64 load_elf(struct task *tk, const uint8 *img, uint64 size) {
+static int load_elf(struct task *tk, const uint8 *img, uint64 size, uint64 *entry) {
   const struct elfhdr *eh = (const struct elfhdr *)img;
   if (size < sizeof *eh || eh->magic != ELF_MAGIC || eh->phentsize != sizeof(struct proghdr) ||
       eh->phoff % 8 || eh->phoff > size || (uint64)eh->phnum * sizeof(struct proghdr) > size - eh->phoff)
@@ -56,7 +57,7 @@ static uint64 load_elf(struct task *tk, const uint8 *img, uint64 size) {
       pte_t *pte = pt_walk(tk->pt, va, 0);
       uint64 pa = pte && (*pte & PTE_V) ? PTE2PA(*pte) : frame();
       if (pt_map(tk->pt, va, pa, perm | (pte && (*pte & PTE_V) ? PTE_FLAGS(*pte) : 0)) < 0)
-        panic("boot: out of kernel memory");
+        return -1;
       // the part of this page that comes from the file
       uint64 lo = va > ph->vaddr ? va : ph->vaddr;
       uint64 hi = va + PGSIZE < ph->vaddr + ph->filesz ? va + PGSIZE : ph->vaddr + ph->filesz;
@@ -64,7 +65,8 @@ static uint64 load_elf(struct task *tk, const uint8 *img, uint64 size) {
         memmove((void *)(pa + (lo - va)), img + ph->off + (lo - ph->vaddr), hi - lo);
     }
   }
-  return eh->entry;
+  *entry = eh->entry;
+  return 0;
 }
 
 static const struct bootimg_entry *find_image(const char *name) {
@@ -122,16 +124,19 @@ static struct task *start_task(const struct bootentry *e) {
     return 0;
   tk->rights = e->rights;
   tk->fault_ep = e->fault ? WK(e->fault) : 0;
-  if (e->serve && !ep_alloc(tk, e->serve))
-    panic("boot: well-known endpoint %d taken", e->serve);
-  uint64 entry = load_elf(tk, (const uint8 *)img->start, img->end - img->start);
-  uint64 top = 0;
-  for (int i = 1; i <= USTACK_PAGES; i++)
-    pt_map(tk->pt, USTACK_TOP - i * PGSIZE, top ? frame() : (top = frame()), MAP_R | MAP_W);
+  if (e->serve && !ep_alloc(tk, e->serve)) {
+    task_kill(tk, 0);              // its well-known endpoint is taken
+    return 0;
+  }
+  uint64 entry, top = 0;
+  int mapped = load_elf(tk, (const uint8 *)img->start, img->end - img->start, &entry) == 0;
+  for (int i = 1; i <= USTACK_PAGES && mapped; i++)
+    mapped = pt_map(tk->pt, USTACK_TOP - i * PGSIZE, top ? frame() : (top = frame()), MAP_R | MAP_W) == 0;
   struct start_info si = {0, 0, e->arg};
   uint64 sp = USTACK_TOP - 64;
-  memmove((void *)(top + PGSIZE - 64), &si, sizeof si);
-  if (!thread_start(tk, entry, sp, sp, e->prio)) {
+  if (mapped)
+    memmove((void *)(top + PGSIZE - 64), &si, sizeof si);
+  if (!mapped || !thread_start(tk, entry, sp, sp, e->prio)) {
     task_kill(tk, 0);
     return 0;
   }
@@ -145,7 +150,7 @@ static void start_boot_task(const struct bootentry *e) {
   r->e = e;
   r->lo = user_next;
   if (!(r->tk = start_task(e)))
-    panic("boot: no task or thread for %s", e->name);
+    panic("boot: no task, thread, well-known endpoint or kernel memory for %s", e->name);
   r->hi = user_next;
   r->badge = r->tk->badge;
   r->tk->bootrun = nruns;
