@@ -1,0 +1,14 @@
+"""Network tests (issue 13): the network driver and server (servers/netdrv, servers/net)
+under QEMU's user network, from a process (user/tests/nettest.c) and from the host
+(grade/nettest.py: UDP both ways; grade/netbad.py: raw frames, good and bad, from a
+test that plays the whole network). No fixed ports: the scripts pick free ones."""
+
+from testlib import Test, DEFAULT_FORBID
+
+FORBID = DEFAULT_FORBID + [r"FAIL"]
+
+TESTS = [
+    Test(name="net-api", suite="net", boot="run=net prog=nettest arg=api", disk=True, budget=30,
+         expect=[r"^init: pid 1, starting nettest$"], auth=[r"^nettest api: ok$"],
+         forbid=FORBID, end=r"^init: nettest exited"),
+]
