@@ -12,3 +12,12 @@ TESTS = [
          expect=[r"^init: pid 1, starting nettest$"], auth=[r"^nettest api: ok$"],
          forbid=FORBID, end=r"^init: nettest exited"),
 ]
+
+# From the host (grade/nettest.py): UDP both ways through QEMU's user network, and bad
+# frames through a socket backend where the test plays the network.
+TESTS += [
+    Test(name="net-udp", suite="net", script="grade/nettest.py udp", disk=True, icount=False, wall=120,
+         deps=["net-api"]),
+    Test(name="net-badframes", suite="net", script="grade/nettest.py bad", disk=True, icount=False, wall=120,
+         deps=["net-api"]),
+]
