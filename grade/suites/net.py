@@ -11,6 +11,9 @@ TESTS = [
     Test(name="net-api", suite="net", boot="run=net prog=nettest arg=api", disk=True, budget=30,
          expect=[r"^init: pid 1, starting nettest$"], auth=[r"^nettest api: ok$"],
          forbid=FORBID, end=r"^init: nettest exited"),
+    Test(name="net-garbage", suite="net", boot="run=net prog=nettest arg=garbage", disk=True, budget=60,
+         expect=[r"^init: pid 1, starting nettest$"], auth=[r"^nettest garbage: ok$"],
+         forbid=FORBID, end=r"^init: nettest exited", deps=["net-api"]),
 ]
 
 # From the host (grade/nettest.py): UDP both ways through QEMU's user network, and bad

@@ -3,6 +3,7 @@
 //   api   pings of the gateway answered, of an absent host timed out; bad sockets,
 //         ports, addresses and buffers refused; another process's socket refused; the
 //         driver refused to a process; a receive with a time limit times out
+//   garbage  random messages to both servers; a dead process's sockets closed
 //   udp   UDP with the host (grade/nettest.py checks every byte there): one datagram
 //         to 10.0.2.2:hostport= (boot argument), then echo every datagram that reaches
 //         port 7 to its sender until one says "quit"
@@ -65,6 +66,44 @@ static void api(void) {
         (int)m.w[0], (int)m.w[1]);
 }
 
+// Random messages to the network server and driver from a child, which then dies
+// holding whatever sockets it made: they are closed for the next process, and both
+// servers still serve.
+static void garbage(void) {
+  uint64 x = verdict_random() | 1;
+  if (fork() == 0) {
+    static char buf[2048];
+    int answered = 0, made = 0;
+    for (int i = 0; i < 3000; i++) {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      uint64 label = x % 8 ? 1 + x % 9 : (x >> 8) & 0xffff, ep = x >> 20 & 1 ? EP_NET : EP_NETDRV;
+      struct msg m = {TAG(label, x >> 24 & 3, x >> 26 & 1 ? x >> 32 & 0x7ff : x >> 32 & 0xffffffff),
+                      {x >> 40 & 3, x >> 3, x >> 5 & 0xffff, x >> 7}};
+      if (ep == EP_NET && label == NET_RECVFROM)
+        m.w[1] = 1 + m.w[1] % 20;                 // never wait for good
+      if (ep == EP_NET && label == NET_PING)
+        m.w[2] = 1 + m.w[2] % 20;
+      void *b = x >> 45 & 1 ? (void *)(x >> 46 << 12) : buf;
+      if (ipc_call(ep, &m, b) == 0) {
+        answered += TAG_LABEL(m.tag) == 0;
+        made += ep == EP_NET && label == NET_SOCKET && TAG_LABEL(m.tag) == 0;
+      }
+    }
+    printf("nettest: 3000 random calls, %d answered without an error, %d sockets made\n", answered, made);
+    exit(0);
+  }
+  wait(0);
+  int made = 0, socks[16];
+  for (int i = 0; i < 16; i++)
+    made += (socks[i] = socket(NET_UDP)) >= 0;
+  EXPECT(made, 16);
+  for (int i = 0; i < 16; i++)
+    sockclose(socks[i]);
+  CHECK(netping(GW, 7, 1000, 8) >= 0, "no ping answered after the garbage");
+  struct msg m = {.tag = TAG(NETDRV_STAT, 0, 0)};
+  EXPECT(ipc_call(EP_NETDRV, &m, 0), 0);
+}
+
 static void udp(void) {
   struct bootinfo bi;
   char arg[16];
@@ -88,6 +127,6 @@ static void udp(void) {
 }
 
 int main(int argc, char *argv[]) {
-  struct test_case cases[] = {{"api", api}, {"udp", udp}};
-  return run_cases("nettest", "nettest", cases, 2, argc, argv);
+  struct test_case cases[] = {{"api", api}, {"garbage", garbage}, {"udp", udp}};
+  return run_cases("nettest", "nettest", cases, 3, argc, argv);
 }
