@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""nettest.py STAGE_DIR LOG RUN udp|bad: the network from the host (a script test:
+"""nettest.py STAGE_DIR LOG RUN udp|tcp|bad: the network from the host (a script test:
 grade.py runs it with the run's images and key in MV6_KERNEL, MV6_DISK, MV6_KEY, and
 the user to run QEMU as in MV6_RUN_UID). The guest runs `nettest udp`
 (user/tests/nettest.c): one datagram to 10.0.2.2:hostport=, then it echoes every
@@ -10,6 +10,10 @@ udp: QEMU's user network, the guest's UDP port 7 forwarded from a free host port
      guest's datagram reaches a host socket (guest -> 10.0.2.2:port); datagrams of 1
      to 1472 random bytes come back echoed whole both from that socket (the reply
      path) and through the forwarded port (host -> guest).
+tcp: the guest's port 80 forwarded from a free host port: 256 KiB of random bytes
+     echoed whole over a connection (host -> guest -> host); the guest sends 1 MiB
+     to a host server (10.0.2.2:port) that checks every byte; a connection the host
+     resets ends the guest's receive instead of hanging it.
 bad: the test is the whole network (a -netdev socket backend: raw Ethernet frames
      over UDP on 127.0.0.1), playing 10.0.2.2. It answers the guest's ARP, checks
      every IP, ICMP and UDP checksum the guest sends, pings it and has datagrams
@@ -59,7 +63,7 @@ def free_port(kind):
     return port
 
 
-def boot(netdev, hostport):
+def boot(netdev, hostport, case="udp"):
     cmd = [os.environ.get("MV6_QEMU") or "qemu-system-riscv64", "-machine", "virt",
            "-bios", os.environ.get("MV6_BIOS") or "default", "-m", "128M", "-smp", "1",
            "-nographic", "-monitor", "none", "-serial", "stdio", "-no-reboot",
@@ -67,7 +71,7 @@ def boot(netdev, hostport):
            "-drive", f"file={img},if=none,format=raw,id=x0,snapshot=on",
            "-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0",
            "-netdev", netdev, "-device", "virtio-net-device,netdev=net0,bus=virtio-mmio-bus.1",
-           "-kernel", kernel, "-append", f"run=net prog=nettest arg=udp hostport={hostport} watchdog=120"]
+           "-kernel", kernel, "-append", f"run=net prog=nettest arg={case} hostport={hostport} watchdog=120"]
     say("# " + " ".join(cmd))
     p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                          start_new_session=True, preexec_fn=as_user, env={"PATH": os.environ.get("PATH", "")})
@@ -135,6 +139,72 @@ def udp():
         p.kill()
         p.wait()
     print("udp both ways: every byte back")
+
+
+def pattern(n):
+    """What the guest sends: byte i is (i * 131 + (i >> 10)) & 0xff (nettest.c, PATTERN)."""
+    return bytes((i * 131 + (i >> 10)) & 0xff for i in range(n))
+
+
+def tcp():
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(4)
+    fwd = free_port(socket.SOCK_STREAM)
+    p = boot(f"user,id=net0,hostfwd=tcp:127.0.0.1:{fwd}-:80", server.getsockname()[1], "tcp")
+    try:
+        if not wait_line(r"^nettest: listening$", 60):
+            fail("the guest never listened")
+        data = bytes(rng.randrange(256) for _ in range(256 * 1024))
+        c = socket.create_connection(("127.0.0.1", fwd), timeout=30)
+        t0 = time.monotonic()
+        sender = threading.Thread(target=lambda: (c.sendall(data), c.shutdown(socket.SHUT_WR)), daemon=True)
+        sender.start()
+        back = bytearray()
+        while True:
+            chunk = c.recv(65536)
+            if not chunk:
+                break
+            back += chunk
+        echo_s = time.monotonic() - t0
+        c.close()
+        if bytes(back) != data:
+            fail(f"host -> guest -> host over TCP: {len(data)} bytes came back as {len(back)} "
+                 f"{'other ' if len(back) == len(data) else ''}bytes")
+        say(f"# TCP echo: {len(data)} bytes both ways in {echo_s:.2f}s")
+        server.settimeout(30)
+        try:
+            g, _ = server.accept()
+        except socket.timeout:
+            fail("guest -> host over TCP: the guest never connected")
+        g.settimeout(30)
+        t0, got = time.monotonic(), bytearray()
+        while True:
+            chunk = g.recv(65536)
+            if not chunk:
+                break
+            got += chunk
+        out_s = time.monotonic() - t0
+        if bytes(got) != pattern(1 << 20):
+            fail(f"guest -> host over TCP: {len(got)} bytes, not the 1 MiB the guest sent")
+        g.sendall(f"got {len(got)}".encode())
+        g.close()
+        say(f"# TCP guest -> host: 1 MiB in {out_s:.2f}s")
+        if not wait_line(r"^nettest: listening again$", 30):
+            fail("the guest did not come back to listen")
+        r = socket.create_connection(("127.0.0.1", fwd), timeout=30)
+        r.sendall(b"about to vanish")
+        time.sleep(0.2)
+        r.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        r.close()              # a reset
+        if not wait_line(r"^init: nettest exited", 60):
+            fail("the guest's nettest did not end (a reset connection hung it?)")
+        if key and "nettest tcp: ok" not in keys.verified(lines, key)[0]:
+            fail("no verified 'nettest tcp: ok' from the guest")
+    finally:
+        p.kill()
+        p.wait()
+    print(f"TCP: 256 KiB echoed ({echo_s:.2f}s), 1 MiB guest -> host ({out_s:.2f}s), a reset survived")
 
 
 def csum(b):
@@ -308,4 +378,4 @@ def bad():
     print(f"{len(frames)} bad frames and 300 pings: none answered wrongly, still serving")
 
 
-{"udp": udp, "bad": bad}[mode]()
+{"udp": udp, "bad": bad, "tcp": tcp}[mode]()

@@ -21,6 +21,8 @@ TESTS = [
 TESTS += [
     Test(name="net-udp", suite="net", script="grade/nettest.py udp", disk=True, icount=False, wall=120,
          deps=["net-api"]),
+    Test(name="net-tcp", suite="net", script="grade/nettest.py tcp", disk=True, icount=False, wall=180,
+         deps=["net-api"]),
     Test(name="net-badframes", suite="net", script="grade/nettest.py bad", disk=True, icount=False, wall=120,
          deps=["net-api"]),
 ]

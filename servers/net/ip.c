@@ -201,6 +201,8 @@ static void ip_input(uint8 *f, int n, uint64 now) {
     icmp_input(src, h + IP_HDR, total - IP_HDR, now);
   else if (h[9] == 17)
     udp_input(src, dst, h + IP_HDR, total - IP_HDR);
+  else if (h[9] == 6)
+    tcp_input(src, dst, h + IP_HDR, total - IP_HDR);
 }
 
 void eth_input(uint8 *f, int n) {

@@ -99,8 +99,12 @@ static int ping_tick(uint64 now) {
 static void handle(struct req *r) {
   int64 e = 0;
   switch (r->label) {
-  case NET_SOCKET: case NET_BIND: case NET_CONNECT: case NET_SENDTO: case NET_RECVFROM: case NET_CLOSE:
-    udp_request(r);
+  case NET_SOCKET:
+    (r->w[0] == NET_TCP ? tcp_request : udp_request)(r);
+    return;
+  case NET_BIND: case NET_CONNECT: case NET_SENDTO: case NET_RECVFROM: case NET_CLOSE:
+  case NET_LISTEN: case NET_ACCEPT: case NET_SHUTDOWN:
+    (r->w[0] >= TCP_BASE ? tcp_request : udp_request)(r);
     return;
   case NET_PING:
     e = ping(r);
@@ -134,6 +138,7 @@ static void notify(uint64 bits) {
     int busy = net_tick(now);
     busy |= udp_tick(now);
     busy |= ping_tick(now);
+    busy |= tcp_tick(now);
     if (busy)
       nh_timer();
   }

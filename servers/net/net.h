@@ -2,7 +2,7 @@
 // of user/lib/socket.c. Addresses are IPv4 in host order (10.0.2.2 = 0x0a000202),
 // ports in host order. A socket belongs to the task that made it (E_PERM for others).
 //   label         request                                      reply (rlabel 0 or an error)
-//   NET_SOCKET    w0 = NET_UDP                                  rw0 = socket
+//   NET_SOCKET    w0 = NET_UDP or NET_TCP                       rw0 = socket
 //   NET_BIND      w0 = socket, w1 = port (0: any free one)      rw0 = the port
 //   NET_CONNECT   w0 = socket, w1 = ip, w2 = port               sendto's default destination, and the
 //                                                               only source recvfrom takes
@@ -16,6 +16,14 @@
 //                 in ms, w3 = payload bytes (<= NET_UDPMAX)      NET_TIMEOUT when no answer came
 //   NET_STAT      -                                             rw0 = our ip, rw1 = frames received,
 //                                                               rw2 = frames dropped as bad, rw3 = sent
+// TCP sockets: NET_CONNECT answers once connected (NET_REFUSED, NET_TIMEOUT); NET_SENDTO
+// (w1, w2 = 0) takes what fits in the send buffer (rw0, >= 1; it waits while the
+// buffer is full); NET_RECVFROM answers rw0 = 0 at the end of the stream, and
+// NET_RESET once the peer reset the connection; NET_CLOSE closes in order (FIN).
+//   NET_LISTEN    w0 = socket (bound)                           -
+//   NET_ACCEPT    w0 = listening socket                         rw0 = a new connected socket, rw1 = the
+//                                                               peer's ip, rw2 = its port
+//   NET_SHUTDOWN  w0 = socket                                   no more sending: FIN after the data
 // Other errors: E_INVAL (bad socket, argument or buffer), E_NOMEM (no free socket, or
 // too many requests waiting), E_NOTPRESENT (fault the buffer in and retry), E_DEAD
 // (the network driver is gone).
@@ -29,9 +37,16 @@
 #define NET_CLOSE    6
 #define NET_PING     7
 #define NET_STAT     8
+#define NET_LISTEN   9
+#define NET_ACCEPT   10
+#define NET_SHUTDOWN 11
 
-#define NET_UDP      2           // the only socket type for now (SOCK_DGRAM)
+#define NET_TCP      1           // a stream (SOCK_STREAM)
+#define NET_UDP      2           // datagrams (SOCK_DGRAM)
 #define NET_UDPMAX   1472        // the largest datagram: 1500 - IP and UDP headers
-#define NET_TIMEOUT  (-12)       // an error of this protocol's own: nothing came in time
+// errors of this protocol's own
+#define NET_TIMEOUT  (-12)       // nothing came in time (a receive, a ping, a connection's retries)
+#define NET_REFUSED  (-13)       // the peer reset our connection attempt
+#define NET_RESET    (-14)       // the peer reset the connection
 
 #define NET_IP(a, b, c, d) ((uint32)(a) << 24 | (uint32)(b) << 16 | (uint32)(c) << 8 | (uint32)(d))

@@ -41,6 +41,12 @@ void udp_input(uint32 src, uint32 dst, uint8 *udp, int n);
 void udp_request(struct req *r);       // NET_SOCKET .. NET_CLOSE
 int udp_tick(uint64 now);              // receive timeouts; 1 while any wait has one
 
+// tcp.c: sockets TCP_BASE.. (udp.c's are 0..)
+#define TCP_BASE 16
+void tcp_input(uint32 src, uint32 dst, uint8 *tcp, int n);
+void tcp_request(struct req *r);
+int tcp_tick(uint64 now);              // retransmission, TIME_WAIT, receive timeouts
+
 // main.c: the host
 int nh_xmit(const uint8 *f, int n);   // one frame to the driver
 void nh_timer(void);                    // net_tick and udp_tick soon (every TICK_NS while they ask)

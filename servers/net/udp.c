@@ -189,6 +189,8 @@ void udp_request(struct req *r) {
     e = udp_recvfrom(s, r);
   else if (r->label == NET_CLOSE)
     sock_close(s);
+  else
+    e = E_INVAL;               // NET_LISTEN, NET_ACCEPT, NET_SHUTDOWN: TCP's
   if (r->label == NET_BIND && e >= 0)
     r->rw[0] = e;
   r->rlabel = e < 0 ? (uint64)e : 0;

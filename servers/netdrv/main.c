@@ -149,7 +149,7 @@ static void reclaim(void) {
 }
 
 // NETDRV_SEND with a free transmit buffer: copy the frame in (the one copy), start it.
-static int64 send(struct req *r) {
+static int64 xmit(struct req *r) {
   if (r->buflen < 14 || r->buflen > NETDRV_FRAME)
     return E_INVAL;
   int i = 0;
@@ -211,7 +211,7 @@ static void handle(struct req *r) {
     }
     reclaim();
     if (txfree) {
-      e = send(r);
+      e = xmit(r);
       break;
     }
     if (nwaiting == 4) {
@@ -246,7 +246,7 @@ static void notify(uint64 bits) {
   reclaim();
   while (nwaiting && txfree) {
     struct req *r = &waiting[0];
-    int64 e = send(r);
+    int64 e = xmit(r);
     r->rlabel = e < 0 ? (uint64)e : 0;
     answer(r);
     memmove(waiting, waiting + 1, --nwaiting * sizeof waiting[0]);

@@ -1,6 +1,7 @@
 // The socket calls: requests to the network server (EP_NET, servers/net/net.h). A
 // socket is the server's number for it, not a file descriptor (yet): it is not
-// inherited by fork, and sockclose closes it. Errors are the server's codes (< 0),
+// inherited by fork, and sockclose closes it. On a TCP socket, sendto and recvfrom
+// with ip and port 0 are send and receive; send sends all. Errors are the server's codes (< 0),
 // NET_TIMEOUT when a wait with a time limit ran out.
 #include "user/user.h"
 #include "user/lib/mv6.h"
@@ -60,6 +61,31 @@ int recvfrom(int s, void *buf, int n, uint *ip, int *port, int timeout_ms) {
 }
 
 int sockclose(int s) { return net(NET_CLOSE, s, 0, 0, 0, 0, 0, 0, 0); }
+int listen(int s) { return net(NET_LISTEN, s, 0, 0, 0, 0, 0, 0, 0); }
+int shutdown(int s) { return net(NET_SHUTDOWN, s, 0, 0, 0, 0, 0, 0, 0); }
+
+int accept(int s, uint *ip, int *port) {
+  uint64 w[4];
+  int64 e = net(NET_ACCEPT, s, 0, 0, 0, 0, 0, 0, w);
+  if (e < 0)
+    return e;
+  if (ip)
+    *ip = w[1];
+  if (port)
+    *port = w[2];
+  return w[0];
+}
+
+// All n bytes on a TCP socket (the server takes what fits in its buffer each time).
+int send(int s, const void *buf, int n) {
+  for (int done = 0; done < n;) {
+    int k = sendto(s, (const char *)buf + done, n - done, 0, 0);
+    if (k < 0)
+      return k;
+    done += k;
+  }
+  return n;
+}
 
 int64 netping(uint ip, int seq, int timeout_ms, int payload) {
   uint64 w[4];
