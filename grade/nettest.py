@@ -294,6 +294,13 @@ class Wire:
             if struct.unpack("!H", body[6:8])[0] == 0 or csum(pseudo + body) != 0:
                 fail("the guest sent a UDP datagram with a wrong (or no) checksum")
             self.got.append(("udp", struct.unpack("!H", body[:2])[0], body[8:]))
+        elif proto == 6:
+            pseudo = ip[12:20] + struct.pack("!BBH", 0, 6, len(body))
+            if csum(pseudo + body) != 0:
+                fail("the guest sent a TCP segment with a wrong checksum")
+            sport, dport, seq, ack, off, flags, win = struct.unpack("!HHIIBBH", body[:16])
+            self.got.append(("tcp", dport, body[(off >> 4) * 4:], {"seq": seq, "ack": ack, "flags": flags,
+                                                                     "win": win, "sport": sport}))
         else:
             fail(f"the guest sent IP protocol {proto}")
 
@@ -318,9 +325,93 @@ class Wire:
         return g is not None
 
 
+SYN, ACK, FIN, RST, PSH = 2, 16, 1, 4, 8
+
+
+def tcp_seg(sport, dport, seq, ack, flags, win, data=b""):
+    h = struct.pack("!HHIIBBHHH", sport, dport, seq & 0xffffffff, ack & 0xffffffff, 5 << 4, flags, win, 0, 0)
+    c = csum(HOST + GUEST + struct.pack("!BBH", 0, 6, len(h) + len(data)) + h + data)
+    return h[:16] + struct.pack("!H", c) + h[18:] + data
+
+
+def tcp_raw(w):
+    """TCP against the guest's echo on port 80, the test as the peer: a reset for a
+    closed port, a SYN-ACK and data sent again when not acknowledged, nothing but probes
+    into a closed window, every byte echoed once it opens, FIN both ways; a SYN flood;
+    then a connection still works."""
+    def seg(port, seq, ack, flags, win=8192, data=b""):
+        w.send(w.eth(0x0800, ip_packet(6, tcp_seg(port, 80 if port != 5001 else 81, seq, ack, flags, win, data))))
+
+    def take(port, cond, secs=5):
+        return w.take("tcp", lambda g: g[1] == port and cond(g[3], g[2]), secs)
+
+    seg(5001, 7000, 0, SYN)
+    g = take(5001, lambda h, d: h["flags"] & RST)
+    if not g or g[3]["ack"] != 7001 or not g[3]["flags"] & ACK:
+        fail(f"a SYN to a closed port: no right reset ({g and g[3]})")
+    seg(5000, 1000, 0, SYN)
+    a = take(5000, lambda h, d: h["flags"] & (SYN | ACK) == SYN | ACK and h["ack"] == 1001)
+    t0 = time.monotonic()
+    b = a and take(5000, lambda h, d: h["flags"] & SYN and h["seq"] == a[3]["seq"], 5)
+    if not a or not b or time.monotonic() - t0 < 0.2:
+        fail("a SYN-ACK not acknowledged was not sent again after a while")
+    una = a[3]["seq"] + 1
+    seg(5000, 1001, una, ACK)
+    seg(5000, 1001, una, ACK | PSH, data=b"hello tcp")
+    e1 = take(5000, lambda h, d: d == b"hello tcp" and h["seq"] == una)
+    t0 = time.monotonic()
+    e2 = e1 and take(5000, lambda h, d: d == b"hello tcp" and h["seq"] == una, 5)
+    if not e1 or not e2 or time.monotonic() - t0 < 0.2:
+        fail("data not acknowledged was not sent again after a while")
+    una += 9
+    seg(5000, 1010, una, ACK, win=0)
+    data = bytes(rng.randrange(256) for _ in range(3000))
+    for i in range(0, 3000, 1000):
+        seg(5000, 1010 + i, una, ACK | PSH, win=0, data=data[i:i + 1000])
+    w.pump(1.5)
+    over = [g for g in w.got if g[0] == "tcp" and g[1] == 5000 and len(g[2]) > 1]
+    if over:
+        fail(f"the guest sent {len(over[0][2])} bytes into a closed window")
+    w.got = [g for g in w.got if not (g[0] == "tcp" and g[1] == 5000)]
+    seg(5000, 4010, una, ACK, win=65535)
+    got, end = bytearray(), time.monotonic() + 10
+    while len(got) < 3000 and time.monotonic() < end:
+        g = take(5000, lambda h, d: len(d) > 0, 1)
+        if g and g[3]["seq"] == una + len(got):
+            got += g[2]
+        if g:
+            seg(5000, 4010, una + len(got), ACK, win=65535)
+    if bytes(got) != data:
+        fail(f"after the window opened: {len(got)} bytes echoed, {'not ' if len(got) == 3000 else ''}all")
+    seg(5000, 4010, una + 3000, FIN | ACK, win=65535)
+    f = take(5000, lambda h, d: h["flags"] & FIN)
+    if not f or f[3]["ack"] != 4011:
+        fail("no FIN from the guest after ours")
+    seg(5000, 4011, f[3]["seq"] + 1, ACK)
+    say("# TCP: reset, SYN-ACK and data sent again, closed window respected, 3000 bytes echoed, FIN both ways")
+    for i in range(200):                # a SYN flood
+        seg(20000 + i, rng.randrange(1 << 32), 0, SYN)
+    w.pump(1)
+    w.got = [g for g in w.got if g[0] != "tcp"]
+    seg(6000, 50, 0, SYN)
+    a = take(6000, lambda h, d: h["flags"] & (SYN | ACK) == SYN | ACK and h["ack"] == 51, 5)
+    if not a:
+        fail("no connection after a SYN flood")
+    una = a[3]["seq"] + 1
+    seg(6000, 51, una, ACK)
+    seg(6000, 51, una, ACK | PSH, data=b"quit")
+    if not take(6000, lambda h, d: d == b"quit"):
+        fail("no echo after a SYN flood")
+    seg(6000, 55, una + 4, FIN | ACK)
+    f = take(6000, lambda h, d: h["flags"] & FIN)
+    if f:
+        seg(6000, 56, f[3]["seq"] + 1, ACK)
+
+
 def bad():
     w = Wire()
-    p = boot(f"socket,id=net0,udp=127.0.0.1:{w.sock.getsockname()[1]},localaddr={w.qemu[0]}:{w.qemu[1]}", 9)
+    p = boot(f"socket,id=net0,udp=127.0.0.1:{w.sock.getsockname()[1]},localaddr={w.qemu[0]}:{w.qemu[1]}", 9,
+             "raw")
     try:
         # the guest's first datagram (to 10.0.2.2:9) needs our ARP answer first
         if not w.take("udp", lambda g: g[2] == b"nettest hello", 60):
@@ -367,11 +458,12 @@ def bad():
             fail(f"the guest answered a bad frame: {answered[0]}")
         if not w.ping(0x4242, 99, b"after") or not w.echo(b"after the bad frames"):
             fail("the guest no longer answers a ping or a UDP echo after the bad frames")
+        tcp_raw(w)
         w.send(w.eth(0x0800, ip_packet(17, udp_dgram(4000, 7, b"quit"))))
         if not wait_line(r"^init: nettest exited", 30):
             fail("the guest's nettest did not end after 'quit'")
-        if key and "nettest udp: ok" not in keys.verified(lines, key)[0]:
-            fail("no verified 'nettest udp: ok' from the guest")
+        if key and "nettest raw: ok" not in keys.verified(lines, key)[0]:
+            fail("no verified 'nettest raw: ok' from the guest")
     finally:
         p.kill()
         p.wait()

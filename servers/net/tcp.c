@@ -86,8 +86,10 @@ static void output(struct tcb *t, int flags, uint32 seq, int off, int n) {
 
 // A reset answering a segment no connection takes (h: its TCP header, n: its length).
 static void reset(uint32 src, uint8 *h, int n, int seglen) {
-  struct tcb t = {.lport = get16(h + 2), .rport = get16(h), .rip = src};
+  static struct tcb t;         // (static: a tcb is too large for a worker's stack)
+  t.lport = get16(h + 2), t.rport = get16(h), t.rip = src, t.rlen = 0;
   if (h[13] & F_ACK) {
+    t.rcv_nxt = 0;
     output(&t, F_RST, get32(h + 8), 0, 0);
   } else {
     t.rcv_nxt = get32(h + 4) + seglen;
@@ -219,9 +221,15 @@ static void listen_input(struct tcb *l, uint32 src, uint8 *h, int n, int seglen)
     reset(src, h, n, seglen);
     return;
   }
-  for (int i = 0; i < NTCP; i++)
-    pending += tcbs[i].used && tcbs[i].listener == l;
-  struct tcb *t = pending < BACKLOG ? tcb_new() : 0;
+  struct tcb *half = 0;        // a half-open connection of l
+  for (int i = 0; i < NTCP; i++) {
+    struct tcb *c = &tcbs[i];
+    if (c->used && c->listener == l && (pending++, c->state == SYN_RCVD))
+      half = c;
+  }
+  if (pending >= BACKLOG && half)
+    tcb_free(half);            // a flood of SYNs pushes out half-open ones, never the established
+  struct tcb *t = pending < BACKLOG || half ? tcb_new() : 0;
   if (!t)
     return;                    // full: the peer will try again
   t->state = SYN_RCVD, t->listener = l, t->owner = l->owner;

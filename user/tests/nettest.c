@@ -8,6 +8,7 @@
 //         to 10.0.2.2:hostport= (boot argument), then echo every datagram that reaches
 //         port 7 to its sender until one says "quit"
 //   tcp   TCP with the host (grade/nettest.py): an echoed connection, 1 MiB out, a reset
+//   raw   udp, and a child echoing TCP on port 80, for a test that plays the network
 #include "user/tests/testlib.h"
 #include "servers/net/net.h"
 #include "servers/netdrv/netdrv.h"
@@ -125,6 +126,30 @@ static void udp(void) {
   EXPECT(sockclose(s), 0);
 }
 
+// The test plays the network (grade/nettest.py bad): a child echoes TCP connections to
+// port 80 until one says "quit", while we echo UDP (udp, above).
+static void raw(void) {
+  if (fork() == 0) {
+    static char buf[4096];
+    int l = socket(NET_TCP), quit = 0;
+    if (bind(l, 80) != 80 || listen(l) < 0)
+      exit(1);
+    while (!quit) {
+      int c = accept(l, 0, 0), n;
+      if (c < 0)
+        exit(1);
+      while ((n = recvfrom(c, buf, sizeof buf, 0, 0, 30000)) > 0 && send(c, buf, n) == n)
+        quit |= n >= 4 && memcmp(buf, "quit", 4) == 0;
+      sockclose(c);
+    }
+    exit(0);
+  }
+  udp();
+  int st = -1;
+  wait(&st);
+  EXPECT(st, 0);
+}
+
 static int hostport(void) {
   struct bootinfo bi;
   char arg[16];
@@ -186,6 +211,6 @@ static void tcp(void) {
 }
 
 int main(int argc, char *argv[]) {
-  struct test_case cases[] = {{"api", api}, {"garbage", garbage}, {"udp", udp}, {"tcp", tcp}};
-  return run_cases("nettest", "nettest", cases, 4, argc, argv);
+  struct test_case cases[] = {{"api", api}, {"garbage", garbage}, {"udp", udp}, {"tcp", tcp}, {"raw", raw}};
+  return run_cases("nettest", "nettest", cases, 5, argc, argv);
 }
