@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""nettest.py STAGE_DIR LOG RUN udp|tcp|bad: the network from the host (a script test:
+"""nettest.py STAGE_DIR LOG RUN udp|tcp|http|bad: the network from the host (a script test:
 grade.py runs it with the run's images and key in MV6_KERNEL, MV6_DISK, MV6_KEY, and
 the user to run QEMU as in MV6_RUN_UID). The guest runs `nettest udp`
 (user/tests/nettest.c): one datagram to 10.0.2.2:hostport=, then it echoes every
@@ -14,6 +14,9 @@ tcp: the guest's port 80 forwarded from a free host port: 256 KiB of random byte
      echoed whole over a connection (host -> guest -> host); the guest sends 1 MiB
      to a host server (10.0.2.2:port) that checks every byte; a connection the host
      resets ends the guest's receive instead of hanging it.
+http: httpd (user/httpd.c) on the forwarded port 80, fetched with urllib: files of
+     the disk image byte for byte (read by the grader itself, grade/fsimg.py), 404s,
+     8 fetches at once.
 bad: the test is the whole network (a -netdev socket backend: raw Ethernet frames
      over UDP on 127.0.0.1), playing 10.0.2.2. It answers the guest's ARP, checks
      every IP, ICMP and UDP checksum the guest sends, pings it and has datagrams
@@ -63,7 +66,7 @@ def free_port(kind):
     return port
 
 
-def boot(netdev, hostport, case="udp"):
+def boot(netdev, hostport, case="udp", append=None):
     cmd = [os.environ.get("MV6_QEMU") or "qemu-system-riscv64", "-machine", "virt",
            "-bios", os.environ.get("MV6_BIOS") or "default", "-m", "128M", "-smp", "1",
            "-nographic", "-monitor", "none", "-serial", "stdio", "-no-reboot",
@@ -71,7 +74,7 @@ def boot(netdev, hostport, case="udp"):
            "-drive", f"file={img},if=none,format=raw,id=x0,snapshot=on",
            "-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0",
            "-netdev", netdev, "-device", "virtio-net-device,netdev=net0,bus=virtio-mmio-bus.1",
-           "-kernel", kernel, "-append", f"run=net prog=nettest arg={case} hostport={hostport} watchdog=120"]
+           "-kernel", kernel, "-append", append or f"run=net prog=nettest arg={case} hostport={hostport} watchdog=120"]
     say("# " + " ".join(cmd))
     p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                          start_new_session=True, preexec_fn=as_user, env={"PATH": os.environ.get("PATH", "")})
@@ -205,6 +208,54 @@ def tcp():
         p.kill()
         p.wait()
     print(f"TCP: 256 KiB echoed ({echo_s:.2f}s), 1 MiB guest -> host ({out_s:.2f}s), a reset survived")
+
+
+def http():
+    """httpd (user/httpd.c) from the host with urllib: files of the image byte for byte,
+    404 for a missing file and for a device, 8 fetches at once."""
+    import urllib.error
+    import urllib.request
+    import fsimg
+    fs = fsimg.Image(open(img, "rb").read())
+    fwd = free_port(socket.SOCK_STREAM)
+    p = boot(f"user,id=net0,hostfwd=tcp:127.0.0.1:{fwd}-:80", 0, append="run=net prog=httpd watchdog=300")
+
+    def get(path):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{fwd}{path}", timeout=30) as r:
+                return r.status, r.read(), r.headers.get("Content-Length")
+        except urllib.error.HTTPError as e:
+            return e.code, e.read(), None
+    try:
+        if not wait_line(r"^httpd: listening on port 80$", 60):
+            fail("httpd did not start")
+        t0, total = time.monotonic(), 0
+        for path in ["/README.md", "/usertests", "/fstests", "/echo", "/cat"]:
+            want = fs.file(path)
+            status, body, length = get(path)
+            if status != 200 or body != want or length != str(len(want)):
+                fail(f"GET {path}: {status}, {len(body)} bytes (length {length}), want 200 and the "
+                     f"file's {len(want)} bytes")
+            total += len(body)
+        say(f"# {total} bytes in 5 files in {time.monotonic() - t0:.2f}s")
+        for path in ["/nonexistent", "/console", "/"]:
+            status, _, _ = get(path)
+            if status != 404:
+                fail(f"GET {path}: {status}, want 404")
+        results = [None] * 8
+        threads = [threading.Thread(target=lambda i=i: results.__setitem__(i, get("/usertests")), daemon=True)
+                   for i in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        want = fs.file("/usertests")
+        if any(r is None or r[0] != 200 or r[1] != want for r in results):
+            fail(f"8 fetches at once: {[r and (r[0], len(r[1])) for r in results]}")
+    finally:
+        p.kill()
+        p.wait()
+    print("httpd: 5 files byte for byte, 3 x 404, 8 fetches at once")
 
 
 def csum(b):
@@ -470,4 +521,4 @@ def bad():
     print(f"{len(frames)} bad frames and 300 pings: none answered wrongly, still serving")
 
 
-{"udp": udp, "bad": bad, "tcp": tcp}[mode]()
+{"udp": udp, "bad": bad, "tcp": tcp, "http": http}[mode]()

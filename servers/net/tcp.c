@@ -19,7 +19,7 @@
 #define RTO_MAX_NS (4 * 1000000000ULL)
 #define TCP_TRIES 8
 #define WAIT_NS (1000000000ULL)    // TIME_WAIT, and an orphan's FIN_WAIT_2 at most (10 x)
-#define BACKLOG 4
+#define BACKLOG 8
 
 enum { CLOSED, LISTEN, SYN_SENT, SYN_RCVD, ESTAB, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK,
        TIME_WAIT };
