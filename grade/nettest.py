@@ -16,7 +16,7 @@ tcp: the guest's port 80 forwarded from a free host port: 256 KiB of random byte
      resets ends the guest's receive instead of hanging it.
 http: httpd (user/httpd.c) on the forwarded port 80, fetched with urllib: files of
      the disk image byte for byte (read by the grader itself, grade/fsimg.py), 404s,
-     8 fetches at once.
+     a fetch beside two idle connections, 8 fetches at once.
 bad: the test is the whole network (a -netdev socket backend: raw Ethernet frames
      over UDP on 127.0.0.1), playing 10.0.2.2. It answers the guest's ARP, checks
      every IP, ICMP and UDP checksum the guest sends, pings it and has datagrams
@@ -212,7 +212,8 @@ def tcp():
 
 def http():
     """httpd (user/httpd.c) from the host with urllib: files of the image byte for byte,
-    404 for a missing file and for a device, 8 fetches at once."""
+    404 for a missing file and for a device, a fetch served beside two idle
+    connections, 8 fetches at once."""
     import urllib.error
     import urllib.request
     import fsimg
@@ -242,6 +243,15 @@ def http():
             status, _, _ = get(path)
             if status != 404:
                 fail(f"GET {path}: {status}, want 404")
+        idle = [socket.create_connection(("127.0.0.1", fwd), timeout=30) for _ in range(2)]
+        time.sleep(0.5)                 # two clients that say nothing hold two workers ...
+        t0 = time.monotonic()
+        status, body, _ = get("/README.md")
+        if status != 200 or body != fs.file("/README.md") or time.monotonic() - t0 > 4:
+            fail(f"GET beside two idle connections: {status} after {time.monotonic() - t0:.1f}s "
+                 "(httpd serves one connection at a time?)")
+        for c in idle:                  # ... and the others serve meanwhile
+            c.close()
         results = [None] * 8
         threads = [threading.Thread(target=lambda i=i: results.__setitem__(i, get("/usertests")), daemon=True)
                    for i in range(8)]
