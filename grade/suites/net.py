@@ -28,3 +28,12 @@ TESTS += [
     Test(name="net-badframes", suite="net", script="grade/nettest.py bad", disk=True, icount=False, wall=120,
          deps=["net-api"]),
 ]
+
+# The fuzzer (user/tests/fuzz.c) with the network's two servers up beside the others
+# (its made-up handles reach their endpoints too): no panic, no leak, the disk
+# consistent (the fuzzer's own checks, and fsck). net-garbage aims at them directly.
+TESTS.append(Test(name="net-fuzz", suite="net", boot="run=net prog=fuzz arg=3:50000", disk=True, cpus=2,
+                  icount=False, budget=600, wall=660, fsck=True,
+                  forbid=DEFAULT_FORBID + [r"^FAIL user/tests/fuzz", r"^fuzz \d+: FAIL"],
+                  expect=[r"^init: pid 1, starting fuzz$", r"^init: fuzz exited with status 0$"],
+                  auth=[r"^fuzz 3: ok$"], end=r"^init: fuzz exited", deps=["net-api"]))
