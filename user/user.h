@@ -29,13 +29,13 @@ char *sbrk(int);
 int sleep(int);
 int uptime(void);
 
-// socket.c: UDP and TCP sockets of the network server (servers/net/net.h); errors < 0
+// socket.c: UDP and TCP sockets as file descriptors (servers/net/net.h); errors < 0
 int socket(int type);
 int bind(int s, int port);
 int connect(int s, uint ip, int port);
 int sendto(int s, const void *buf, int n, uint ip, int port);
 int recvfrom(int s, void *buf, int n, uint *ip, int *port, int timeout_ms);
-int sockclose(int s);
+int sockclose(int s);                   // close(s)
 int listen(int s);
 int accept(int s, uint *ip, int *port);
 int shutdown(int s);

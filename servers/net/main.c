@@ -39,6 +39,16 @@ int nh_xmit(const uint8 *f, int n) {
   return e;
 }
 
+// xorshift64* stirred with the time of each call: keys another task cannot guess
+// from its own (not cryptographic).
+uint64 nh_key(void) {
+  static uint64 x = 0x6d76366e6574ULL;
+  x ^= time_ns();
+  x ^= x >> 12, x ^= x << 25, x ^= x >> 27;
+  uint64 k = x * 0x2545f4914f6cdd1dULL;
+  return k ? k : 1;
+}
+
 void nh_timer(void) {
   if (!ticking && alarm_ns(EP_NET, TICK_BIT, TICK_NS) == 0)
     ticking = 1;
@@ -103,7 +113,7 @@ static void handle(struct req *r) {
     (r->w[0] == NET_TCP ? tcp_request : udp_request)(r);
     return;
   case NET_BIND: case NET_CONNECT: case NET_SENDTO: case NET_RECVFROM: case NET_CLOSE:
-  case NET_LISTEN: case NET_ACCEPT: case NET_SHUTDOWN:
+  case NET_LISTEN: case NET_ACCEPT: case NET_SHUTDOWN: case NET_ADOPT:
     (r->w[0] >= TCP_BASE ? tcp_request : udp_request)(r);
     return;
   case NET_PING:

@@ -1,8 +1,13 @@
 // The network server's protocol (EP_NET), shared by the server and the socket calls
 // of user/lib/socket.c. Addresses are IPv4 in host order (10.0.2.2 = 0x0a000202),
-// ports in host order. A socket belongs to the task that made it (E_PERM for others).
+// ports in host order. A socket is used with its key (w3 of every request on it;
+// E_PERM without it): whoever holds the key may use it. Programs hold sockets as file
+// descriptors: the file server keeps the socket and its key in the fd (it adopts the
+// socket, NET_ADOPT) and closes it at the last close; a socket nobody adopted is
+// closed when the task that made it dies.
 //   label         request                                      reply (rlabel 0 or an error)
-//   NET_SOCKET    w0 = NET_UDP or NET_TCP                       rw0 = socket
+//   NET_SOCKET    w0 = NET_UDP or NET_TCP                       rw0 = socket, rw1 = its key
+//   NET_ADOPT     w0 = socket (the file server only)            - (the socket is the file server's now)
 //   NET_BIND      w0 = socket, w1 = port (0: any free one)      rw0 = the port
 //   NET_CONNECT   w0 = socket, w1 = ip, w2 = port               sendto's default destination, and the
 //                                                               only source recvfrom takes
@@ -22,7 +27,7 @@
 // NET_RESET once the peer reset the connection; NET_CLOSE closes in order (FIN).
 //   NET_LISTEN    w0 = socket (bound)                           -
 //   NET_ACCEPT    w0 = listening socket                         rw0 = a new connected socket, rw1 = the
-//                                                               peer's ip, rw2 = its port
+//                                                               peer's ip, rw2 = its port, rw3 = its key
 //   NET_SHUTDOWN  w0 = socket                                   no more sending: FIN after the data
 // Other errors: E_INVAL (bad socket, argument or buffer), E_NOMEM (no free socket, or
 // too many requests waiting), E_NOTPRESENT (fault the buffer in and retry), E_DEAD
@@ -40,6 +45,7 @@
 #define NET_LISTEN   9
 #define NET_ACCEPT   10
 #define NET_SHUTDOWN 11
+#define NET_ADOPT    12
 
 #define NET_TCP      1           // a stream (SOCK_STREAM)
 #define NET_UDP      2           // datagrams (SOCK_DGRAM)

@@ -50,3 +50,4 @@ int tcp_tick(uint64 now);              // retransmission, TIME_WAIT, receive tim
 // main.c: the host
 int nh_xmit(const uint8 *f, int n);   // one frame to the driver
 void nh_timer(void);                    // net_tick and udp_tick soon (every TICK_NS while they ask)
+uint64 nh_key(void);                    // a fresh socket key: hard to guess, never 0

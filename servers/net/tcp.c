@@ -31,7 +31,7 @@ enum { CLOSED, LISTEN, SYN_SENT, SYN_RCVD, ESTAB, FIN_WAIT_1, FIN_WAIT_2, CLOSE_
 
 static struct tcb {
   int used, state, orphan;     // orphan: closed by its owner, finishing alone
-  uint64 owner;
+  uint64 owner, key;           // the task that made it (or the file server); its key
   struct tcb *listener;        // a connection not accepted yet: its listener
   uint16 lport, rport;
   uint32 rip;
@@ -206,8 +206,8 @@ static void offer(struct tcb *l) {
   for (int i = 0; l->cwait && i < NTCP; i++) {
     struct tcb *c = &tcbs[i];
     if (c->used && c->listener == l && c->state != SYN_RCVD) {
-      c->listener = 0, c->owner = l->owner;
-      l->creq.rw[0] = TCP_BASE + i, l->creq.rw[1] = c->rip, l->creq.rw[2] = c->rport;
+      c->listener = 0, c->owner = l->creq.badge, c->key = nh_key();
+      l->creq.rw[0] = TCP_BASE + i, l->creq.rw[1] = c->rip, l->creq.rw[2] = c->rport, l->creq.rw[3] = c->key;
       reply(&l->creq, &l->cwait, 0);
     }
   }
@@ -396,7 +396,7 @@ int tcp_tick(uint64 now) {
 static void reap(void) {
   for (int i = 0; i < NTCP; i++)
     if (tcbs[i].used && !tcbs[i].orphan && !tcbs[i].listener && task_alive(tcbs[i].owner) != 0) {
-      struct req r = {.label = NET_CLOSE, .w = {TCP_BASE + i}, .badge = tcbs[i].owner};
+      struct req r = {.label = NET_CLOSE, .w = {TCP_BASE + i, 0, 0, tcbs[i].key}, .badge = tcbs[i].owner};
       tcp_request(&r);
     }
 }
@@ -429,7 +429,7 @@ void tcp_request(struct req *r) {
     reap();
     struct tcb *t = tcb_new();
     if (t)
-      t->owner = r->badge, r->rw[0] = TCP_BASE + (t - tcbs);
+      t->owner = r->badge, t->key = nh_key(), r->rw[0] = TCP_BASE + (t - tcbs), r->rw[1] = t->key;
     r->rlabel = t ? 0 : E_NOMEM;
     return;
   }
@@ -437,9 +437,12 @@ void tcp_request(struct req *r) {
   struct tcb *t = i < NTCP ? &tcbs[i] : 0;
   if (!t || !t->used || t->orphan || t->listener)
     e = E_INVAL;
-  else if (t->owner != r->badge)
+  else if (t->key != r->w[3])
     e = E_PERM;
   else switch (r->label) {
+  case NET_ADOPT:
+    e = r->badge == (uint64)ep_owner(EP_FS) ? (int64)(t->owner = r->badge, 0) : E_PERM;
+    break;
   case NET_BIND:
     e = t->state == CLOSED ? bind_port(t, r->w[1]) : E_INVAL;
     r->rw[0] = e;

@@ -2,7 +2,8 @@
 // in a queue of SOCKQ (more are dropped, as UDP may) unless a NET_RECVFROM waits,
 // which then gets the datagram straight from the received frame: one copy. Sending
 // copies the caller's bytes straight into the frame after the headers: one copy. A
-// socket whose task has died is closed when its slot or its port is wanted.
+// socket whose task has died (one the file server has not adopted) is closed when its
+// slot or its port is wanted.
 #include "servers/net/netcore.h"
 #include "servers/net/net.h"
 #include "user/lib/mv6.h"
@@ -19,7 +20,8 @@ struct dgram {
 };
 
 static struct sock {
-  uint64 owner;                // the task's badge; 0: free
+  uint64 owner;                // the task that made it, or the file server; 0: free
+  uint64 key;                  // what a request on it must carry (w3)
   uint16 lport, rport;         // local port (0: not bound), connected peer's port
   uint32 rip;                  // connected peer (0: none)
   int waiting;                 // a NET_RECVFROM is deferred in wreq
@@ -162,8 +164,8 @@ void udp_request(struct req *r) {
     for (int i = 0; i < NSOCK; i++) {
       if (!socks[i].owner) {
         memset(&socks[i], 0, sizeof socks[i] - sizeof socks[i].q);
-        socks[i].owner = r->badge;
-        r->rw[0] = i;
+        socks[i].owner = r->badge, socks[i].key = nh_key();
+        r->rw[0] = i, r->rw[1] = socks[i].key;
         r->rlabel = 0;
         return;
       }
@@ -174,8 +176,10 @@ void udp_request(struct req *r) {
   struct sock *s = r->w[0] < NSOCK ? &socks[r->w[0]] : 0;
   if (!s || !s->owner)
     e = E_INVAL;
-  else if (s->owner != r->badge)
+  else if (s->key != r->w[3])
     e = E_PERM;
+  else if (r->label == NET_ADOPT)
+    e = r->badge == (uint64)ep_owner(EP_FS) ? (int64)(s->owner = r->badge, 0) : E_PERM;
   else if (r->label == NET_BIND)
     e = s->lport ? E_INVAL : bind_port(s, r->w[1]);
   else if (r->label == NET_CONNECT) {

@@ -1,13 +1,15 @@
 // nettest CASE: the network server and driver as a process uses them (grade/suites/
 // net.py). Cases:
 //   api   pings of the gateway answered, of an absent host timed out; bad sockets,
-//         ports, addresses and buffers refused; another process's socket refused; the
-//         driver refused to a process; a receive with a time limit times out
+//         ports, addresses and buffers refused; a socket fd inherited by fork and
+//         dup'ed, closed at its last close; a wrong key refused; the driver refused to a
+//         process; a receive with a time limit times out
 //   garbage  random messages to both servers; a dead process's sockets closed
 //   udp   UDP with the host (grade/nettest.py checks every byte there): one datagram
 //         to 10.0.2.2:hostport= (boot argument), then echo every datagram that reaches
 //         port 7 to its sender until one says "quit"
-//   tcp   TCP with the host (grade/nettest.py): an echoed connection, 1 MiB out, a reset
+//   tcp   TCP with the host (grade/nettest.py): a connection echoed by a child with read
+//         and write on the fd it inherited, 1 MiB out, a reset
 //   raw   udp, and a child echoing TCP on port 80, for a test that plays the network
 #include "user/tests/testlib.h"
 #include "servers/net/net.h"
@@ -16,6 +18,7 @@
 #define GW NET_IP(10, 0, 2, 2)
 
 static void api(void) {
+  struct msg m;
   int ok = 0;
   for (int seq = 1; seq <= 3; seq++)
     ok += netping(GW, seq, 1000, 56) >= 0;
@@ -25,7 +28,8 @@ static void api(void) {
   EXPECT(netping(GW, 1, 300, 100000), E_INVAL);
   EXPECT(socket(99), E_INVAL);
   EXPECT(bind(12345, 0), E_INVAL);
-  EXPECT(sockclose(-1), E_INVAL);
+  EXPECT(bind(1, 0), E_INVAL);                   // the console's fd: no socket
+  EXPECT(sockclose(-1), -1);
   int s = socket(NET_UDP), t = socket(NET_UDP);
   CHECK(s >= 0 && t >= 0, "socket: %d %d", s, t);
   EXPECT(bind(s, 7777), 7777);
@@ -46,20 +50,42 @@ static void api(void) {
   EXPECT(recvfrom(t, buf, sizeof buf, 0, 0, 200), NET_TIMEOUT);
   CHECK(time_ns() - t0 >= 200000000ULL, "the receive waited %d ms", (int)((time_ns() - t0) / 1000000));
   EXPECT(recvfrom(t, (char *)MAXUVA, 8, 0, 0, 10), E_INVAL);
-  // another process: not its socket (nor the port, until we close it)
+  // a child inherits the socket (an fd): it sends on it and closes its copy, which
+  // leaves ours open; the port is free again only after our close, the last
   int pid = fork();
   if (pid == 0) {
     int u = socket(NET_UDP);
-    exit(sendto(s, "x", 1, GW, 9) == E_PERM && sockclose(s) == E_PERM && u >= 0 && bind(u, 7777) == E_INVAL ? 0 : 1);
+    exit(sendto(s, "x", 1, GW, 9) == 1 && sockclose(s) == 0 && u >= 0 && bind(u, 7777) == E_INVAL ? 0 : 1);
   }
   int st = -1;
   wait(&st);
   EXPECT(st, 0);
+  EXPECT(sendto(s, "y", 1, GW, 9), 1);
+  EXPECT(write(s, "z", 1), 1);                   // to the connected peer
+  int d = dup(s);
   EXPECT(sockclose(s), 0);
-  EXPECT(sockclose(s), E_INVAL);
+  EXPECT(sockclose(s), -1);
+  EXPECT(sendto(d, "y", 1, GW, 9), 1);           // the dup'ed fd still holds it
+  EXPECT(sockclose(d), 0);
+  int u = socket(NET_UDP);
+  EXPECT(bind(u, 7777), 7777);                   // the last close closed the socket
+  EXPECT(sockclose(u), 0);
   EXPECT(sockclose(t), 0);
+  // the network server wants a socket's key; only the file server adopts sockets
+  m = (struct msg){.tag = TAG(NET_SOCKET, 0, 0), .w = {NET_UDP}};
+  EXPECT(ipc_call(EP_NET, &m, 0), 0);
+  uint64 id = m.w[0], key = m.w[1];
+  m = (struct msg){.tag = TAG(NET_BIND, 0, 0), .w = {id, 0, 0, key + 1}};
+  EXPECT(ipc_call(EP_NET, &m, 0), 0);
+  EXPECT((short)TAG_LABEL(m.tag), E_PERM);
+  m = (struct msg){.tag = TAG(NET_ADOPT, 0, 0), .w = {id, 0, 0, key}};
+  EXPECT(ipc_call(EP_NET, &m, 0), 0);
+  EXPECT((short)TAG_LABEL(m.tag), E_PERM);
+  m = (struct msg){.tag = TAG(NET_CLOSE, 0, 0), .w = {id, 0, 0, key}};
+  EXPECT(ipc_call(EP_NET, &m, 0), 0);
+  EXPECT(TAG_LABEL(m.tag), 0);
   // the driver serves the network server alone
-  struct msg m = {.tag = TAG(NETDRV_SEND, BUF_R, 60)};
+  m = (struct msg){.tag = TAG(NETDRV_SEND, BUF_R, 60)};
   EXPECT(ipc_call(EP_NETDRV, &m, big), 0);
   EXPECT((short)TAG_LABEL(m.tag), E_PERM);
   m = (struct msg){.tag = TAG(NETDRV_STAT, 0, 0)};
@@ -95,12 +121,18 @@ static void garbage(void) {
     exit(0);
   }
   wait(0);
-  int made = 0, socks[16];
-  for (int i = 0; i < 16; i++)
-    made += (socks[i] = socket(NET_UDP)) >= 0;
+  uint64 made = 0, socks[16][2];               // every UDP socket is free again
+  for (struct msg m; made < 16; made++) {
+    m = (struct msg){.tag = TAG(NET_SOCKET, 0, 0), .w = {NET_UDP}};
+    if (ipc_call(EP_NET, &m, 0) < 0 || TAG_LABEL(m.tag) != 0)
+      break;
+    socks[made][0] = m.w[0], socks[made][1] = m.w[1];
+  }
   EXPECT(made, 16);
-  for (int i = 0; i < 16; i++)
-    sockclose(socks[i]);
+  for (uint64 i = 0; i < made; i++) {
+    struct msg m = {.tag = TAG(NET_CLOSE, 0, 0), .w = {socks[i][0], 0, 0, socks[i][1]}};
+    ipc_call(EP_NET, &m, 0);
+  }
   CHECK(netping(GW, 7, 1000, 8) >= 0, "no ping answered after the garbage");
   struct msg m = {.tag = TAG(NETDRV_STAT, 0, 0)};
   EXPECT(ipc_call(EP_NETDRV, &m, 0), 0);
@@ -173,13 +205,16 @@ static void tcp(void) {
   uint ip;
   int port, c = accept(l, &ip, &port), n, echoed = 0;
   CHECK(c >= 0 && ip == GW, "accept: %d from %x", c, ip);
-  while ((n = recvfrom(c, buf, sizeof buf, 0, 0, 20000)) > 0) {
-    EXPECT(send(c, buf, n), n);
-    echoed += n;
+  if (fork() == 0) {           // the child echoes on the fd it inherited, with read and write
+    while ((n = read(c, buf, sizeof buf)) > 0 && write(c, buf, n) == n)
+      echoed += n;
+    printf("nettest: %d bytes echoed\n", echoed);
+    exit(n == 0 && close(c) == 0 ? 0 : 1);
   }
-  EXPECT(n, 0);
-  EXPECT(sockclose(c), 0);
-  printf("nettest: %d bytes echoed\n", echoed);
+  EXPECT(sockclose(c), 0);     // our copy: the connection stays the child's
+  int st = -1;
+  wait(&st);
+  EXPECT(st, 0);
 
   int s = socket(NET_TCP);
   EXPECT(connect(s, GW, hostport()), 0);
