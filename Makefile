@@ -76,7 +76,7 @@ CRT0 := $(B)/ulib/user/lib/crt0.S.o
 # system's (kernel), and those the test image adds (kernel-test, kernel/testtab.c).
 PROGS := mem proc init console disk fs netdrv net
 # Programs on the file system (exec finds them there when a file server runs).
-UPROGS := init sh cat echo grep wc ls mkdir rm ln kill ps hello usertests argtest ping httpd
+UPROGS := init sh cat echo grep wc ls mkdir rm ln kill ps hello usertests argtest ping httpd nc
 OSTESTPROGS := cowread srvbad killrace privtest procbench nop dmatest fstests fsbench crashload proctest fuzz traceme profhot nettest
 TESTPROGS := pong hello usertests argtest pingpong manycli collect echosrv bulk notify kwait stopper slowsrv midsrv outcli \
              spinner preempt badinput faulter survivor tpager lazy ipcbench deadcli tracer fskiller srvkill rights

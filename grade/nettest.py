@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""nettest.py STAGE_DIR LOG RUN udp|tcp|http|bad: the network from the host (a script test:
+"""nettest.py STAGE_DIR LOG RUN udp|tcp|http|nc|bad: the network from the host (a script test:
 grade.py runs it with the run's images and key in MV6_KERNEL, MV6_DISK, MV6_KEY, and
 the user to run QEMU as in MV6_RUN_UID). The guest runs `nettest udp`
 (user/tests/nettest.c): one datagram to 10.0.2.2:hostport=, then it echoes every
@@ -17,6 +17,7 @@ tcp: the guest's port 80 forwarded from a free host port: 256 KiB of random byte
 http: httpd (user/httpd.c) on the forwarded port 80, fetched with urllib: files of
      the disk image byte for byte (read by the grader itself, grade/fsimg.py), 404s,
      a fetch beside two idle connections, 8 fetches at once.
+nc:  nc typed into the shell: a TCP listener and a UDP client, lines both ways.
 bad: the test is the whole network (a -netdev socket backend: raw Ethernet frames
      over UDP on 127.0.0.1), playing 10.0.2.2. It answers the guest's ARP, checks
      every IP, ICMP and UDP checksum the guest sends, pings it and has datagrams
@@ -76,7 +77,7 @@ def boot(netdev, hostport, case="udp", append=None):
            "-netdev", netdev, "-device", "virtio-net-device,netdev=net0,bus=virtio-mmio-bus.1",
            "-kernel", kernel, "-append", append or f"run=net prog=nettest arg={case} hostport={hostport} watchdog=120"]
     say("# " + " ".join(cmd))
-    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                          start_new_session=True, preexec_fn=as_user, env={"PATH": os.environ.get("PATH", "")})
 
     def read():
@@ -266,6 +267,65 @@ def http():
         p.kill()
         p.wait()
     print("httpd: 5 files byte for byte, 3 x 404, 8 fetches at once")
+
+
+def nc():
+    """nc (user/nc.c) typed into the shell: `nc -l 80` gets a line from a host client
+    and sends one typed at the console; `nc -u 10.0.2.2 PORT` sends a typed line to a
+    host socket and prints its answer."""
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.bind(("127.0.0.1", 0))
+    fwd = free_port(socket.SOCK_STREAM)
+    p = boot(f"user,id=net0,hostfwd=tcp:127.0.0.1:{fwd}-:80", 0, append="run=net watchdog=300")
+    word = lambda: "%016x" % rng.getrandbits(64)     # noqa: E731
+
+    def type_(text):
+        p.stdin.write(text.encode())
+        p.stdin.flush()
+    try:
+        if not wait_line(r"^init: pid 1, starting sh$", 60):
+            fail("no shell")
+        time.sleep(0.5)
+        type_("nc -l 80\n")
+        if not wait_line(r"^\$ nc -l 80$", 10):
+            fail("the shell did not take the command")
+        time.sleep(1)
+        c = socket.create_connection(("127.0.0.1", fwd), timeout=30)
+        a, b = word(), word()
+        c.sendall(f"host {a}\n".encode())
+        if not wait_line(rf"^host {a}$", 10):
+            fail("nc -l: the host's line did not reach the console")
+        type_(f"guest {b}\n")
+        got = b""
+        while b"\n" not in got:
+            chunk = c.recv(100)
+            if not chunk:
+                break
+            got += chunk
+        if got != f"guest {b}\n".encode():
+            fail(f"nc -l: the host got {got!r} for the line typed")
+        c.close()
+        type_(f"nc -u 10.0.2.2 {u.getsockname()[1]}\n")
+        time.sleep(1)
+        type_(f"udp {a}\n")
+        u.settimeout(10)
+        try:
+            data, peer = u.recvfrom(100)
+        except socket.timeout:
+            fail("nc -u: no datagram from the guest")
+        if data != f"udp {a}\n".encode():
+            fail(f"nc -u: the host got {data!r}")
+        u.sendto(f"back {b}\n".encode(), peer)
+        if not wait_line(rf"^back {b}$", 10):
+            fail("nc -u: the host's answer did not reach the console")
+        type_("\x04")                                   # the end of input ends nc -u
+        type_("echo nc-done\n")
+        if not wait_line(r"^nc-done$", 10):
+            fail("the shell did not come back after nc -u")
+    finally:
+        p.kill()
+        p.wait()
+    print("nc: TCP listener and UDP client, both ways")
 
 
 def csum(b):
@@ -531,4 +591,4 @@ def bad():
     print(f"{len(frames)} bad frames and 300 pings: none answered wrongly, still serving")
 
 
-{"udp": udp, "bad": bad, "tcp": tcp, "http": http}[mode]()
+{"udp": udp, "bad": bad, "tcp": tcp, "http": http, "nc": nc}[mode]()

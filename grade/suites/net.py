@@ -25,6 +25,8 @@ TESTS += [
          deps=["net-api"]),
     Test(name="net-httpd", suite="net", script="grade/nettest.py http", disk=True, icount=False, wall=180,
          deps=["net-tcp"]),
+    Test(name="net-nc", suite="net", script="grade/nettest.py nc", disk=True, icount=False, wall=120,
+         deps=["net-tcp"]),
     Test(name="net-badframes", suite="net", script="grade/nettest.py bad", disk=True, icount=False, wall=120,
          deps=["net-api"]),
 ]
