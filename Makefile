@@ -74,10 +74,10 @@ CRT0 := $(B)/ulib/user/lib/crt0.S.o
 
 # Boot programs, each from user/NAME.c, user/tests/NAME.c or servers/NAME/*.c: the
 # system's (kernel), and those the test image adds (kernel-test, kernel/testtab.c).
-PROGS := mem proc init console disk fs super
+PROGS := mem proc init console disk fs super netdrv net
 # Programs on the file system (exec finds them there when a file server runs).
-UPROGS := init sh cat echo grep wc ls mkdir rm ln kill ps hello usertests argtest
-OSTESTPROGS := cowread srvbad killrace privtest procbench nop dmatest fstests fsbench crashload proctest fuzz traceme profhot
+UPROGS := init sh cat echo grep wc ls mkdir rm ln kill ps hello usertests argtest ping httpd nc
+OSTESTPROGS := cowread srvbad killrace privtest procbench nop dmatest fstests fsbench crashload proctest fuzz traceme profhot nettest
 TESTPROGS := pong hello usertests argtest pingpong manycli collect echosrv bulk notify kwait stopper slowsrv midsrv outcli \
              spinner preempt badinput faulter survivor tpager lazy ipcbench deadcli tracer fskiller srvkill rights rskiller
 # Each lab's own test programs (labs/NN-*/NAME.c), in the test image.
@@ -175,6 +175,17 @@ $(B)/strip/notelf:
 QEMUOPTS = -machine virt -bios default -m 128M -smp $(CPUS) -nographic -no-reboot \
   -global virtio-mmio.force-legacy=false \
   -drive file=$(B)/fs.img,if=none,format=raw,id=x0 -device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0
+# The network (NET=0: none): QEMU's user network, the guest 10.0.2.15 behind the host's
+# 10.0.2.2; `make qemu` forwards a free port of 127.0.0.1 to the guest's port 80.
+NET ?= 1
+NETOPTS = -netdev user,id=net0$(if $(HOSTPORT),$(comma)hostfwd=tcp:127.0.0.1:$(HOSTPORT)-:80) \
+  -device virtio-net-device,netdev=net0,bus=virtio-mmio-bus.1
+comma := ,
+ifneq ($(filter qemu qemu-gdb,$(MAKECMDGOALS)),)
+ifeq ($(HOSTPORT),)
+HOSTPORT := $(shell python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+endif
+endif
 GDBPORT := $(shell expr `id -u` % 5000 + 25000)
 
 deps:
@@ -193,7 +204,8 @@ $(B)/fs.img: $(B)/mkfs README.md $(patsubst %,$(B)/strip/%,$(UPROGS) $(OSTESTPRO
 	$(B)/mkfs $@ README.md $(patsubst %,$(B)/strip/%,$(UPROGS) $(OSTESTPROGS)) >/dev/null
 
 qemu: deps $(B)/kernel $(B)/fs.img
-	$(QEMU) $(QEMUOPTS) -kernel $(B)/kernel $(if $(ARGS),-append "$(ARGS)")
+	$(if $(filter 0,$(NET)),,@echo "network: 127.0.0.1:$(HOSTPORT) is the guest's port 80")
+	$(QEMU) $(QEMUOPTS) $(if $(filter 0,$(NET)),,$(NETOPTS)) -kernel $(B)/kernel $(if $(ARGS),-append "$(ARGS)")
 
 .gdbinit: mk/gdbinit.sh $(patsubst %,$(B)/bin/%,$(PROGS))
 	sh mk/gdbinit.sh $(GDBPORT) $(B)/kernel $(patsubst %,$(B)/bin/%,$(PROGS)) > $@
@@ -201,7 +213,7 @@ qemu: deps $(B)/kernel $(B)/fs.img
 qemu-gdb: $(B)/kernel $(B)/fs.img .gdbinit
 	@sh mk/deps.sh gdb
 	@echo "*** Now run 'gdb-multiarch' in another window (it reads .gdbinit; port $(GDBPORT))." 1>&2
-	$(QEMU) $(QEMUOPTS) -kernel $(B)/kernel -S -gdb tcp::$(GDBPORT) $(if $(ARGS),-append "$(ARGS)")
+	$(QEMU) $(QEMUOPTS) $(if $(filter 0,$(NET)),,$(NETOPTS)) -kernel $(B)/kernel -S -gdb tcp::$(GDBPORT) $(if $(ARGS),-append "$(ARGS)")
 
 check: deps
 	@sh mk/check.sh

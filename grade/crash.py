@@ -55,6 +55,7 @@ def qemu(boot):
             "-global", "virtio-mmio.force-legacy=false",
             "-drive", f"file={img},if=none,format=raw,id=x0",
             "-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0",
+            "-netdev", "user,id=net0", "-device", "virtio-net-device,netdev=net0,bus=virtio-mmio-bus.1",
             "-kernel", kernel, "-append", boot]
 
 

@@ -195,10 +195,15 @@ def kernel_cmdline(test, nonce):
     return f"{test.boot} watchdog={fmt_seconds(test.budget)}".strip()
 
 
+# The network device beside the disk (servers/netdrv): QEMU's user network, no
+# forwarded ports (tests that talk to the guest build their own, grade/nettest.py).
+NET_DEVICE = ["-netdev", "user,id=net0", "-device", "virtio-net-device,netdev=net0,bus=virtio-mmio-bus.1"]
+
+
 def qemu_command(test, image_path, icount, nonce, qemu="qemu-system-riscv64", disk_path=None, bios="default"):
     """The one place the QEMU command line is built. disk_path: the run's own copy of
     the disk image (written in place); else the stage's fs.img through a throw-away
-    overlay. bios: the firmware (QEMU's own OpenSBI by default; mk/qemu10.sh passes
+    overlay; the network device with the disk. bios: the firmware (QEMU's own OpenSBI by default; mk/qemu10.sh passes
     another)."""
     cmd = [qemu, "-machine", "virt", "-bios", bios, "-m", "128M",
            "-smp", str(test.cpus), "-nographic", "-monitor", "none",
@@ -211,7 +216,7 @@ def qemu_command(test, image_path, icount, nonce, qemu="qemu-system-riscv64", di
             img = os.path.join(os.path.dirname(str(image_path)), "fs.img")
             drive = f"file={img},if=none,format=raw,id=x0,snapshot=on"
         cmd += ["-global", "virtio-mmio.force-legacy=false", "-drive", drive,
-                "-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0"]
+                "-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0"] + NET_DEVICE
     if icount:
         # Busy time counts instructions, idle time (WFI) passes at real speed.
         cmd += ["-icount", "shift=0,sleep=on"]

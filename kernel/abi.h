@@ -97,7 +97,9 @@
 #define EP_MEM       WK(7)   // memory server
 #define EP_CONSOLE   WK(8)   // console driver
 #define EP_DISK      WK(9)   // disk driver
-#define NWK          10      // slots 1..NWK-1 are well-known
+#define EP_NETDRV    WK(10)  // network device driver
+#define EP_NET       WK(11)  // network server
+#define NWK          12      // slots 1..NWK-1 are well-known
 
 // ---- the user address space ----
 #define MAXUVA      0x80000000UL   // user addresses are below this
@@ -120,10 +122,11 @@ struct start_info {
 #define R_TASK    (1 << 2)   // task_create, task_kill (the pager makes address spaces)
 #define R_THREAD  (1 << 3)   // thread_start, thread_stop, task_watch (the process server)
 #define R_UART    (1 << 4)   // the UART's registers and interrupt (the console driver)
-#define R_VIRTIO  (1 << 5)   // the virtio-mmio registers and interrupts (the disk driver)
+#define R_VIRTIO  (1 << 5)   // the virtio-mmio slots and interrupts but the NIC's (the disk driver)
 #define R_POWER   (1 << 6)   // poweroff
 #define R_RESPAWN (1 << 7)   // watch boot tasks die, start them again (the supervisor)
-#define R_ALL     0xff       // the test programs of the test image
+#define R_NET     (1 << 8)   // the virtio network device's slot and interrupt (the network driver)
+#define R_ALL     0x1ff      // the test programs of the test image
 
 // ---- map permissions (SYS_map) ----
 #define MAP_R    (1 << 1)

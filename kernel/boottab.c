@@ -14,6 +14,12 @@ const struct bootentry boottab[] = {
   {"console",   "demo",   SRV_CONSOLE,            6,  8,    0,    0, KHOST_console},
   {"disk",      "demo",   SRV_DISK,               6,  9,    0,    0, KHOST_disk},
   {"fs",        "demo",   0,                      5,  6,    0,    0, KHOST_fs},
+#if STAGE >= 4
+  // the network (servers/netdrv, servers/net), never hosted in the kernel: only in
+  // the finished system, so that no lab's starting point runs a server loop it lacks
+  {"netdrv",    "demo",   SRV_NETDRV,             6,  10,   0,    0},
+  {"net",       "demo",   0,                      5,  11,   0,    0},
+#endif
   {"super",     "demo",   SRV_SUPER,              7,  0,    0,    0},
   {0},
 };

@@ -5,15 +5,24 @@
 #include "kernel.h"
 
 
-// The right a device page needs: the UART's, or the virtio-mmio slots'; 0: not a device.
-static int device_right(uint64 pa) {
-  return pa == UART0_PA ? R_UART : pa >= VIRTIO_PA && pa < VIRTIO_PA + 8 * 0x1000 ? R_VIRTIO : 0;
+// A virtio-mmio slot's right: the network device's (DeviceID 1) is R_NET's alone, every
+// other slot R_VIRTIO's, so the disk driver cannot reach the NIC nor its driver the disk.
+static int virtio_right(int slot) {
+  volatile uint32 *regs = (volatile uint32 *)(KDEV + VIRTIO_PA + slot * 0x1000);
+  return regs[2] == 1 ? R_NET : R_VIRTIO;
 }
 
-// The right an interrupt needs: the UART's, or one of the virtio slots' (1..8); 0: no
-// task may take it.
+// The right a device page needs: the UART's, or a virtio-mmio slot's; 0: not a device.
+static int device_right(uint64 pa) {
+  if (pa == UART0_PA)
+    return R_UART;
+  return pa >= VIRTIO_PA && pa < VIRTIO_PA + 8 * 0x1000 ? virtio_right((pa - VIRTIO_PA) / 0x1000) : 0;
+}
+
+// The right an interrupt needs: the UART's, or its virtio slot's (irqs 1..8 are slots
+// 0..7); 0: no task may take it.
 static int irq_right(int irq) {
-  return irq == UART0_IRQ ? R_UART : irq >= 1 && irq <= 8 ? R_VIRTIO : 0;
+  return irq == UART0_IRQ ? R_UART : irq >= 1 && irq <= 8 ? virtio_right(irq - 1) : 0;
 }
 
 static int64 sys_map(struct thread *cur, uint64 tb, uint64 va, uint64 pa, uint64 perm) {
@@ -103,8 +112,8 @@ int64 sys_mech(struct thread *cur, struct trapframe *tf) {
   static const int need[NSYSCALL] = {
     [SYS_task_create] = R_TASK, [SYS_task_kill] = R_TASK, [SYS_thread_start] = R_THREAD,
     [SYS_thread_stop] = R_THREAD, [SYS_task_watch] = R_THREAD | R_RESPAWN, [SYS_unmap] = R_MAP,
-    [SYS_map] = R_MAP | R_MAPSELF, [SYS_mmio_map] = R_UART | R_VIRTIO,
-    [SYS_irq_route] = R_UART | R_VIRTIO, [SYS_irq_ack] = R_UART | R_VIRTIO, [SYS_poweroff] = R_POWER,
+    [SYS_map] = R_MAP | R_MAPSELF, [SYS_mmio_map] = R_UART | R_VIRTIO | R_NET,
+    [SYS_irq_route] = R_UART | R_VIRTIO | R_NET, [SYS_irq_ack] = R_UART | R_VIRTIO | R_NET, [SYS_poweroff] = R_POWER,
     [SYS_respawn] = R_RESPAWN,
   };
   if (!(cur->task->rights & need[tf->a7]))   // map, mmio_map: which frames, below

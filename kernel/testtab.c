@@ -9,12 +9,14 @@
 const struct bootentry testtab[] = {
   // name       groups                        rights prio serve fault arg (test programs: R_ALL)
   // the servers (or the kernel's subsystems), for the test groups that use them
-  {"mem",       "os,osecho,dma,fs,fskill,fsd,sk,skm,mp,rs", SRV_MEM, 6, 7, 0, 0, KHOST_mem},
-  {"proc",      "os,osecho,fs,fskill,fsd,sk,rs", SRV_PROC, 5, 5, 0,    0, KHOST_proc},
-  {"console",   "fs,fskill,fsd,sk,rs",         SRV_CONSOLE, 6, 8, 0,   0, KHOST_console},
-  {"disk",      "fs,fskill,fsd,sk,rs",         SRV_DISK, 6, 9,   0,    0, KHOST_disk},
-  {"fs",        "fs,fskill,fsd,sk,rs",         0,  5,  6,    0,    0, KHOST_fs},
+  {"mem",       "os,osecho,dma,fs,fskill,fsd,sk,skm,mp,rs,net", SRV_MEM, 6, 7, 0, 0, KHOST_mem},
+  {"proc",      "os,osecho,fs,fskill,fsd,sk,rs,net", SRV_PROC, 5, 5, 0, 0, KHOST_proc},
+  {"console",   "fs,fskill,fsd,sk,rs,net",     SRV_CONSOLE, 6, 8, 0,   0, KHOST_console},
+  {"disk",      "fs,fskill,fsd,sk,rs,net",     SRV_DISK, 6, 9,   0,    0, KHOST_disk},
+  {"fs",        "fs,fskill,fsd,sk,rs,net",     0,  5,  6,    0,    0, KHOST_fs},
   {"super",     "rs",                          SRV_SUPER, 7, 0,  0,    0},
+  {"netdrv",    "net",                         SRV_NETDRV, 6, 10, 0,   0},
+  {"net",       "net",                         0,  5,  11,   0,    0},
   {"pong",      "os,hello,pingpong,many,preempt,badinput,faults,bench,trace,rtask,rmap,rrespawn,rrespawned", 0, 4, 1, 0, 0},
   {"hello",     "hello",                       0,  4,  0,    0,    0},
   {"pingpong",  "pingpong",                    R_ALL,  4,  0,    0,    0},
@@ -62,8 +64,10 @@ const struct bootentry testtab[] = {
   {"rights",    "rthread",                     R_TASK | R_POWER,    4, 0, 0, 2},
   {"rights",    "ruart",                       R_VIRTIO | R_POWER,  4, 0, 0, 3},
   {"rights",    "rvirtio",                     R_UART | R_POWER,    4, 0, 0, 4},
-  {"rights",    "rrespawn",                    R_THREAD | R_POWER,  4, 0, 0, 5},
-  {"rights",    "rrespawned",                  R_RESPAWN | R_TASK | R_POWER, 4, 0, 0, 6},
+  {"rights",    "rnet",                        R_VIRTIO | R_POWER,  4, 0, 0, 5},
+  {"rights",    "rnetdisk",                    R_NET | R_POWER,     4, 0, 0, 6},
+  {"rights",    "rrespawn",                    R_THREAD | R_POWER,  4, 0, 0, 7},
+  {"rights",    "rrespawned",                  R_RESPAWN | R_TASK | R_POWER, 4, 0, 0, 8},
   // lab 03 (labs/03-fs/): the disk driver killed under the file server
   {"fsdisk",    "fsd",                         R_ALL,  4,  0,    0,    0},
   // the move labs' structure test: stop the server named by kill=

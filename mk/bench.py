@@ -13,7 +13,8 @@ D = sys.argv[1]
 ICOUNT = ["-icount", "shift=0,align=off,sleep=off"]
 DISK = ["-global", "virtio-mmio.force-legacy=false",
         "-drive", f"file={D}/fs.img,if=none,format=raw,id=x0,snapshot=on",
-        "-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0"]
+        "-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0",
+        "-netdev", "user,id=net0", "-device", "virtio-net-device,netdev=net0,bus=virtio-mmio-bus.1"]
 # $MV6_QEMU and $MV6_BIOS pick another QEMU and firmware, as for grade.py (mk/qemu10.sh).
 QEMU = [os.environ.get("MV6_QEMU") or "qemu-system-riscv64", "-machine", "virt",
         "-bios", os.environ.get("MV6_BIOS") or "default", "-m", "128M", "-smp", "1",

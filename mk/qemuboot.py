@@ -9,9 +9,9 @@ import time
 
 def console(kernel, boot, disk=None, snapshot=True, cpus=1, icount=False, until=(), after=0.0, wall=300):
     """The console lines of a boot of kernel with arguments boot (disk: an image on
-    virtio-blk; snapshot: its writes thrown away). Reading stops `after` seconds after
-    a line holding one of `until` (or "[kernel] watchdog:") arrives, at end of output,
-    or at `wall` seconds; then QEMU is stopped."""
+    virtio-blk, with the network device beside it; snapshot: its writes thrown away).
+    Reading stops `after` seconds after a line holding one of `until` (or "[kernel]
+    watchdog:") arrives, at end of output, or at `wall` seconds; then QEMU is stopped."""
     cmd = ["timeout", str(wall), os.environ.get("MV6_QEMU", "qemu-system-riscv64"), "-machine", "virt",
            "-bios", os.environ.get("MV6_BIOS", "default"), "-m", "128M", "-smp", str(cpus), "-nographic",
            "-monitor", "none", "-serial", "stdio", "-no-reboot", "-global", "virtio-mmio.force-legacy=false"]
@@ -19,7 +19,8 @@ def console(kernel, boot, disk=None, snapshot=True, cpus=1, icount=False, until=
         cmd += ["-icount", "shift=0,align=off,sleep=off"]
     if disk:
         cmd += ["-drive", f"file={disk},if=none,format=raw,id=x0" + (",snapshot=on" if snapshot else ""),
-                "-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0"]
+                "-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0",
+                "-netdev", "user,id=net0", "-device", "virtio-net-device,netdev=net0,bus=virtio-mmio-bus.1"]
     cmd += ["-kernel", kernel, "-append", boot]
     marks = [m.encode() for m in until] + [b"[kernel] watchdog:"]
     p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

@@ -29,6 +29,20 @@ char *sbrk(int);
 int sleep(int);
 int uptime(void);
 
+// socket.c: UDP and TCP sockets as file descriptors (servers/net/net.h); errors < 0
+int socket(int type);
+int bind(int s, int port);
+int connect(int s, uint ip, int port);
+int sendto(int s, const void *buf, int n, uint ip, int port);
+int recvfrom(int s, void *buf, int n, uint *ip, int *port, int timeout_ms);
+int sockclose(int s);                   // close(s)
+int listen(int s);
+int accept(int s, uint *ip, int *port);
+int shutdown(int s);
+int send(int s, const void *buf, int n);
+int64 netping(uint ip, int seq, int timeout_ms, int payload);   // round trip in ns
+int parseip(const char *s, uint *ip);
+
 // ulib.c
 int stat(const char *, struct stat *);
 char *strcpy(char *, const char *);

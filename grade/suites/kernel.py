@@ -74,6 +74,10 @@ TESTS = [
     # the rights table (kernel/boottab.h): one test a right refused (user/tests/rights.c)
     kt(f"rights-{case}", f"r{case}", [], auth=[rf"^rights {case}: ok$"], end=rf"^rights {case}: (ok|FAIL)")
     for case in ("task", "map", "thread", "uart", "virtio", "respawn", "respawned")
+] + [
+    # the network device's right: these runs have the disk in slot 0, the NIC in slot 1
+    kt(f"rights-{case}", f"r{case}", [], auth=[rf"^rights {case}: ok$"], end=rf"^rights {case}: (ok|FAIL)",
+       disk=True) for case in ("net", "netdisk")
 ]
 
 # A smoke set at the stages where subsystems still run in the kernel.

@@ -10,10 +10,13 @@
 #define NFILE 128
 #define NTABLE 64
 #define NPIPE 32
+#define NSOCKCLOSED 64          // > every socket the network server has
 
 static struct file files[NFILE];
 static struct fdtab tables[NTABLE];
 static struct pipe pipes[NPIPE];
+static uint64 closed[NSOCKCLOSED][2];   // sockets closed for good, until the host takes them
+static int nclosed;
 
 // ---- fd tables ----
 
@@ -70,8 +73,18 @@ void file_close(struct file *f) {
     fs_changed = 1;
   } else if (f->type == FD_INODE || f->type == FD_DEVICE) {
     iput(f->ip);
+  } else if (f->type == FD_SOCKET && nclosed < NSOCKCLOSED) {
+    closed[nclosed][0] = f->sock, closed[nclosed++][1] = f->key;
   }
   f->type = FD_NONE;
+}
+
+int file_sock_closed(uint64 *sock, uint64 *key) {
+  if (nclosed == 0)
+    return 0;
+  nclosed--;
+  *sock = closed[nclosed][0], *key = closed[nclosed][1];
+  return 1;
 }
 
 int fd_close(struct fdtab *t, uint64 fd) {

@@ -68,7 +68,7 @@ int namecmp(const char *a, const char *b);
 #define MAXOPBLOCKS 10                                        // blocks one transaction may log
 #define WRITE_MAX (((MAXOPBLOCKS - 1 - 1 - 2) / 2) * BSIZE)   // file bytes per transaction
 
-enum { FD_NONE, FD_PIPE, FD_INODE, FD_DEVICE };
+enum { FD_NONE, FD_PIPE, FD_INODE, FD_DEVICE, FD_SOCKET };
 
 struct pipe {
   int used;
@@ -83,6 +83,7 @@ struct file {
   struct pipe *pipe;
   struct inode *ip;          // FD_INODE, FD_DEVICE (the console: its host reads and writes it)
   uint off;
+  uint64 sock, key;          // FD_SOCKET: the network server's socket (its host reads and writes it)
 };
 
 // A client's descriptors, keyed by an owner id the host chooses (its task's badge).
@@ -116,6 +117,9 @@ int fs_unlink(struct inode *cwd, const char *path);
 int fs_make(struct inode *cwd, const char *path, short type, short major, short minor);
 int fs_chdir(struct fdtab *t, const char *path);
 int fs_fstat(struct file *f, struct stat *st);
+// A socket whose last fd was closed, for the host to close at the network server: 1
+// and *sock, *key, or 0 when there is none.
+int file_sock_closed(uint64 *sock, uint64 *key);
 
 // ---- what the core needs from its host (fshost: kernel/kfs.c or servers/fs/main.c) ----
 // Block blockno into dst (BSIZE bytes): 0, or an error (the disk failed or is gone).

@@ -172,7 +172,7 @@ int fs_chdir(struct fdtab *t, const char *path) {
 }
 
 int fs_fstat(struct file *f, struct stat *st) {
-  if (!f || f->type == FD_PIPE)
+  if (!f || f->type == FD_PIPE || f->type == FD_SOCKET)
     return E_INVAL;
   iload(f->ip);
   stati(f->ip, st);

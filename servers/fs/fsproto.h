@@ -17,6 +17,11 @@
 //   FS_MKNOD    w0 = major, w1 = minor; buffer R: path\0   -
 //   FS_CHDIR    buffer R: path\0                           -
 //   FS_STAT     -                                          rw0 = log commits, rw1 = blocks written
+//   FS_SOCKET   w0 = network socket, w1 = its key          rw0 = fd (the file server adopts the
+//                                                          socket: it closes it at the last close)
+//   FS_SOCKOF   w0 = fd                                    rw0, rw1 = the fd's socket and key
+// FS_READ and FS_WRITE on a socket's fd answer FS_SOCKREF with rw0, rw1 = its socket
+// and key: the library asks the network server (servers/net/net.h), one copy.
 // From the process server only:
 //   FS_FORK     w0 = parent task, w1 = child task          the child gets a copy of the fd table
 //   FS_EXEC     w0 = old task (0: new), w1 = new task      the table moves to the new task
@@ -36,6 +41,9 @@
 #define FS_MKNOD  11
 #define FS_CHDIR  12
 #define FS_STAT   13
+#define FS_SOCKET 14
+#define FS_SOCKOF 15
+#define FS_SOCKREF (-20)         // not an error: "a socket, ask the network server"
 #define FS_FORK   20
 #define FS_EXEC   21
 #define FS_EXIT   22

@@ -12,11 +12,14 @@
 //     changes nothing (copy in before writing; copy out, then consume);
 //   - blocks and console lines are messages to the disk and console drivers, whose
 //     failures (E_DEAD: the driver is gone) become errors for the client, never a hang;
-//   - a request that changes the disk is one transaction, committed before the reply.
+//   - a request that changes the disk is one transaction, committed before the reply;
+//   - a socket's fd holds the network server's socket: reads and writes go there (the
+//     client's library asks it, FS_SOCKREF), and the last close closes it.
 #include "servers/lib/server.h"
 #include "servers/fs/fs.h"
 #include "servers/disk/disk.h"
 #include "servers/console/cons.h"
+#include "servers/net/net.h"
 #include "kernel/fcntl.h"
 #include "user/lib/mv6.h"
 #include "user/user.h"
@@ -140,6 +143,10 @@ static int64 rw(struct req *r, uint64 *done) {
   int write = r->label == FS_WRITE;
   if (!f || (write ? !f->writable : !f->readable))
     return E_INVAL;
+  if (f->type == FD_SOCKET) {                  // the client asks the network server itself
+    r->rw[0] = f->sock, r->rw[1] = f->key;
+    return FS_SOCKREF;
+  }
   if (f->type == FD_DEVICE)
     return write ? write_console(r) : read_console(r);
   return write ? write_file(r, f, done) : read_file(r, f);
@@ -225,6 +232,24 @@ static int64 do_paths(struct req *r, struct fdtab *t) {
   return e;
 }
 
+// FS_SOCKET: the caller's socket becomes ours at the network server (so its death does
+// not close it: the last close does), then an fd of the caller's.
+static int64 new_socket(struct req *r, struct fdtab *t) {
+  struct msg m = {.tag = TAG(NET_ADOPT, 0, 0), .w = {r->w[0], 0, 0, r->w[1]}};
+  int64 e = ipc_call(EP_NET, &m, 0);
+  if (e < 0 || (e = (short)TAG_LABEL(m.tag)) < 0)
+    return e;
+  struct file *f = file_alloc();
+  if (!f)
+    return E_NOMEM;            // (the socket stays the caller's to close)
+  *f = (struct file){.type = FD_SOCKET, .ref = 1, .readable = 1, .writable = 1, .sock = r->w[0], .key = r->w[1]};
+  int64 fd = fd_alloc(t, f);
+  if (fd < 0)
+    file_close(f);
+  r->rw[0] = fd;
+  return fd < 0 ? fd : 0;
+}
+
 // From the process server: fork, exec, exit of a process (w0, w1: tasks).
 static int64 process(struct req *r) {
   int64 e = 0;
@@ -281,6 +306,14 @@ static int64 request(struct req *r, struct fdtab *t) {
     r->rw[0] = log_commits;
     r->rw[1] = log_blocks;
     return 0;
+  case FS_SOCKET: return new_socket(r, t);
+  case FS_SOCKOF: {
+    struct file *f = fd_file(t, r->w[0]);
+    if (!f || f->type != FD_SOCKET)
+      return E_INVAL;
+    r->rw[0] = f->sock, r->rw[1] = f->key;
+    return 0;
+  }
   }
   return E_INVAL;
 }
@@ -299,6 +332,11 @@ static void handle(struct req *r) {
   r->rlabel = e < 0 ? (uint64)e : 0;
   if (fs_changed)
     retry();                                   // data for readers, room for writers, ends closed
+  uint64 sock, key;
+  while (file_sock_closed(&sock, &key)) {      // a socket's last fd closed: close the socket
+    struct msg m = {.tag = TAG(NET_CLOSE, 0, 0), .w = {sock, 0, 0, key}};
+    ipc_call(EP_NET, &m, 0);
+  }
 }
 
 static void listen_console(void) {

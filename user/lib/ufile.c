@@ -1,6 +1,7 @@
 // xv6's file calls as requests to the file server (EP_FS). Any error gives -1. A
 // buffer the server found not present yet is faulted in and the request repeated
-// (ipc_call_buf). Writes to fds 1 and 2 that the file server cannot take go to the
+// (ipc_call_buf). Reads and writes of a socket's fd go on to the network server
+// (socket.c). Writes to fds 1 and 2 that the file server cannot take go to the
 // kernel's debug output when there is no file server, or the writer is not a process
 // (boot tasks, servers: no fds of their own); a process's closed fd 1 fails, as in xv6.
 #include "kernel/types.h"
@@ -15,13 +16,14 @@ static int64 fs(uint64 label, uint64 w0, uint64 w1, const void *buf, uint64 len,
   int64 r = ipc_call_buf(EP_FS, &m, (void *)buf);
   if (r < 0)
     return r;
-  if (TAG_LABEL(m.tag))
-    return (short)TAG_LABEL(m.tag);
   if (w)
     for (int i = 0; i < 4; i++)
       w[i] = m.w[i];
-  return 0;
+  return TAG_LABEL(m.tag) ? (short)TAG_LABEL(m.tag) : 0;
 }
+
+int64 sock_read(uint64 s, uint64 key, void *buf, int n);        // socket.c
+int64 sock_write(uint64 s, uint64 key, const void *buf, int n);
 
 // A path is read only after our pager said it is our memory (user_strlen): a bad
 // pointer gives -1, as in xv6, not our death.
@@ -51,7 +53,10 @@ int read(int fd, void *buf, int n) {
   uint64 w[4];
   if (n < 0)
     return -1;
-  return fs(FS_READ, fd, 0, buf, n, BUF_W, w) < 0 ? -1 : (int)w[0];
+  int64 e = fs(FS_READ, fd, 0, buf, n, BUF_W, w);
+  if (e == FS_SOCKREF)                 // a socket: the network server has the data
+    e = sock_read(w[0], w[1], buf, n), w[0] = e;
+  return e < 0 ? -1 : (int)w[0];
 }
 
 // The server may stop early at a page of buf that is not present yet: go on from
@@ -63,6 +68,8 @@ int write(int fd, const void *buf, int n) {
     return -1;
   while (done < n) {
     int64 e = fs(FS_WRITE, fd, 0, (const char *)buf + done, n - done, BUF_R, w);
+    if (e == FS_SOCKREF)
+      return sock_write(w[0], w[1], buf, n) < 0 ? -1 : n;
     if (e < 0 && done == 0 && (fd == 1 || fd == 2) && (e == E_BADHANDLE || e == E_DEAD ||
                                                        (e == E_INVAL && !task_argv)))
       return debug_write(buf, n) < 0 ? -1 : n;

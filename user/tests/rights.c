@@ -96,10 +96,35 @@ static void respawned(void) {
   EXPECT(respawn("pong"), E_BUSY);
 }
 
+// R_NET refused (we hold R_VIRTIO; the test puts the disk in slot 0, the network device
+// in slot 1): the disk's slot and interrupt, not the network device's.
+static void net(void) {
+  int64 ep = ep_create();
+  EXPECT(mmio_map(VA, VIRTIO_PA, 4096), 0);
+  EXPECT(irq_route(1, ep, 1), 0);
+  EXPECT(irq_route(1, 0, 0), 0);
+  EXPECT(mmio_map(VA + 4096, VIRTIO_PA + 0x1000, 4096), E_PERM);
+  EXPECT(irq_route(2, ep, 1), E_PERM);
+  EXPECT(irq_ack(2), E_PERM);
+}
+
+// R_VIRTIO refused (we hold R_NET): the network device, not the disk nor the UART.
+static void netdisk(void) {
+  int64 ep = ep_create();
+  EXPECT(mmio_map(VA, VIRTIO_PA + 0x1000, 4096), 0);
+  EXPECT(irq_route(2, ep, 1), 0);
+  EXPECT(irq_route(2, 0, 0), 0);
+  EXPECT(mmio_map(VA + 4096, VIRTIO_PA, 4096), E_PERM);
+  EXPECT(mmio_map(VA + 4096, VIRTIO_PA + 0x2000, 4096), E_PERM);   // an empty slot
+  EXPECT(mmio_map(VA + 4096, UART_PA, 4096), E_PERM);
+  EXPECT(irq_route(1, ep, 1), E_PERM);
+  EXPECT(irq_ack(1), E_PERM);
+}
+
 int main(int argc, char *argv[]) {
-  static const char *names[] = {"task", "map", "thread", "uart", "virtio", "respawn", "respawned"};
-  void (*cases[])(void) = {task, map, thread, uart, virtio, respawn_refused, respawned};
-  if (task_arg >= 7)
+  static const char *names[] = {"task", "map", "thread", "uart", "virtio", "net", "netdisk", "respawn", "respawned"};
+  void (*cases[])(void) = {task, map, thread, uart, virtio, net, netdisk, respawn_refused, respawned};
+  if (task_arg >= 9)
     return 1;
   cases[task_arg]();
   char name[32] = "rights ";
