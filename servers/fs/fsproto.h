@@ -43,3 +43,4 @@
 #define FS_CONS_BIT (1UL << 0)   // notification: the console has a line
 #define MAXPATH   128
 #define NOFILE    16             // open files per process
+#define FS_MAXWAIT 8             // a client's reads and writes waiting at once; one more: E_NOMEM
