@@ -147,18 +147,18 @@ static int64 rw(struct req *r, uint64 *done) {
 
 // 0, or E_NOMEM: too many waiting requests, or FS_MAXWAIT of this client's already.
 static int64 park(struct req *r, uint64 done) {
-  struct park *free = 0;
+  struct park *p = 0;
   int mine = 0;
   for (int i = 0; i < NPARK; i++) {
     if (!parks[i].used)
-      free = free ? free : &parks[i];
+      p = p ? p : &parks[i];
     else
       mine += parks[i].r.badge == r->badge;
   }
-  if (!free || mine >= FS_MAXWAIT)
+  if (!p || mine >= FS_MAXWAIT)
     return E_NOMEM;
   defer(r);
-  *free = (struct park){1, *r, done};
+  *p = (struct park){1, *r, done};
   return 0;
 }
 
