@@ -77,7 +77,7 @@ CRT0 := $(B)/ulib/user/lib/crt0.S.o
 PROGS := mem proc init console disk fs super netdrv net
 # Programs on the file system (exec finds them there when a file server runs).
 UPROGS := init sh cat echo grep wc ls mkdir rm ln kill ps hello usertests argtest ping httpd nc
-OSTESTPROGS := cowread srvbad killrace privtest procbench nop dmatest fstests fsbench crashload proctest fuzz traceme profhot nettest
+OSTESTPROGS := cowread srvbad killrace privtest fairtest procbench nop dmatest fstests fsbench crashload proctest fuzz traceme profhot nettest
 TESTPROGS := pong hello usertests argtest pingpong manycli collect echosrv bulk notify kwait stopper slowsrv midsrv outcli \
              spinner preempt badinput faulter survivor tpager lazy ipcbench deadcli tracer fskiller srvkill rights rskiller
 # Each lab's own test programs (labs/NN-*/NAME.c), in the test image.
@@ -91,13 +91,16 @@ KEYED := $(filter-out $(SERVERPROGS),$(TESTPROGS) $(LABPROGS) $(OSTESTPROGS))
 # Test images also carry a file that is not a program, for exec to refuse.
 TESTFILES := notelf
 
-# Each program is linked at its own 16 MiB slot so that their symbols never collide,
-# 640 KiB into it: QEMU's software TLB is direct-mapped by page number and shrinks to
-# 64 entries when lightly used, so a program whose first pages have a page number
-# that is 0 modulo 64 shares slots with the kernel's first text pages, where the IPC
-# fast path is (measured: 16-17 us per round trip instead of 9).
-_pos = $(if $2,$(if $(filter $1,$(firstword $2)),$(words $3 x),$(call _pos,$1,$(wordlist 2,999,$2),$3 x)),100)
-base = $(shell printf '0x%x' $$(( 0x1000000 * $(call _pos,$1,$(ALLPROGS),) + 0xa0000 )))
+# Programs are linked low, as xv6's are (the heap follows them, so sizes computed from
+# the break work as in xv6), at 640 KiB: page 0 and its neighbours stay unmapped, so a
+# null pointer faults; and QEMU's software TLB is direct-mapped by page number and
+# shrinks to 64 entries when lightly used, so a program whose first pages have a page
+# number that is 0 modulo 64 shares slots with the kernel's first text pages, where the
+# IPC fast path is (measured: 16-17 us per round trip instead of 9). The servers (PROGS),
+# whose symbols gdb loads all at once (.gdbinit), are each at 640 KiB into a 16 MiB slot
+# of its own.
+_pos = $(if $2,$(if $(filter $1,$(firstword $2)),$(words $3),$(call _pos,$1,$(wordlist 2,999,$2),$3 x)),)
+base = $(shell printf '0x%x' $$(( 0x1000000 * $(or $(call _pos,$1,$(PROGS),),0) + 0xa0000 )))
 srcs = $(or $(wildcard user/$1.c),$(wildcard user/tests/$1.c),$(wildcard servers/$1/*.c),$(wildcard labs/*/$1.c))
 
 .PHONY: all qemu qemu-gdb check grade autograder bench fuzz trace profile clean deps print-keyed

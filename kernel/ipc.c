@@ -31,10 +31,20 @@ struct endpoint *ep_lookup(uint64 h, int *err) {
   return ep;
 }
 
-// A new endpoint owned by owner, in a given well-known slot or in any free one. A
-// well-known slot keeps generation 1 (WK(n)): its handle names the service, so a
-// server restarted into it (SYS_respawn) is reached by the handle its clients hold.
+static int ep_owned(struct task *owner) {
+  int n = 0;
+  for (int i = 1; i < NEP; i++)
+    n += endpoints[i].live && endpoints[i].owner == owner;
+  return n;
+}
+
+// A new endpoint owned by owner, in a given well-known slot or in any free one (not
+// if owner has TASK_NEP already). A well-known slot keeps generation 1 (WK(n)): its
+// handle names the service, so a server restarted into it (SYS_respawn) is reached by
+// the handle its clients hold.
 struct endpoint *ep_alloc(struct task *owner, int slot) {
+  if (!slot && owner && ep_owned(owner) >= TASK_NEP)
+    return 0;
   int lo = slot ? slot : NWK, hi = slot ? slot + 1 : NEP;
   for (int i = lo; i < hi; i++) {
     struct endpoint *ep = &endpoints[i];

@@ -5,6 +5,8 @@
 #define NTASK       128         // tasks (address spaces); also the ASID range
 #define NTHREAD     256         // threads over all tasks
 #define NEP         256         // endpoints, including the well-known ones
+#define TASK_NTHREAD 32         // threads one task may hold, and endpoints it may create:
+#define TASK_NEP    32          //   no task can take a whole table from the others
 #define NPRIO       8           // scheduling priorities, 0 (lowest) .. 7
 #define KSTACK_SIZE 8192        // each thread's kernel stack (trap frame at its top)
 #define BOOTSTACK   4096        // each hart's stack for boot and idle

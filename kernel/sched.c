@@ -185,9 +185,9 @@ void sleep_timeouts(uint64 now) {
 static void thread_entry(void) { usertrapret(); }
 
 // A new thread of task, ready to enter user mode at tf->epc once set up. None for a
-// task being killed: nothing of it may run again.
+// task being killed (nothing of it may run again) or holding TASK_NTHREAD already.
 struct thread *thread_alloc(struct task *task, int prio) {
-  if (task->exiting)
+  if (task->exiting || task->nthreads >= TASK_NTHREAD)
     return 0;
   for (int i = 0; i < NTHREAD; i++) {
     struct thread *t = &threads[i];

@@ -27,7 +27,9 @@ def console(kernel, boot, disk=None, snapshot=True, cpus=1, icount=False, until=
     buf, end, stop = b"", time.monotonic() + wall, None
     try:
         while True:
-            if stop is None and any(m in buf for m in marks):
+            # whole lines only: a marker read before the rest of its line ("init: x
+            # exited" without " with status 0") must not stop the reading yet
+            if stop is None and any(m in buf[:buf.rfind(b"\n") + 1] for m in marks):
                 stop = time.monotonic() + after
             left = (end if stop is None else min(end, stop)) - time.monotonic()
             if left <= 0:

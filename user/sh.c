@@ -229,7 +229,7 @@ static void moveto(int from, int to) {
 // Runs c in this (child) process and exits.
 static void runcmd(struct cmd *c) {
   int p[2], fd, left, right;
-  char buf[512];
+  static char buf[512];   // not on the one-page stack: runcmd nests (lists, redirections)
 
   switch (c->type) {
   case EXEC:

@@ -44,6 +44,13 @@ TESTS = [
     # grader (DEFAULT_FORBID), through the console driver and through debug_write
     os_test("kernel-lines-unforgeable", "privtest", [r"^\[user\] \[kernel\] panic: forged through"],
             arg="forge", auth=[r"^privtest forge: ok$"], group="fs", disk=True, deps=["os-boot"]),
+    # fairness limits on shared tables (issue 14): one process takes all it can of a
+    # table, gets an error at its limit, and another process still gets its share
+] + [
+    os_test(f"fair-{case}", "fairtest", [], arg=case, auth=[rf"^fairtest {case}: ok$"], group="fs", disk=True,
+            deps=["os-boot"])
+    for case in ("eps", "threads", "pipe", "fork")
+] + [
     os_test("cowread", "cowread", [r"^cowread: ok$"], group="osecho", deps=["os-boot"]),
     Test(name="dma", suite="proc", boot="run=dma", forbid=FORBID, expect=[r"^dma: 4 pages at physical", r"^dma: ok$"]),
 ]

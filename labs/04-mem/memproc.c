@@ -25,7 +25,8 @@
 #define DATA_PAGES 256
 #define RO_VA    0x61000000UL    // a read-only region of one page
 #define NOWHERE  0x70000000UL    // in no region
-#define STACK_LO (USTACK_TOP - STACK_PAGES * PAGE)
+#define KID_STACK_PAGES 16      // a kid's stack region (a process's is STACK_PAGES)
+#define STACK_LO (USTACK_TOP - KID_STACK_PAGES * PAGE)
 #define KID_STACK(i) (USTACK_TOP - (i) * 4 * PAGE - 64)   // thread i's stack (i < 4)
 #define WAIT_NS  50000000UL      // how long a kid may take to answer (guest time)
 #define QUIET_NS 10000000UL      // no answer for this long: the kid is stuck (or waits)
@@ -245,7 +246,7 @@ static void kid_new(struct kid *k, const char *name) {
   int ok = load(t) == 0 && mem(MEM_REGION, t, HEAP_VA, 0, MEM_HEAP, 0, 0, 0) == 0 &&
            mem(MEM_REGION, t, DATA_VA, DATA_PAGES * PAGE, MEM_R | MEM_W, 0, 0, 0) == 0 &&
            mem(MEM_REGION, t, RO_VA, PAGE, MEM_R, 0, 0, 0) == 0 &&
-           mem(MEM_REGION, t, STACK_LO, STACK_PAGES * PAGE, MEM_R | MEM_W | MEM_STACK, 0, 0, 0) == 0 &&
+           mem(MEM_REGION, t, STACK_LO, KID_STACK_PAGES * PAGE, MEM_R | MEM_W | MEM_STACK, 0, 0, 0) == 0 &&
            start_thread(k, 0) == 0;
   CHECK(ok, "kid %s: could not build its space or start it", name);
   stop_if_failed();

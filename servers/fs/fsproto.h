@@ -52,3 +52,4 @@
 #define FS_RESTART_BIT (1UL << 1) // notification (the supervisor): the console driver was restarted
 #define MAXPATH   128
 #define NOFILE    16             // open files per process
+#define FS_MAXWAIT 8             // a client's reads and writes waiting at once; one more: E_NOMEM

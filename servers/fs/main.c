@@ -154,15 +154,21 @@ static int64 rw(struct req *r, uint64 *done) {
 
 // ---- deferred requests ----
 
-static void park(struct req *r, uint64 done) {
+// 0, or E_NOMEM: too many waiting requests, or FS_MAXWAIT of this client's already.
+static int64 park(struct req *r, uint64 done) {
+  struct park *p = 0;
+  int mine = 0;
   for (int i = 0; i < NPARK; i++) {
-    if (!parks[i].used) {
-      defer(r);
-      parks[i] = (struct park){1, *r, done};
-      return;
-    }
+    if (!parks[i].used)
+      p = p ? p : &parks[i];
+    else
+      mine += parks[i].r.badge == r->badge;
   }
-  r->rlabel = E_NOMEM;                         // too many waiting requests
+  if (!p || mine >= FS_MAXWAIT)
+    return E_NOMEM;
+  defer(r);
+  *p = (struct park){1, *r, done};
+  return 0;
 }
 
 // A pipe changed or a console line came: try every deferred request again.
@@ -277,9 +283,9 @@ static int64 request(struct req *r, struct fdtab *t) {
   case FS_READ:
   case FS_WRITE:
     e = rw(r, &done);
-    if (e == FS_BLOCK)
-      park(r, done);
-    return e == FS_BLOCK ? 0 : e;
+    if (e == FS_BLOCK && (e = park(r, done)) < 0 && done)
+      return r->rw[0] = done, 0;               // no room to wait: what was written
+    return e;
   case FS_CLOSE:
     log_begin();
     e = fd_close(t, r->w[0]);

@@ -33,6 +33,6 @@
 #define MEM_HEAP   (1 << 4)
 #define MEM_STACK  (1 << 5)
 
-#define STACK_PAGES 16           // a process's stack: lazily allocated, a guard page below
+#define STACK_PAGES 1            // a process's stack, as xv6's: one page (lazy), the guard below
 #define DMA_MAX     64           // pages in one MEM_DMA request
 #define DMA_POOL    256          // pages set aside for DMA at start

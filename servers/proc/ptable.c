@@ -15,11 +15,20 @@ static void setname(struct proc *p, const char *name) {
 }
 
 struct proc *ptable_new(struct proc *parent) {
+  int fam = parent ? parent->fam : 0, nfree = 0, held = 0;
+  for (int i = 0; i < NPROC; i++) {
+    nfree += ptable[i].state == P_FREE;
+    held += fam && ptable[i].state != P_FREE && ptable[i].fam == fam;
+  }
+  if (held && held >= nfree)
+    return 0;                      // the family has its share
   for (int i = 0; i < NPROC; i++) {
     struct proc *p = &ptable[i];
     if (p->state != P_FREE)
       continue;
     *p = (struct proc){.state = P_NEW, .pid = nextpid++, .ppid = parent ? parent->pid : 0};
+    // born to init: no family; to a process in none (init's children): a family of its own
+    p->fam = !parent || parent->pid == 1 ? 0 : fam ? fam : p->pid;
     setname(p, parent ? parent->name : "");
     return p;
   }

@@ -15,6 +15,7 @@ enum pstate { P_FREE, P_NEW, P_ALIVE, P_ZOMBIE };
 struct proc {
   enum pstate state;        // P_NEW: being set up by fork (no task of its own yet)
   int pid, ppid;            // ppid 0: none (init)
+  int fam;                  // its family (ptable_new): a pid, or 0 for init and its children
   uint64 task;              // its task: the badge its requests carry
   int xstatus;              // a zombie's exit status
   int waiting;              // blocked in wait (set by ptable_wait, cleared when it ends)
@@ -28,6 +29,11 @@ extern struct proc ptable[NPROC];
 
 // A new entry (P_NEW), child of parent (0: none), with a fresh pid and parent's name;
 // 0 if the table is full. The host sets it up, then ptable_run, or ptable_drop.
+// Fairness: a child of init's children (a shell's command, a test's child) starts a
+// family, which its descendants join for good (orphans too); a family may grow only
+// while it holds fewer entries than are free. So a fork bomb gets about half of the
+// table, and any process outside its family can still fork. init and its children
+// (the shell, prog=) are not limited.
 struct proc *ptable_new(struct proc *parent);
 void ptable_run(struct proc *p, uint64 task);   // set up: its task runs now
 void ptable_drop(struct proc *p);               // set-up failed: the entry is free again

@@ -8,6 +8,7 @@
 #include "user/lib/mv6.h"
 #include "user/lib/verdict.h"
 #include "user/tests/testlib.h"
+#include "kernel/param.h"
 #include "servers/mem/mem.h"
 #include "servers/proc/proc.h"
 
@@ -262,24 +263,45 @@ static void pslist(void) {
 }
 
 // Forks that fail at their last step (no thread left in the kernel for the child:
-// this process holds every free one) are undone whole: afterwards every slot of the
-// process table, every frame and every kernel page is back.
+// holder processes hold every free one, each as many as a task may, TASK_NTHREAD)
+// are undone whole: afterwards every slot of the process table, every frame and
+// every kernel page is back.
 static uint64 hold_ep;
-static char stacks[256][2048] __attribute__((aligned(16)));
+static char stacks[TASK_NTHREAD][2048] __attribute__((aligned(16)));
 
 static void holder(void *arg) {
   struct msg m;
   ipc_recv(hold_ep, &m);
 }
 
+// A child that takes all the threads it may and says how many (besides its own)
+// through rep, then holds them until killed; its pid, or -1 if it could not be made (no thread
+// left even for it).
+static int hold_threads(int rep[2], int *n) {
+  int pid = fork();
+  if (pid == 0) {
+    int k = 0;
+    hold_ep = ep_create();
+    while (k < TASK_NTHREAD && thread_create(holder, 0, stacks[k], sizeof stacks[k], 4) >= 0)
+      k++;
+    write(rep[1], &k, sizeof k);
+    holder(0);
+    exit(0);
+  }
+  *n = 0;
+  return pid > 0 && read(rep[0], n, sizeof *n) == sizeof *n ? pid : -1;
+}
+
 static void halfmade(void) {
   memset(stacks, 0, sizeof stacks);   // their pages are ours before we count frames
   sleep(2);
   uint64 f0 = free_frames(), k0 = kstat(STAT_FREEPAGES);
-  int n = 0, failed = 0;
-  hold_ep = ep_create();
-  while (n < 256 && thread_create(holder, 0, stacks[n], sizeof stacks[n], 4) >= 0)
-    n++;
+  int rep[2], held[NTHREAD / (TASK_NTHREAD - 1) + 1], nh = 0, n = TASK_NTHREAD - 1, failed = 0;
+  pipe(rep);
+  while (n == TASK_NTHREAD - 1 && nh < (int)(sizeof held / sizeof *held) && (held[nh] = hold_threads(rep, &n)) > 0)
+    nh++;
+  close(rep[0]);
+  close(rep[1]);
   for (int i = 0; i < 80; i++) {  // more failures than the table has slots
     int pid = fork();
     if (pid == 0)
@@ -289,11 +311,11 @@ static void halfmade(void) {
     else
       failed++;
   }
-  for (int i = 0; i < n; i++) {
-    struct msg m = {.tag = TAG(1, 0, 0)};
-    ipc_send(hold_ep, &m);
+  for (int i = 0; i < nh; i++) {
+    kill(held[i]);
+    wait(0);
   }
-  CHECK(n < 256 && failed == 80, "%d threads held, %d of 80 forks failed", n, failed);
+  CHECK(nh > 1 && nh < (int)(sizeof held / sizeof *held) && failed == 80, "%d holders, %d of 80 forks failed", nh, failed);
   sleep(2);
   int pids[40], k = 0;
   for (; k < 40 && (pids[k] = fork()) >= 0; k++)
