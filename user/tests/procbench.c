@@ -32,11 +32,20 @@ static uint64 __attribute__((noinline)) touch(volatile char *p, int pages) {
   return busy_insns() - t0;
 }
 
+// With an argument (run from the file system, `arg=fs`): fork+exec+wait of nop read
+// from the disk (its file has symbols and debug information that exec skips), alone.
 int main(int argc, char *argv[]) {
+  if (argc > 1) {
+    fork_exit_wait(2, 1);                      // nop's blocks in the file server's cache
+    printf("bench: fork_exec_wait_fs %d instructions\n", (int)fork_exit_wait(N / 4, 1));
+    test_done("procbench", 0);
+    exit(0);
+  }
   uint64 few = fork_exit_wait(N, 0);
   printf("bench: fork_exit_wait %d instructions\n", (int)few);
   uint64 fewx = fork_exit_wait(N / 4, 1);
   printf("bench: exec %d instructions\n", (int)(fewx - few));
+  printf("bench: fork_exec_wait %d instructions\n", (int)fewx);
   // zero-fill faults, with the page tables already there (the first page made them)
   char *p = sbrk((PAGES + 1) * 4096);
   p = (char *)(((uint64)p + 4095) & ~4095UL);
