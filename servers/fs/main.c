@@ -148,7 +148,8 @@ static int64 rw(struct req *r, uint64 *done) {
 
 // What a request that got FS_BLOCK waits on: its pipe, or 0 for the console.
 static struct pipe *waits_on(struct req *r) {
-  struct file *f = fd_file(fdtab_of(r->badge, 0), r->w[0]);
+  struct fdtab *t = fdtab_of(r->badge, 0);
+  struct file *f = fd_file(t, r->w[0]);
   return f && f->type == FD_PIPE ? f->pipe : 0;
 }
 
