@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""bench.py STAGE_DIR: make bench. Runs the benchmark programs, CPUS=1, and prints
+"""bench.py STAGE_DIR [NAME...]: make bench. Runs the benchmark programs, CPUS=1, and prints
 their `bench: NAME VALUE UNIT` lines; a figure a run did not produce prints as
 `bench: NAME unmeasured REASON` (the watchdog fired, a FAIL, a panic, a timeout).
 
 Instruction figures come from runs under -icount shift=0,align=off,sleep=off, where
 instret counts guest instructions; the programs subtract the instret that passed while
 the hart idled in wfi (STAT_IDLE), which QEMU jumps over. Wall figures come from runs
-without icount and vary with the host's load."""
+without icount and vary with the host's load. With NAMEs, only the runs that give one of
+those figures (a quicker look while working on one)."""
 import os, select, statistics, subprocess, sys, time
 
 D = sys.argv[1]
@@ -29,8 +30,8 @@ RUNS = [
      ["ipc_roundtrip", "ipc_fastpath_share", "bulk_copy_64k_aligned", "bulk_copy_64k_unaligned"]),
     ("run=bench mode=wall watchdog=60", [], ["ipc_roundtrip_wall"]),
     ("run=os prog=procbench watchdog=60", ICOUNT,
-     ["fork_exit_wait", "exec", "fork_exec_wait", "zero_fill_fault", "cow_fault"]),
-    ("run=fs prog=procbench arg=fs watchdog=600", ICOUNT + DISK, ["fork_exec_wait_fs"]),
+     ["getpid", "fork_exit_wait", "exec", "fork_exec_wait", "zero_fill_fault", "cow_fault"]),
+    ("run=fs prog=procbench arg=fs watchdog=600", ICOUNT + DISK, ["fork_exec_wait_fs", "pipe_roundtrip"]),
     ("run=fs prog=fsbench watchdog=600", ICOUNT + DISK,
      ["fs_write", "fs_read", "fs_unlink", "disk_inflight_max"]),
     ("run=fs prog=fsbench arg=wall watchdog=600", DISK,
@@ -98,6 +99,9 @@ def boot_wall():
         print(f"bench: boot_to_prompt_wall unmeasured no prompt in {11 - len(times)} of 11 boots")
 
 
+ONLY = set(sys.argv[2:])
 for r in RUNS:
-    run(*r)
-boot_wall()
+    if not ONLY or ONLY & set(r[2]):
+        run(*r)
+if not ONLY or "boot_to_prompt_wall" in ONLY:
+    boot_wall()
