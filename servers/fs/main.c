@@ -37,6 +37,7 @@ struct park {
 };
 
 static struct park parks[NPARK];
+static int nparked;            // parks in use (the first free one is taken: they gather at the start)
 static char buf[CHUNK];        // one worker: one request at a time
 
 // ---- the disk and the console, by message ----
@@ -159,6 +160,7 @@ static void park(struct req *r, uint64 done) {
     if (!parks[i].used) {
       defer(r);
       parks[i] = (struct park){1, *r, done, p, p ? p->stamp : 0};
+      nparked++;
       return;
     }
   }
@@ -171,9 +173,12 @@ static void retry(int console) {
   for (int again = 1; again;) {
     again = 0;
     fs_changed = 0;
-    for (int i = 0; i < NPARK; i++) {
+    for (int i = 0, left = nparked; i < NPARK && left > 0; i++) {
       struct park *p = &parks[i];
-      if (!p->used || (p->pipe ? p->pipe->stamp == p->seen : !console))
+      if (!p->used)
+        continue;
+      left--;
+      if (p->pipe ? p->pipe->stamp == p->seen : !console)
         continue;
       fs_ioerror = 0;
       int64 e = rw(&p->r, &p->done);
@@ -183,6 +188,7 @@ static void retry(int console) {
         continue;
       }
       p->used = 0;
+      nparked--;
       p->r.rlabel = e < 0 ? (uint64)e : 0;
       answer(&p->r);                           // E_NOREPLY if its caller is gone: fine
     }
@@ -246,7 +252,7 @@ static int64 process(struct req *r) {
   case FS_EXIT:
     for (int i = 0; i < NPARK; i++)
       if (parks[i].used && parks[i].r.badge == r->w[0])
-        parks[i].used = 0;                     // its caller is gone: no reply
+        parks[i].used = 0, nparked--;          // its caller is gone: no reply
     fdtab_exit(r->w[0]);                       // every fd closed: its pipes' other ends see it
     break;
   }

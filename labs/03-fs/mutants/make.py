@@ -30,7 +30,7 @@ def mut(name, rule, what, *edits):
 
 RETRY = "  if (fs_changed)\n    retry(0);                                  // data for readers, room for writers, ends closed"
 EXIT = ("    for (int i = 0; i < NPARK; i++)\n      if (parks[i].used && parks[i].r.badge == r->w[0])\n"
-        "        parks[i].used = 0;                     // its caller is gone: no reply\n"
+        "        parks[i].used = 0, nparked--;          // its caller is gone: no reply\n"
         "    fdtab_exit(r->w[0]);                       // every fd closed: its pipes' other ends see it\n")
 WRITE_LOG = "    log_begin();\n    k = file_write(f, buf, n);\n    log_end();                                 // committed before the reply\n"
 COPYOUT = "  int64 e = ipc_copy_to(((struct req *)client)->token, off, src, n);\n  return e < 0 ? e : 0;\n"
