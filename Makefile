@@ -74,12 +74,12 @@ CRT0 := $(B)/ulib/user/lib/crt0.S.o
 
 # Boot programs, each from user/NAME.c, user/tests/NAME.c or servers/NAME/*.c: the
 # system's (kernel), and those the test image adds (kernel-test, kernel/testtab.c).
-PROGS := mem proc init console disk fs
+PROGS := mem proc init console disk fs super
 # Programs on the file system (exec finds them there when a file server runs).
 UPROGS := init sh cat echo grep wc ls mkdir rm ln kill ps hello usertests argtest
 OSTESTPROGS := cowread srvbad killrace privtest procbench scalebench nop dmatest fstests fsbench crashload proctest fuzz traceme profhot
 TESTPROGS := pong hello usertests argtest pingpong manycli collect echosrv bulk notify kwait stopper slowsrv midsrv outcli \
-             spinner preempt badinput faulter survivor tpager lazy ipcbench deadcli tracer fskiller srvkill rights
+             spinner preempt badinput faulter survivor tpager lazy ipcbench deadcli tracer fskiller srvkill rights rskiller
 # Each lab's own test programs (labs/NN-*/NAME.c), in the test image.
 LABPROGS := $(basename $(notdir $(wildcard labs/*/*.c)))
 ALLPROGS := $(PROGS) $(TESTPROGS) $(LABPROGS) $(OSTESTPROGS)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""crash.py STAGE_DIR LOG RUN [fskill]: one crash-safety run (a script test: grade.py
-runs it with the run's images and key in MV6_KERNEL, MV6_DISK, MV6_KEY, and the user
-to run QEMU and fsck as in MV6_RUN_UID).
+"""crash.py STAGE_DIR LOG RUN [fskill | restart NAME N]: one crash-safety run (a
+script test: grade.py runs it with the run's images and key in MV6_KERNEL, MV6_DISK,
+MV6_KEY, and the user to run QEMU and fsck as in MV6_RUN_UID).
 
 Boot the file system on the run's disk, let crashload write, kill QEMU at a random
 moment (the seed is logged), then check the image from the host: the independent
@@ -11,7 +11,13 @@ grade/fsimg.py); every file reported unlinked is gone. crashload reports with ve
 lines, so code under test can hold a report back but never invent one.
 With fskill, the file server itself is killed during the workload (by the fskiller
 task): the workload's calls must fail at once (it finishes, it does not hang), and the
-image must be just as consistent and durable."""
+image must be just as consistent and durable.
+With restart NAME N, the supervisor is there (boot group rs) and the server NAME
+(console, disk, fs, or all in turn) is killed N times during the workload (by the
+rskiller task): each time it must be started again; the workload must go on
+to the end, past the last kill; a driver's restarts must cost it no write at all (the
+file server repeats the call the driver died in); and the image must be just as
+consistent and durable."""
 import os, random, re, select, signal, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -20,6 +26,7 @@ import keys   # noqa: E402
 
 stage_dir, log_path, run = sys.argv[1], sys.argv[2], int(sys.argv[3])
 fskill = sys.argv[4:] == ["fskill"]
+restart = sys.argv[5:7] if sys.argv[4:5] == ["restart"] else None
 kernel = os.environ.get("MV6_KERNEL") or os.path.join(stage_dir, "kernel-test")
 img = os.environ.get("MV6_DISK")
 key = bytes.fromhex(os.environ.get("MV6_KEY", ""))
@@ -52,8 +59,9 @@ def qemu(boot):
 
 
 def console(cmd, until, limit, kill_after=None):
-    """Run QEMU; collect lines until a line matches until, or kill_after seconds after
-    the first verified 'done' line (a crash), or limit seconds. Returns the lines."""
+    """Run QEMU; collect lines until a line matches until (a regex, or a function of
+    the lines so far), or kill_after seconds after the first verified 'done' line (a
+    crash), or limit seconds. Returns the lines."""
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
     p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                          start_new_session=True, preexec_fn=as_user, env=env)
@@ -86,7 +94,7 @@ def console(cmd, until, limit, kill_after=None):
                 say(line)
                 if started is None and kill_after is not None and verdicts([line]):
                     started = time.monotonic()
-                if until and re.search(until, line):
+                if until and (until(lines) if callable(until) else re.search(until, line)):
                     return lines
     finally:
         os.killpg(p.pid, signal.SIGKILL)
@@ -111,7 +119,27 @@ def contents(k, size):
 
 if not img:
     fail("no disk image for the run (MV6_DISK)")
-if fskill:
+if restart:
+    name, n = restart
+    killed = f"rskiller: {name} killed {n} times, started again each time"
+
+    def ended(lines):
+        texts = verdicts(lines[-1:])
+        return texts and texts[0] == "crashload: finished" or any("rskiller: FAIL" in x for x in lines[-1:])
+    lines = console(qemu(f"run=rs prog=crashload arg=rs kill={name}:{n} watchdog=120"), ended, 120)
+    texts = verdicts(lines)
+    if killed not in texts:
+        fail(f"the kills did not all end in a restart (want the verdict {killed!r})")
+    if "crashload: finished" not in texts:
+        fail("the workload did not finish: the system stopped working")
+    last_done = max(i for i, t in enumerate(texts) if t.startswith("done "))
+    if last_done < texts.index(killed):
+        fail("no file was done after the last kill")
+    failed = texts.count("crashload: write failed")
+    if name in ("console", "disk") and failed:
+        fail(f"{failed} files failed while the {name} driver was restarted: its restarts should not show")
+    say(f"# {failed} files failed while the servers were restarted")
+elif fskill:
     lines = console(qemu("run=fskill prog=crashload watchdog=60"), r"^init: crashload exited", 60)
     texts = verdicts(lines)
     if "fskiller: the file server is killed" not in texts:
@@ -127,6 +155,8 @@ else:
     texts = verdicts(lines)
 done = {int(m[1]): int(m[2]) for m in (re.fullmatch(r"done (\d+) (\d+)", t) for t in texts) if m}
 gone = {int(m[1]) for m in (re.fullmatch(r"gone (\d+)", t) for t in texts) if m}
+# an unlink that failed because the file server died in it may have been committed
+unsure = {int(m[1]) for m in (re.fullmatch(r"unlink failed (\d+)", t) for t in texts) if m}
 if not done:
     fail(f"seed {seed}: the workload never reported a file done")
 fsck = subprocess.run([os.path.join(stage_dir, "fsck"), img], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -136,14 +166,14 @@ if fsck.returncode != 0:
     fail(f"seed {seed}: fsck after the crash: {(fsck.stdout.strip().splitlines() or ['?'])[-1]}")
 try:
     fs = fsimg.Image(open(img, "rb").read())
-    files = {k: fs.file(f"/c{k:03d}") for k in range(1000)}
+    files = {k: fs.file(f"/c{k:03d}") for k in range(max(done) + 1)}
 except fsimg.FsError as e:
     fail(f"seed {seed}: reading the image after the crash: {e}")
 # The workload unlinks c(k-10) after reporting "done k": the kill may fall between
 # that unlink's return and its "gone" line, so that one file may be there or not.
 maybe_gone = max(done) - 10
 for k, size in done.items():
-    if k in gone or k == maybe_gone:
+    if k in gone or k in unsure or k == maybe_gone:
         continue
     if files[k] is None:
         fail(f"seed {seed}: c{k:03d} was done ({size} bytes) before the crash, after it is missing")

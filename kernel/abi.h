@@ -51,7 +51,8 @@
 #define SYS_task_alive  35  // (task)  any task may ask     -> 0 | E_DEAD | E_BADHANDLE
 #define SYS_ep_owner    36  // (ep)  the owner's badge (0: answered in the kernel) -> badge | err
 #define SYS_fault_in    37  // (va, write)  have own pager make the page present -> 0 | E_INVAL
-#define NSYSCALL        38
+#define SYS_respawn     38  // (name)  start a dead boot task again from its image (the supervisor) -> badge | err
+#define NSYSCALL        39
 
 #define DEBUG_WRITE_MAX 65536
 // The first byte of every line the kernel prints for itself ("\x01[kernel] ..."). No
@@ -71,6 +72,7 @@
 #define E_INVAL      -9   // bad argument
 #define E_NOREPLY    -10  // reply token unknown, already used, or not for this task
 #define E_INTR       -11  // interrupted: the calling thread is being stopped
+#define E_BUSY       -12  // not now: the object is still in use (try again later)
 
 // ---- message tag: label (16 bits) | buffer rights (2 bits) | buffer length (32 bits) ----
 #define TAG(label, rights, len)  ((uint64)(label) & 0xffff) | ((uint64)(rights) << 16) | ((uint64)(len) << 32)
@@ -85,7 +87,7 @@
 
 // ---- handles: slot | generation << 16; well-known endpoints are created at boot ----
 #define HANDLE(slot, gen) ((uint64)(slot) | ((uint64)(gen) << 16))
-#define WK(n)        HANDLE(n, 1)
+#define WK(n)        HANDLE(n, 1)   // generation 1 for good: a restarted server answers it again
 #define EP_TEST0     WK(1)   // test servers (boot-table entries name them)
 #define EP_TEST1     WK(2)
 #define EP_TEST2     WK(3)
@@ -120,7 +122,8 @@ struct start_info {
 #define R_UART    (1 << 4)   // the UART's registers and interrupt (the console driver)
 #define R_VIRTIO  (1 << 5)   // the virtio-mmio registers and interrupts (the disk driver)
 #define R_POWER   (1 << 6)   // poweroff
-#define R_ALL     0x7f       // the test programs of the test image
+#define R_RESPAWN (1 << 7)   // watch boot tasks die, start them again (the supervisor)
+#define R_ALL     0xff       // the test programs of the test image
 
 // ---- map permissions (SYS_map) ----
 #define MAP_R    (1 << 1)

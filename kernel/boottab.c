@@ -14,6 +14,7 @@ const struct bootentry boottab[] = {
   {"console",   "demo",   SRV_CONSOLE,            6,  8,    0,    0, KHOST_console},
   {"disk",      "demo",   SRV_DISK,               6,  9,    0,    0, KHOST_disk},
   {"fs",        "demo",   0,                      5,  6,    0,    0, KHOST_fs},
+  {"super",     "demo",   SRV_SUPER,              7,  0,    0,    0},
   {0},
 };
 

@@ -18,11 +18,12 @@ struct bootentry {
 // frames into other tasks and makes and kills their tasks (address spaces, at the
 // process server's request); the process server starts their threads and watches them
 // die, and maps only the boot image into itself; each driver its device; the file
-// server nothing.
+// server nothing; the supervisor watches the boot tasks and starts them again.
 #define SRV_MEM     (R_MAP | R_TASK)
 #define SRV_PROC    (R_MAPSELF | R_THREAD)
 #define SRV_CONSOLE R_UART
 #define SRV_DISK    R_VIRTIO
+#define SRV_SUPER   R_RESPAWN
 
 void boot_hosted(const char *name);   // start a kernel-hosted subsystem (boottab.c)
 

@@ -31,14 +31,16 @@ struct endpoint *ep_lookup(uint64 h, int *err) {
   return ep;
 }
 
-// A new endpoint owned by owner, in a given well-known slot or in any free one.
+// A new endpoint owned by owner, in a given well-known slot or in any free one. A
+// well-known slot keeps generation 1 (WK(n)): its handle names the service, so a
+// server restarted into it (SYS_respawn) is reached by the handle its clients hold.
 struct endpoint *ep_alloc(struct task *owner, int slot) {
   int lo = slot ? slot : NWK, hi = slot ? slot + 1 : NEP;
   for (int i = lo; i < hi; i++) {
     struct endpoint *ep = &endpoints[i];
     if (ep->live)
       continue;
-    uint32 gen = ep->gen + 1;
+    uint32 gen = slot ? 1 : ep->gen + 1;
     memset(ep, 0, sizeof *ep);
     ep->gen = gen;
     ep->live = 1;
@@ -50,11 +52,13 @@ struct endpoint *ep_alloc(struct task *owner, int slot) {
 
 uint64 ep_handle(struct endpoint *ep) { return HANDLE(ep - endpoints, ep->gen); }
 
-// The endpoint dies: its generation moves on, so every handle to it is now stale,
-// and every thread queued on it gets E_DEAD at once.
+// The endpoint dies: its generation moves on, so every handle to it is now stale
+// (a well-known one is dead until a new owner takes the slot), and every thread
+// queued on it gets E_DEAD at once.
 void ep_kill(struct endpoint *ep) {
   ep->live = 0;
-  ep->gen++;
+  if (ep - endpoints >= NWK)
+    ep->gen++;
   struct thread *lists[2] = {ep->sendq, ep->recvq};
   ep->sendq = ep->sendq_tail = ep->recvq = 0;
   for (int l = 0; l < 2; l++) {

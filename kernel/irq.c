@@ -7,6 +7,7 @@
 static struct {
   uint64 ep, bits;
   void (*fn)(int irq);
+  int unacked;               // claimed and notified, not acknowledged yet
 } irqs[NIRQ];
 
 // Notify the bound endpoint; the source stays claimed (masked) until irq_ack.
@@ -19,10 +20,12 @@ void irq_dispatch(int irq) {
   struct endpoint *ep = irq < NIRQ && irqs[irq].ep ? ep_lookup(irqs[irq].ep, &err) : 0;
   if (ep && ipc_trace)
     kprintf("ipc: notify irq%d -> %s bits %lx\n", irq, ep->owner->name, irqs[irq].bits);
-  if (ep)
+  if (ep) {
+    irqs[irq].unacked = 1;
     ep_notify(ep, irqs[irq].bits);
-  else
+  } else {
     plic_complete(irq);      // nobody listens: drop it
+  }
 }
 
 int irq_route(int irq, uint64 h, uint64 bits) {
@@ -31,6 +34,10 @@ int irq_route(int irq, uint64 h, uint64 bits) {
     return E_INVAL;
   if (h && !ep_lookup(h, &err))
     return err;
+  if (irqs[irq].unacked) {   // a driver died before it acknowledged: its successor starts clean
+    irqs[irq].unacked = 0;
+    plic_complete(irq);
+  }
   irqs[irq].ep = h;
   irqs[irq].bits = bits;
   irqs[irq].fn = 0;
@@ -41,6 +48,7 @@ int irq_route(int irq, uint64 h, uint64 bits) {
 int irq_ack(int irq) {
   if (irq <= 0 || irq >= NIRQ)
     return E_INVAL;
+  irqs[irq].unacked = 0;
   plic_complete(irq);
   return 0;
 }

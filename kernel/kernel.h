@@ -76,6 +76,7 @@ struct task {
   uint64 watch_ep, watch_bits;// notified when the task dies
   int nthreads;
   int exiting;
+  int bootrun;                // a boot task: 1 + its row in boot.c's runs (for respawn); 0: not one
   int exit_status;
 };
 
@@ -270,6 +271,7 @@ int64 sys_fault_in(struct thread *t, struct trapframe *tf);
 void boot_tasks(void);
 const char *bootarg(const char *key, char *out, int n, const char *def);
 uint64 user_mem_start(void);
+int64 boot_respawn(const char *name);
 
 // debug.c
 void debug_dump(const char *why);

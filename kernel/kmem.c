@@ -33,6 +33,8 @@ static struct task *live(uint64 badge) {
   return badge ? task_lookup(badge, &err) : 0;
 }
 
+int pages_alive(uint64 task) { return live(task) != 0; }
+
 int pages_map(uint64 task, uint64 va, uint64 pa, int perm) {
   struct task *tk = live(task);
   return tk ? pt_map(tk->pt, va, pa, perm) : E_DEAD;
@@ -134,7 +136,7 @@ static int64 dma(struct kreq *r) {
   if (n == 0 || n > DMA_MAX || va % PGSIZE || !user_range(va, n * PGSIZE))
     return E_INVAL;
   struct task *tk = live(r->badge);
-  uint64 pa = pages_dma(n);
+  uint64 pa = pages_dma(n, r->badge);
   if (!tk || !pa)
     return E_NOMEM;
   for (uint64 i = 0; i < n; i++)

@@ -12,6 +12,7 @@
 #define PROF_HZ     10000       // tick while profiling (prof.c)
 #define KPOOL_SIZE  (16UL << 20) // kernel memory (page tables) after the kernel image
 #define NIRQ        64          // PLIC sources the kernel can route
+#define NBOOTRUN    24          // boot tasks (boot.c: each one's frames, for SYS_respawn)
 
 // Names xv6's programs use (its param.h), with the values of the mv6 servers that own
 // them, so that xv6's user programs compile unchanged. A file that sees both

@@ -102,9 +102,10 @@ int64 sys_mech(struct thread *cur, struct trapframe *tf) {
     return E_BADSYS;
   static const int need[NSYSCALL] = {
     [SYS_task_create] = R_TASK, [SYS_task_kill] = R_TASK, [SYS_thread_start] = R_THREAD,
-    [SYS_thread_stop] = R_THREAD, [SYS_task_watch] = R_THREAD, [SYS_unmap] = R_MAP,
+    [SYS_thread_stop] = R_THREAD, [SYS_task_watch] = R_THREAD | R_RESPAWN, [SYS_unmap] = R_MAP,
     [SYS_map] = R_MAP | R_MAPSELF, [SYS_mmio_map] = R_UART | R_VIRTIO,
     [SYS_irq_route] = R_UART | R_VIRTIO, [SYS_irq_ack] = R_UART | R_VIRTIO, [SYS_poweroff] = R_POWER,
+    [SYS_respawn] = R_RESPAWN,
   };
   if (!(cur->task->rights & need[tf->a7]))   // map, mmio_map: which frames, below
     return E_PERM;
@@ -145,11 +146,18 @@ int64 sys_mech(struct thread *cur, struct trapframe *tf) {
     struct task *tk = task_lookup(tf->a0, &err);
     if (!tk)
       return err;
+    if (!(cur->task->rights & R_THREAD) && !tk->bootrun)
+      return E_PERM;             // the supervisor watches boot tasks only
     if (tf->a1 && !ep_lookup(tf->a1, &err))
       return err;
     tk->watch_ep = tf->a1;
     tk->watch_bits = tf->a2;
     return 0;
+  }
+  case SYS_respawn: {
+    char name[16];
+    int r = copyinstr(cur->task->pt, name, tf->a0, sizeof name);
+    return r < 0 ? (r == E_RANGE ? E_INVAL : r) : boot_respawn(name);
   }
   case SYS_poweroff:
     kprintf("power off (%d)\n", (int)tf->a0);

@@ -9,12 +9,13 @@
 const struct bootentry testtab[] = {
   // name       groups                        rights prio serve fault arg (test programs: R_ALL)
   // the servers (or the kernel's subsystems), for the test groups that use them
-  {"mem",       "os,osecho,dma,fs,fskill,fsd,sk,skm,mp", SRV_MEM, 6, 7, 0, 0, KHOST_mem},
-  {"proc",      "os,osecho,fs,fskill,fsd,sk",  SRV_PROC, 5, 5,   0,    0, KHOST_proc},
-  {"console",   "fs,fskill,fsd,sk",            SRV_CONSOLE, 6, 8, 0,   0, KHOST_console},
-  {"disk",      "fs,fskill,fsd,sk",            SRV_DISK, 6, 9,   0,    0, KHOST_disk},
-  {"fs",        "fs,fskill,fsd,sk",            0,  5,  6,    0,    0, KHOST_fs},
-  {"pong",      "os,hello,pingpong,many,preempt,badinput,faults,bench,trace,rtask,rmap", 0, 4, 1, 0, 0},
+  {"mem",       "os,osecho,dma,fs,fskill,fsd,sk,skm,mp,rs", SRV_MEM, 6, 7, 0, 0, KHOST_mem},
+  {"proc",      "os,osecho,fs,fskill,fsd,sk,rs", SRV_PROC, 5, 5, 0,    0, KHOST_proc},
+  {"console",   "fs,fskill,fsd,sk,rs",         SRV_CONSOLE, 6, 8, 0,   0, KHOST_console},
+  {"disk",      "fs,fskill,fsd,sk,rs",         SRV_DISK, 6, 9,   0,    0, KHOST_disk},
+  {"fs",        "fs,fskill,fsd,sk,rs",         0,  5,  6,    0,    0, KHOST_fs},
+  {"super",     "rs",                          SRV_SUPER, 7, 0,  0,    0},
+  {"pong",      "os,hello,pingpong,many,preempt,badinput,faults,bench,trace,rtask,rmap,rrespawn,rrespawned", 0, 4, 1, 0, 0},
   {"hello",     "hello",                       0,  4,  0,    0,    0},
   {"pingpong",  "pingpong",                    R_ALL,  4,  0,    0,    0},
   {"manycli",   "many",                        0,  4,  0,    0,    0},
@@ -54,12 +55,15 @@ const struct bootentry testtab[] = {
   {"profhot",   "profhot",                     R_ALL,  4,  0,    0,    0},
   {"dmatest",   "dma",                         R_ALL,  4,  0,    0,    0},
   {"fskiller",  "fskill",                      R_ALL,  4,  0,    0,    0},
+  {"rskiller",  "rs",                          R_ALL,  4,  0,    0,    0},   // kills servers for the supervisor
   // the rights table: each group's task lacks the one right its case needs
   {"rights",    "rtask",                       R_THREAD | R_POWER,  4, 0, 0, 0},
   {"rights",    "rmap",                        R_MAPSELF | R_POWER, 4, 0, 0, 1},
   {"rights",    "rthread",                     R_TASK | R_POWER,    4, 0, 0, 2},
   {"rights",    "ruart",                       R_VIRTIO | R_POWER,  4, 0, 0, 3},
   {"rights",    "rvirtio",                     R_UART | R_POWER,    4, 0, 0, 4},
+  {"rights",    "rrespawn",                    R_THREAD | R_POWER,  4, 0, 0, 5},
+  {"rights",    "rrespawned",                  R_RESPAWN | R_TASK | R_POWER, 4, 0, 0, 6},
   // lab 03 (labs/03-fs/): the disk driver killed under the file server
   {"fsdisk",    "fsd",                         R_ALL,  4,  0,    0,    0},
   // the move labs' structure test: stop the server named by kill=

@@ -2,9 +2,12 @@
 // 1 and 2 and runs the shell, again each time it exits. The kernel command line can
 // name another program instead (prog=, with one argument arg=); without a file
 // system the default is hello. init reaps orphans, and reports how its program ended.
+// If the file server was restarted (servers/super), every open file was lost with it:
+// init opens the console again before it starts the next shell.
 #include "kernel/types.h"
 #include "kernel/fcntl.h"
 #include "kernel/fs.h"
+#include "kernel/stat.h"
 #include "user/user.h"
 #include "user/lib/mv6.h"
 
@@ -22,15 +25,24 @@ static int start(char **args) {
   return pid;
 }
 
-int main(int argc, char *argv[]) {
-  struct bootinfo bi;
+// The console as fds 0, 1 and 2: 0, or -1 if there is none.
+static int open_console(void) {
+  for (int fd = 0; fd < 3; fd++)
+    close(fd);
   int console = open("console", O_RDWR);
   if (console < 0 && mknod("console", CONSOLE, 0) == 0)
     console = open("console", O_RDWR);
-  if (console >= 0) {
-    dup(console);                    // fds 0, 1 and 2
-    dup(console);
-  }
+  if (console < 0)
+    return -1;
+  dup(console);
+  dup(console);
+  return 0;
+}
+
+int main(int argc, char *argv[]) {
+  struct bootinfo bi;
+  struct stat st;
+  int console = open_console();
   strcpy(prog, console >= 0 ? "sh" : "hello");
   if (get_bootinfo(&bi) > 0) {
     bootarg(bi.bootargs, "prog", prog, sizeof prog);
@@ -50,6 +62,8 @@ int main(int argc, char *argv[]) {
     int status;
     int w = wait(&status);
     if (w > 0 && w == pid && shell) {
+      if (fstat(0, &st) < 0)
+        open_console();              // lost with a file server that was restarted
       pid = start(args);             // the shell exited: a new one
     } else if (w > 0 && w == pid) {
       printf("init: %s exited with status %d\n", prog, status);

@@ -73,7 +73,7 @@ TESTS = [
 ] + [
     # the rights table (kernel/boottab.h): one test a right refused (user/tests/rights.c)
     kt(f"rights-{case}", f"r{case}", [], auth=[rf"^rights {case}: ok$"], end=rf"^rights {case}: (ok|FAIL)")
-    for case in ("task", "map", "thread", "uart", "virtio")
+    for case in ("task", "map", "thread", "uart", "virtio", "respawn", "respawned")
 ]
 
 # A smoke set at the stages where subsystems still run in the kernel.

@@ -41,5 +41,6 @@
 #define FS_EXIT   22
 
 #define FS_CONS_BIT (1UL << 0)   // notification: the console has a line
+#define FS_RESTART_BIT (1UL << 1) // notification (the supervisor): the console driver was restarted
 #define MAXPATH   128
 #define NOFILE    16             // open files per process

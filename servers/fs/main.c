@@ -41,10 +41,12 @@ static int nparked;            // parks in use (the first free one is taken: the
 static char buf[CHUNK];        // one worker: one request at a time
 
 // ---- the disk and the console, by message ----
+// A driver the supervisor restarts is called again (call_restartable): its clients
+// never see it die; one that does not come back is an error.
 
 int fsh_disk_read(uint blockno, void *dst) {
   struct msg m = {.tag = TAG(DISK_READ, BUF_W, BSIZE), .w = {blockno}};
-  int64 e = ipc_call(EP_DISK, &m, dst);
+  int64 e = call_restartable(EP_DISK, &m, dst);
   return e < 0 ? e : (short)TAG_LABEL(m.tag);
 }
 
@@ -55,13 +57,13 @@ int fsh_disk_write(const uint *where, void *const *src, int n) {
     memmove(v + DISK_VHDR + i * BSIZE, src[i], BSIZE);
   }
   struct msg m = {.tag = TAG(DISK_WRITEV, BUF_R, DISK_VHDR + n * BSIZE), .w = {n}};
-  int64 e = ipc_call(EP_DISK, &m, v);
+  int64 e = call_restartable(EP_DISK, &m, v);
   return e < 0 ? e : (short)TAG_LABEL(m.tag);
 }
 
 static int64 cons(uint64 label, uint64 w0, uint64 w1, void *p, uint64 len, int rights, struct msg *m) {
   *m = (struct msg){.tag = TAG(label, rights, len), .w = {w0, w1}};
-  int64 e = ipc_call(EP_CONSOLE, m, p);
+  int64 e = call_restartable(EP_CONSOLE, m, p);
   return e < 0 ? e : (short)TAG_LABEL(m->tag);
 }
 
@@ -318,8 +320,15 @@ static void handle(struct req *r) {
     retry(0);                                  // data for readers, room for writers, ends closed
 }
 
+static void listen_console(void) {
+  struct msg m;
+  cons(CONS_LISTEN, EP_FS, FS_CONS_BIT, 0, 0, 0, &m);
+}
+
 static void notified(uint64 bits) {
-  if (bits & FS_CONS_BIT)
+  if (bits & FS_RESTART_BIT)
+    listen_console();                          // a new console driver: tell it again
+  if (bits & (FS_CONS_BIT | FS_RESTART_BIT))
     retry(1);
 }
 
@@ -327,8 +336,7 @@ int main(int argc, char *argv[]) {
   binit();
   iinit();
   log_init();                                  // recovery: a committed log is installed
-  struct msg m;
-  cons(CONS_LISTEN, EP_FS, FS_CONS_BIT, 0, 0, 0, &m);
+  listen_console();
   serve(EP_FS, 1, handle, notified);
   return 0;
 }

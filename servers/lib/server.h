@@ -39,3 +39,8 @@ int answer(struct req *r);
 // Block only the calling worker for ns of guest time (an alarm on an endpoint of the
 // worker's own): 0, or E_INTR when the worker is being stopped.
 int worker_sleep_ns(uint64 ns);
+
+// A call to a server that the supervisor may restart: a call it died in is made again
+// to its next instance (restart.c). Only for requests that may be repeated.
+struct msg;
+int64 call_restartable(uint64 ep, struct msg *m, void *buf);

@@ -16,6 +16,8 @@
 void pager_request(struct req *r);
 void pager_notify(uint64 bits);
 
+int pages_alive(uint64 task) { return task_alive(task) == 0; }
+
 // @lab 04 solution: the pager's mechanism, its window on physical memory, its start
 static uint64 mem_start;
 

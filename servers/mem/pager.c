@@ -169,7 +169,7 @@ static int64 dma(struct req *r) {
     return E_PERM;               // a process: its memory is paged, never pinned
   if (n == 0 || n > DMA_MAX || va % PAGE || va >= MAXUVA || n * PAGE > MAXUVA - va)
     return E_INVAL;
-  uint64 pa = pages_dma(n);
+  uint64 pa = pages_dma(n, r->badge);
   if (!pa)
     return E_NOMEM;
   for (uint64 i = 0; i < n; i++)

@@ -35,6 +35,10 @@ static uint64 nfree;
 static uint16 *ref;                 // mappings per frame
 static uint64 ncow, nzero;          // statistics
 static uint64 dma_next, dma_end;    // frames set aside for DMA, handed out in order
+static struct dma_grant {           // ... and whose they are
+  uint64 owner, first, n;
+} grants[64];
+static int ngrants;
 
 static void *fptr(uint64 n) { return pages_frame(base + n * PAGE); }
 static uint64 fpa(uint64 n) { return base + n * PAGE; }
@@ -289,13 +293,22 @@ int space_page(struct space *s, uint64 va, char **page) {
   return 0;
 }
 
-uint64 pages_dma(uint64 n) {
-  if (n == 0 || n > dma_end - dma_next)
-    return 0;
+uint64 pages_dma(uint64 n, uint64 owner) {
+  struct dma_grant *g = 0;
+  for (int i = 0; i < ngrants && !g; i++)
+    if (grants[i].n == n && !pages_alive(grants[i].owner))
+      g = &grants[i];                 // a dead driver's: taken back
+  if (!g) {
+    if (n == 0 || n > dma_end - dma_next || ngrants == sizeof grants / sizeof grants[0])
+      return 0;
+    g = &grants[ngrants++];
+    *g = (struct dma_grant){0, dma_next, n};
+    dma_next += n;
+  }
+  g->owner = owner;
   for (uint64 i = 0; i < n; i++)
-    zero(fptr(dma_next + i));
-  dma_next += n;
-  return fpa(dma_next - n);
+    zero(fptr(g->first + i));
+  return fpa(g->first);
 }
 
 void pages_stat(struct pages_stat *st) {

@@ -14,6 +14,7 @@ int pages_map(uint64 task, uint64 va, uint64 pa, int perm);  // map a page in ta
                                                               // kernel/abi.h): 0 or an error
 void pages_unmap(uint64 task, uint64 va);                     // unmap it
 void *pages_frame(uint64 pa);       // where this host can read and write frame pa
+int pages_alive(uint64 task);       // 1 if the task lives, 0 if it is gone
 
 // A task's address space: its regions, its break, and a shadow of its page table
 // (which frame backs each page, and whether that frame is shared copy-on-write).
@@ -56,9 +57,11 @@ int64 space_sbrk(struct space *s, int64 delta);
 // E_NOMEM.
 int space_page(struct space *s, uint64 va, char **page);
 
-// n physically contiguous, zeroed frames set aside for DMA, never taken back: the
-// physical address of the first, or 0 if the DMA pool has not that many left.
-uint64 pages_dma(uint64 n);
+// n physically contiguous, zeroed frames set aside for DMA, owner's until it dies,
+// then the next owner's that asks for as many (a driver restarted by the supervisor
+// resets its device first, so no transfer lands in them any more): the physical
+// address of the first, or 0 if the DMA pool has not that many left.
+uint64 pages_dma(uint64 n, uint64 owner);
 
 struct pages_stat {
   uint64 free;                      // frames free

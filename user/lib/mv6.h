@@ -98,6 +98,7 @@ static inline int64 mmio_map(uint64 va, uint64 pa, uint64 len) { return sys3(SYS
 static inline void poweroff(int code) { sys1(SYS_poweroff, code); }
 static inline int64 task_watch(uint64 task, uint64 ep, uint64 bits) { return sys3(SYS_task_watch, task, ep, bits); }
 static inline int64 task_alive(uint64 task) { return sys1(SYS_task_alive, task); }
+static inline int64 respawn(const char *name) { return sys1(SYS_respawn, name); }
 static inline int64 ep_owner(uint64 ep) { return sys1(SYS_ep_owner, ep); }
 // Have our pager make the page at va present (writable, if write), as a fault there
 // would, but a refusal gives E_INVAL instead of killing us.

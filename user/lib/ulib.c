@@ -131,7 +131,7 @@ void *memcpy(void *dst, const void *src, uint n) { return memmove(dst, src, n); 
 
 const char *errstr(int64 e) {
   static const char *names[] = {"ok", "E_BADSYS", "E_BADHANDLE", "E_DEAD", "E_BADADDR", "E_NOTPRESENT",
-                                "E_RANGE", "E_PERM", "E_NOMEM", "E_INVAL", "E_NOREPLY", "E_INTR"};
+                                "E_RANGE", "E_PERM", "E_NOMEM", "E_INVAL", "E_NOREPLY", "E_INTR", "E_BUSY"};
   if (e > 0)
     return "ok";
   return -e < (int64)(sizeof names / sizeof names[0]) ? names[-e] : "E_?";

@@ -64,10 +64,42 @@ static void virtio(void) {
   EXPECT(irq_route(11, ep, 1), E_PERM);        // an interrupt nobody's right covers
 }
 
+// R_RESPAWN refused (we hold R_THREAD): no boot task started again.
+static void respawn_refused(void) {
+  EXPECT(respawn("pong"), E_PERM);
+  EXPECT(task_watch(other(), 0, 0), 0);
+}
+
+// R_RESPAWN held (with R_TASK, to kill): pong is started again from its image, with
+// its endpoint: a call on the handle we held before reaches the new instance. Not
+// while it lives; not a task that is not a boot task; bad names are errors.
+static void respawned(void) {
+  struct msg m = {.tag = TAG(1, 0, 0), .w = {41}};
+  EXPECT(ipc_call(EP_TEST0, &m, 0), 0);
+  CHECK(m.w[0] == 42, "pong answered %d", (int)m.w[0]);
+  uint64 old = other(), ep = ep_create();
+  EXPECT(respawn("pong"), E_BUSY);               // alive
+  EXPECT(respawn("nosuch"), E_INVAL);
+  EXPECT(respawn((const char *)0x80200000UL + MAXUVA), E_BADADDR);   // not a user address
+  EXPECT(task_watch(old, ep, 1), 0);
+  EXPECT(task_kill(old), 0);
+  EXPECT(ipc_call(EP_TEST0, &m, 0), E_DEAD);      // dead until started again
+  EXPECT(ipc_recv(ep, &m), 0);                    // the death notice: it is freed
+  CHECK(m.w[0] == 1, "death notice bits %d", (int)m.w[0]);
+  int64 t = respawn("pong");
+  CHECK(t > 0 && t != (int64)old, "respawn: %s", errstr(t));
+  EXPECT(task_find("pong"), t);
+  EXPECT(ep_owner(EP_TEST0), t);
+  m = (struct msg){.tag = TAG(1, 0, 0), .w = {6}};
+  EXPECT(ipc_call(EP_TEST0, &m, 0), 0);
+  CHECK(m.w[0] == 7, "the new pong answered %d", (int)m.w[0]);
+  EXPECT(respawn("pong"), E_BUSY);
+}
+
 int main(int argc, char *argv[]) {
-  static const char *names[] = {"task", "map", "thread", "uart", "virtio"};
-  void (*cases[])(void) = {task, map, thread, uart, virtio};
-  if (task_arg >= 5)
+  static const char *names[] = {"task", "map", "thread", "uart", "virtio", "respawn", "respawned"};
+  void (*cases[])(void) = {task, map, thread, uart, virtio, respawn_refused, respawned};
+  if (task_arg >= 7)
     return 1;
   cases[task_arg]();
   char name[32] = "rights ";

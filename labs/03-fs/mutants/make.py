@@ -50,7 +50,8 @@ mut("pipe-reader-lost", 4, "a reader of an empty pipe is deferred but only a con
 mut("close-no-wake", 4, "a pipe's writer closing does not wake its waiting reader",
     (FS, RETRY, "  if (fs_changed && (r->label == FS_READ || r->label == FS_WRITE))\n    retry(0);                                  // data for readers, room for writers"))
 mut("console-reader-lost", 4, "the console's line notice does not retry the waiting readers",
-    (FS, "  if (bits & FS_CONS_BIT)\n    retry(1);", "  (void)bits;                                  // the next request retries them"))
+    (FS, "  if (bits & (FS_CONS_BIT | FS_RESTART_BIT))\n    retry(1);",
+     "  if (bits & FS_RESTART_BIT)\n    retry(1);                                  // the next request retries the rest"))
 mut("console-no-listen", 4, "the file server never registers for the console's line notices",
     (FS, "  cons(CONS_LISTEN, EP_FS, FS_CONS_BIT, 0, 0, 0, &m);\n", "  (void)m;\n"))
 mut("exit-keeps-fds", 5, "FS_EXIT drops the dead client's waits but never closes its descriptors",
@@ -65,8 +66,8 @@ mut("write-copy-ignored", 6, "a write goes ahead when the copy from the client f
     (FS, "    int64 k = ipc_copy_from(r->token, *done, buf, n);\n    if (k < 0)\n      return *done ? (int64)(r->rw[0] = *done, 0) : k;\n",
      "    int64 k;\n    ipc_copy_from(r->token, *done, buf, n);\n"))
 mut("disk-retry-forever", 7, "a failed disk read is tried again until it works",
-    (FS, "  int64 e = ipc_call(EP_DISK, &m, dst);\n  return e < 0 ? e : (short)TAG_LABEL(m.tag);",
-     "  int64 e;\n  while ((e = ipc_call(EP_DISK, &m, dst)) < 0)   // the disk is busy: again\n"
+    (FS, "  int64 e = call_restartable(EP_DISK, &m, dst);\n  return e < 0 ? e : (short)TAG_LABEL(m.tag);",
+     "  int64 e;\n  while ((e = call_restartable(EP_DISK, &m, dst)) < 0)   // the disk is busy: again\n"
      "    m = (struct msg){.tag = TAG(DISK_READ, BUF_W, BSIZE), .w = {blockno}};\n  return (short)TAG_LABEL(m.tag);"))
 mut("disk-anyone", 8, "the disk driver serves any task's transfers",
     (DISK, "e = r->badge == (uint64)ep_owner(EP_FS) ? transfer(r) : E_PERM; break;", "e = transfer(r); break;"))
