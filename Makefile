@@ -77,7 +77,7 @@ CRT0 := $(B)/ulib/user/lib/crt0.S.o
 PROGS := mem proc init console disk fs super netdrv net
 # Programs on the file system (exec finds them there when a file server runs).
 UPROGS := init sh cat echo grep wc ls mkdir rm ln kill ps hello usertests argtest ping httpd nc
-OSTESTPROGS := cowread srvbad killrace privtest fairtest procbench nop dmatest fstests fsbench crashload proctest fuzz traceme profhot nettest
+OSTESTPROGS := cowread srvbad killrace privtest fairtest procbench scalebench nop dmatest fstests fsbench crashload proctest fuzz traceme profhot nettest
 TESTPROGS := pong hello usertests argtest pingpong manycli collect echosrv bulk notify kwait stopper slowsrv midsrv outcli \
              spinner preempt badinput faulter survivor tpager lazy ipcbench deadcli tracer fskiller srvkill rights rskiller
 # Each lab's own test programs (labs/NN-*/NAME.c), in the test image.
@@ -103,7 +103,7 @@ _pos = $(if $2,$(if $(filter $1,$(firstword $2)),$(words $3),$(call _pos,$1,$(wo
 base = $(shell printf '0x%x' $$(( 0x1000000 * $(or $(call _pos,$1,$(PROGS),),0) + 0xa0000 )))
 srcs = $(or $(wildcard user/$1.c),$(wildcard user/tests/$1.c),$(wildcard servers/$1/*.c),$(wildcard labs/*/$1.c))
 
-.PHONY: all qemu qemu-gdb check grade autograder bench fuzz trace profile clean deps print-keyed
+.PHONY: all qemu qemu-gdb check grade autograder bench bench-scale fuzz trace profile clean deps print-keyed
 .DELETE_ON_ERROR:
 
 all: $(B)/kernel $(B)/fs.img
@@ -277,6 +277,10 @@ xv6-usertests: deps $(B)/kernel $(B)/xv6/fs.img
 
 bench: deps $(B)/kernel-test $(B)/kernel $(B)/fs.img
 	@python3 mk/bench.py $(B)
+
+# make bench-scale: K = 1, 2 independent clients at CPUS=1 and 2, wall time (mk/bench.py)
+bench-scale: deps $(B)/kernel-test $(B)/fs.img
+	@python3 mk/bench.py $(B) --scale
 
 # make trace PROG=cat ARG=README.md: an IPC sequence diagram of a program's run, from
 # the kernel's IPC trace ($(B)/trace.txt and .svg; mk/trace.py). The default,

@@ -73,32 +73,32 @@ static int64 read_console(struct kreq *r) {
   return 0;
 }
 
+// The core delivers a read's bytes straight into the caller's buffer (file_read).
+int fsh_copyout(void *client, uint64 off, const void *src, uint64 n) {
+  int64 e = kcopyout(client, off, src, n);
+  return e < 0 ? e : 0;
+}
+
 // An inode or a pipe. The file may change while we sleep (a pipe's only), so it is
 // looked up again after each sleep: the caller may have closed it meanwhile.
 static int64 read_file(struct kreq *r, struct fdtab *t) {
-  uint64 tot = 0;
   for (;;) {
     struct file *f = fd_file(t, r->w[0]);
     if (!f || !f->readable)
       return E_INVAL;
-    uint64 n = r->buflen - tot < CHUNK ? r->buflen - tot : CHUNK;
-    int64 k = n ? file_read(f, buf, n) : 0;
+    int64 k = r->buflen ? file_read(f, r, r->buflen) : 0;
     if (k == FS_BLOCK) {
       if (ksleep(&fs, &pipes_moved, 0) < 0)
         return E_INTR;
       continue;
     }
-    if (k > 0 && (k = kcopyout(r, tot, buf, k)) >= 0)
-      file_consume(f, k);
     if (k < 0)
-      return tot ? (int64)(r->rw[0] = tot, 0) : k;   // what was delivered stays delivered
-    tot += k;
-    if (f->type == FD_PIPE || k < (int64)n || tot == r->buflen)
-      break;
+      return k;                                // nothing consumed
+    file_consume(f, k);                        // only what the caller got
+    r->rw[0] = k;
+    wake_pipes();
+    return 0;
   }
-  r->rw[0] = tot;
-  wake_pipes();
-  return 0;
 }
 
 static int64 write_file(struct kreq *r, struct fdtab *t) {
@@ -302,7 +302,7 @@ int64 kfs_read_file(uint64 task, const char *path, uint64 off, void *dst, uint64
   if (ip) {
     iload(ip);
     if (ip->type == T_FILE)
-      got = readi(ip, dst, off, n);
+      got = readi(ip, 0, (uint64)dst, off, n);
     log_begin();
     iput(ip);
     log_end();

@@ -114,10 +114,27 @@ int uaccess_check(pagetable_t pt, uint64 va, uint64 len, int write) {
   return 0;
 }
 
+// Where [va, va+len), inside one user page, is: checked as uaccess_check does.
+static int upage_at(pagetable_t pt, uint64 va, uint64 len, int write, uint64 *pa) {
+  if (!user_range(va, len))
+    return E_BADADDR;
+  int r = upage(pt, PGROUNDDOWN(va), write, pa);
+  *pa += va & (PGSIZE - 1);
+  return r;
+}
+
 // Copies len bytes from (spt, sva) to (dpt, dva), page piece by page piece, with no
 // intermediate buffer. A 0 page table means the kernel (identity-mapped) side.
 int copy_between(pagetable_t dpt, uint64 dva, pagetable_t spt, uint64 sva, uint64 len) {
   int r;
+  uint64 in_d = PGSIZE - (dva & (PGSIZE - 1)), in_s = PGSIZE - (sva & (PGSIZE - 1));
+  if (len > 0 && len <= in_d && len <= in_s) {   // the usual small copy: one walk a side
+    uint64 dpa = dva, spa = sva;
+    if ((dpt && (r = upage_at(dpt, dva, len, 1, &dpa)) < 0) || (spt && (r = upage_at(spt, sva, len, 0, &spa)) < 0))
+      return r;
+    memmove((void *)dpa, (void *)spa, len);
+    return 0;
+  }
   if ((dpt && (r = uaccess_check(dpt, dva, len, 1)) < 0) || (spt && (r = uaccess_check(spt, sva, len, 0)) < 0))
     return r;
   while (len > 0) {

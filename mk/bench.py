@@ -1,12 +1,19 @@
 #!/usr/bin/env python3
-"""bench.py STAGE_DIR: make bench. Runs the benchmark programs, CPUS=1, and prints
+"""bench.py STAGE_DIR [NAME...] | STAGE_DIR --scale: make bench. Runs the benchmark programs, CPUS=1, and prints
 their `bench: NAME VALUE UNIT` lines; a figure a run did not produce prints as
 `bench: NAME unmeasured REASON` (the watchdog fired, a FAIL, a panic, a timeout).
 
 Instruction figures come from runs under -icount shift=0,align=off,sleep=off, where
 instret counts guest instructions; the programs subtract the instret that passed while
 the hart idled in wfi (STAT_IDLE), which QEMU jumps over. Wall figures come from runs
-without icount and vary with the host's load."""
+without icount and vary with the host's load. With NAMEs, only the runs that give one of
+those figures (a quicker look while working on one).
+
+--scale (make bench-scale): K = 1 and 2 independent clients (user/tests/scalebench.c:
+getpid loops, pipe round trips, file writers in directories of their own), wall time
+without icount at CPUS=1 and CPUS=2, three rounds each, interleaved; prints the medians
+and the ratio two clients on 2 harts / two clients on 1 hart (the issue asks <= 0.65).
+Wall time: meaningful only on a quiet host."""
 import os, select, statistics, subprocess, sys, time
 
 D = sys.argv[1]
@@ -30,7 +37,8 @@ RUNS = [
      ["ipc_roundtrip", "ipc_fastpath_share", "bulk_copy_64k_aligned", "bulk_copy_64k_unaligned"]),
     ("run=bench mode=wall watchdog=60", [], ["ipc_roundtrip_wall"]),
     ("run=os prog=procbench watchdog=60", ICOUNT,
-     ["fork_exit_wait", "exec", "zero_fill_fault", "cow_fault"]),
+     ["getpid", "fork_exit_wait", "exec", "fork_exec_wait", "zero_fill_fault", "cow_fault"]),
+    ("run=fs prog=procbench arg=fs watchdog=600", ICOUNT + DISK, ["fork_exec_wait_fs", "pipe_roundtrip"]),
     ("run=fs prog=fsbench watchdog=600", ICOUNT + DISK,
      ["fs_write", "fs_read", "fs_unlink", "disk_inflight_max"]),
     ("run=fs prog=fsbench arg=wall watchdog=600", DISK,
@@ -98,6 +106,45 @@ def boot_wall():
         print(f"bench: boot_to_prompt_wall unmeasured no prompt in {11 - len(times)} of 11 boots")
 
 
+def scale():
+    """Median wall times of scalebench at CPUS=1 and 2, and the ratios."""
+    got = {}
+    for _ in range(3):
+        for cpus in (1, 2):
+            cmd = QEMU[:]
+            cmd[cmd.index("-smp") + 1] = str(cpus)
+            p = subprocess.Popen(cmd + DISK + ["-kernel", f"{D}/kernel-test", "-append",
+                                 "run=fs prog=scalebench watchdog=600"], stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            lines, end = [], time.monotonic() + HOST_LIMIT
+            while time.monotonic() < end:   # until it is done: init never powers off
+                ln = p.stdout.readline().decode(errors="replace")
+                if not ln or "scalebench: " in ln:
+                    break
+                lines.append(ln)
+            p.kill()
+            p.wait()
+            for ln in lines:
+                f = ln.split()
+                if ln.startswith("bench: scale_") and len(f) >= 10:
+                    work = f[1].split("_")[1]
+                    got.setdefault((work, cpus), []).append((int(f[2]), int(f[7])))
+    for work in ("getpid", "pipe", "fswrite"):
+        one, two = got.get((work, 1), []), got.get((work, 2), [])
+        if len(one) < 3 or len(two) < 3:
+            print(f"bench: scale_{work} unmeasured scalebench did not finish", flush=True)
+            continue
+        m = {c: [statistics.median(x[k] for x in got[(work, c)]) for k in (0, 1)] for c in (1, 2)}
+        print(f"bench: scale_{work} {m[2][1] / m[1][1]:.2f} ratio (2 clients: {m[1][1] / 1000:.0f} ms on 1 hart, "
+              f"{m[2][1] / 1000:.0f} ms on 2; 1 client: {m[1][0] / 1000:.0f} ms, {m[2][0] / 1000:.0f} ms)", flush=True)
+
+
+if sys.argv[2:] == ["--scale"]:
+    scale()
+    sys.exit(0)
+ONLY = set(sys.argv[2:])
 for r in RUNS:
-    run(*r)
-boot_wall()
+    if not ONLY or ONLY & set(r[2]):
+        run(*r)
+if not ONLY or "boot_to_prompt_wall" in ONLY:
+    boot_wall()

@@ -30,6 +30,16 @@ TESTS = [
 ] + [
     os_test("usertests-smp4", "usertests", [r"^usertests: ALL 11 TESTS OK$"], cpus=4, deps=["usertests-forkloop"]),
     os_test("servers-badinput", "srvbad", [r"^srvbad: ok$"], deps=["os-boot"]),
+    # make bench's process figures are there (procbench checks getpid's answers and
+    # every child's status), and from the file system: exec of a program read from the
+    # disk, and a pipe round trip whose bytes it checks each way
+    os_test("bench-proc", "procbench", [rf"^bench: {f} \d+ instructions$" for f in
+                                        ("getpid", "fork_exit_wait", "exec", "fork_exec_wait",
+                                         "zero_fill_fault", "cow_fault")],
+            auth=[r"^procbench: ok$"], deps=["os-boot"]),
+    os_test("bench-pipes", "procbench", [r"^bench: fork_exec_wait_fs \d+ instructions$",
+                                         r"^bench: pipe_roundtrip \d+ instructions$"],
+            arg="fs", auth=[r"^procbench: ok$"], group="fs", disk=True, deps=["os-boot"]),
     # kills racing the victim's own system calls on the other hart (issue 14, bug 1); real
     # parallelism (no -icount), where a hart really waits for the lock while the kill runs
     os_test("kill-race-smp2", "killrace", [], auth=[r"^killrace: ok$"], cpus=2, icount=False, repeat=3,

@@ -4,7 +4,7 @@
 // task badge), nothing here waits or answers anyone. An operation that cannot go on
 // now returns FS_BLOCK and changes nothing; the host decides how its caller waits
 // (sleeping in the kernel, a deferred reply in the server) and tries again when
-// fs_changed() says pipes or the console moved.
+// fs_changed says pipes moved (or the console says a line came).
 #include "servers/fs/fs.h"
 
 #define NFILE 128
@@ -17,6 +17,14 @@ static struct fdtab tables[NTABLE];
 static struct pipe pipes[NPIPE];
 static uint64 closed[NSOCKCLOSED][2];   // sockets closed for good, until the host takes them
 static int nclosed;
+
+int fs_changed;
+uint64 pipe_changes;
+
+static void pipe_changed(struct pipe *p) {
+  p->stamp = ++pipe_changes;
+  fs_changed = 1;
+}
 
 // ---- fd tables ----
 
@@ -70,7 +78,7 @@ void file_close(struct file *f) {
       f->pipe->readopen = 0;
     if (!f->pipe->readopen && !f->pipe->writeopen)
       f->pipe->used = 0;
-    fs_changed = 1;
+    pipe_changed(f->pipe);
   } else if (f->type == FD_INODE || f->type == FD_DEVICE) {
     iput(f->ip);
   } else if (f->type == FD_SOCKET && nclosed < NSOCKCLOSED) {
@@ -163,7 +171,7 @@ int fs_pipe(struct fdtab *t, int64 *fd0, int64 *fd1) {
       wf->ref = 0;
     return E_NOMEM;
   }
-  *p = (struct pipe){.used = 1, .readopen = 1, .writeopen = 1};
+  *p = (struct pipe){.used = 1, .stamp = ++pipe_changes, .readopen = 1, .writeopen = 1};
   *rf = (struct file){.type = FD_PIPE, .ref = 1, .readable = 1, .pipe = p};
   *wf = (struct file){.type = FD_PIPE, .ref = 1, .writable = 1, .pipe = p};
   return 0;
@@ -171,33 +179,31 @@ int fs_pipe(struct fdtab *t, int64 *fd0, int64 *fd1) {
 
 // ---- reading and writing ----
 
-int fs_changed;
-
-// Up to n bytes at f's position into dst, without moving it: bytes (0: end of file),
-// FS_BLOCK (an empty pipe whose writer is open), or E_INVAL (the console: the host
-// reads it). The host delivers them to its client, then file_consume()s what it
-// delivered: a failed delivery loses nothing.
-int64 file_read(struct file *f, void *dst, uint64 n) {
-  char *d = dst;
-  if (f->type == FD_INODE) {
-    int got = readi(f->ip, dst, f->off, n);
-    return got < 0 ? E_INVAL : got;
-  }
+// Up to n bytes at f's position, delivered straight from the cache or the pipe to
+// the start of client's buffer (fsh_copyout), without moving the position: bytes (0:
+// end of file), FS_BLOCK (an empty pipe whose writer is open), E_INVAL (the console:
+// the host reads it), or the error of a failed delivery. The host then
+// file_consume()s what was delivered: a failed delivery loses nothing.
+int64 file_read(struct file *f, void *client, uint64 n) {
+  if (f->type == FD_INODE)
+    return readi(f->ip, client, 0, f->off, n);
   if (f->type != FD_PIPE)
     return E_INVAL;
   struct pipe *p = f->pipe;
   if (p->nread == p->nwrite)
     return p->writeopen ? FS_BLOCK : 0;
-  uint64 k = 0;
-  for (; k < n && p->nread + k < p->nwrite; k++)
-    d[k] = p->data[(p->nread + k) % PIPESIZE];
-  return k;
+  uint64 k = p->nwrite - p->nread < n ? p->nwrite - p->nread : n;
+  uint at = p->nread % PIPESIZE, first = PIPESIZE - at < k ? PIPESIZE - at : k;
+  int e = fsh_copyout(client, 0, p->data + at, first);     // the ring may wrap: two pieces
+  if (e == 0 && k > first)
+    e = fsh_copyout(client, first, p->data, k - first);
+  return e < 0 ? e : (int64)k;
 }
 
 void file_consume(struct file *f, uint64 n) {
   if (f->type == FD_PIPE) {
     f->pipe->nread += n;
-    fs_changed = 1;                     // room for a waiting writer
+    pipe_changed(f->pipe);              // room for a waiting writer
   } else {
     f->off += n;
   }
@@ -224,6 +230,6 @@ int64 file_write(struct file *f, const void *src, uint64 n) {
   for (uint64 i = 0; i < k; i++)
     p->data[(p->nwrite + i) % PIPESIZE] = s[i];
   p->nwrite += k;
-  fs_changed = 1;                       // data for a waiting reader
+  pipe_changed(p);                      // data for a waiting reader
   return k;
 }

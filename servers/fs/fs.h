@@ -53,7 +53,9 @@ void iput(struct inode *ip);
 void iupdate(struct inode *ip);
 void itrunc(struct inode *ip);
 struct inode *ialloc(short type);
-int readi(struct inode *ip, void *dst, uint off, uint n);
+// client 0: dst is an address in the host's memory; else the offset in that client's
+// buffer, reached through fsh_copyout (one copy per block, straight from the cache).
+int readi(struct inode *ip, void *client, uint64 dst, uint off, uint n);
 int writei(struct inode *ip, const void *src, uint off, uint n);
 void stati(struct inode *ip, struct stat *st);
 struct inode *dirlookup(struct inode *dp, const char *name, uint *poff);
@@ -72,6 +74,7 @@ enum { FD_NONE, FD_PIPE, FD_INODE, FD_DEVICE, FD_SOCKET };
 
 struct pipe {
   int used;
+  uint64 stamp;              // pipe_changes when it last changed (data, room, an end closed)
   char data[PIPESIZE];
   uint nread, nwrite;
   int readopen, writeopen;
@@ -94,8 +97,10 @@ struct fdtab {
 };
 
 // Set when a pipe changed (data, room, an end closed): the host tries its waiting
-// callers again and clears it.
+// callers again and clears it. Each change also stamps the pipe with the count of
+// changes so far, so a host tries again only those waiting on a pipe that moved.
 extern int fs_changed;
+extern uint64 pipe_changes;
 
 struct fdtab *fdtab_of(uint64 owner, int create);   // 0: none (or no room)
 int fdtab_fork(uint64 parent, uint64 child);
@@ -108,7 +113,7 @@ void file_close(struct file *f);
 int fd_close(struct fdtab *t, uint64 fd);
 int64 fd_dup(struct fdtab *t, uint64 fd);
 int fs_pipe(struct fdtab *t, int64 *fd0, int64 *fd1);
-int64 file_read(struct file *f, void *dst, uint64 n);
+int64 file_read(struct file *f, void *client, uint64 n);
 void file_consume(struct file *f, uint64 n);
 int64 file_write(struct file *f, const void *src, uint64 n);
 int64 fs_open(struct fdtab *t, struct inode *cwd, const char *path, int omode);
@@ -126,3 +131,6 @@ int file_sock_closed(uint64 *sock, uint64 *key);
 int fsh_disk_read(uint blockno, void *dst);
 // n <= DISK_MAXV blocks src[i] to the blocks where[i], all in flight at once: 0 or an error.
 int fsh_disk_write(const uint *where, void *const *src, int n);
+// n bytes at src to the buffer of client (what the host passed to file_read or readi)
+// at off: 0, or an error (nothing of this piece delivered).
+int fsh_copyout(void *client, uint64 off, const void *src, uint64 n);

@@ -113,7 +113,7 @@ int fs_link(struct inode *cwd, const char *old, const char *new) {
 static int isdirempty(struct inode *dp) {
   struct dirent de;
   for (uint off = 2 * sizeof de; off < dp->size; off += sizeof de)
-    if (readi(dp, &de, off, sizeof de) != sizeof de || de.inum != 0)
+    if (readi(dp, 0, (uint64)&de, off, sizeof de) != sizeof de || de.inum != 0)
       return 0;
   return 1;
 }

@@ -16,19 +16,26 @@ static void bzero_block(uint b) {
   brelse(bp);
 }
 
-// A free data block, marked used and zeroed; 0 if the disk is full.
+// A free data block, marked used and zeroed; 0 if the disk is full. The bitmap is
+// scanned 64 bits at a time (a word of ones is 64 blocks in use); on a little-endian
+// machine bit bi of the block is bit bi % 64 of word bi / 64.
 static uint balloc(void) {
   for (uint b = 0; b < sb.size; b += BPB) {
     struct buf *bp = bread(BBLOCK(b, sb));
-    for (uint bi = 0; bi < BPB && b + bi < sb.size; bi++) {
-      int m = 1 << (bi % 8);
-      if ((bp->data[bi / 8] & m) == 0) {
-        bp->data[bi / 8] |= m;
-        log_write(bp);
-        brelse(bp);
-        bzero_block(b + bi);
-        return b + bi;
-      }
+    uint64 *w = (uint64 *)bp->data;
+    for (uint wi = 0; wi < BPB / 64 && b + wi * 64 < sb.size; wi++) {
+      if (w[wi] == ~0UL)
+        continue;
+      uint bi = wi * 64;
+      while (w[wi] >> (bi % 64) & 1)
+        bi++;
+      if (b + bi >= sb.size)
+        break;
+      w[wi] |= 1UL << (bi % 64);
+      log_write(bp);
+      brelse(bp);
+      bzero_block(b + bi);
+      return b + bi;
     }
     brelse(bp);
   }
@@ -184,7 +191,18 @@ static uint bmap(struct inode *ip, uint bn, int alloc) {
   return addr;
 }
 
-int readi(struct inode *ip, void *dst, uint off, uint n) {
+// n bytes at src to where readi's caller asked (readi in fs.h): 0 or an error.
+static int copyout(void *client, uint64 dst, const void *src, uint n) {
+  if (client)
+    return fsh_copyout(client, dst, src, n);
+  for (uint i = 0; i < n; i++)
+    ((char *)dst)[i] = ((const char *)src)[i];
+  return 0;
+}
+
+// Bytes read (fewer at the end of the file), or the error of a copy that failed.
+int readi(struct inode *ip, void *client, uint64 dst, uint off, uint n) {
+  static const uchar hole[BSIZE];    // a block never written reads as zeros
   if (off > ip->size || off + n < off)
     return 0;
   if (off + n > ip->size)
@@ -192,15 +210,12 @@ int readi(struct inode *ip, void *dst, uint off, uint n) {
   for (uint tot = 0, m; tot < n; tot += m, off += m) {
     uint addr = bmap(ip, off / BSIZE, 0);
     m = BSIZE - off % BSIZE < n - tot ? BSIZE - off % BSIZE : n - tot;
-    if (!addr) {
-      for (uint i = 0; i < m; i++)
-        ((char *)dst)[tot + i] = 0;
-      continue;
-    }
-    struct buf *bp = bread(addr);
-    for (uint i = 0; i < m; i++)
-      ((char *)dst)[tot + i] = bp->data[off % BSIZE + i];
-    brelse(bp);
+    struct buf *bp = addr ? bread(addr) : 0;
+    int e = copyout(client, dst + tot, (bp ? bp->data : hole) + off % BSIZE, m);
+    if (bp)
+      brelse(bp);
+    if (e < 0)
+      return e;
   }
   return n;
 }
@@ -250,7 +265,7 @@ int namecmp(const char *a, const char *b) {
 struct inode *dirlookup(struct inode *dp, const char *name, uint *poff) {
   struct dirent de;
   for (uint off = 0; off < dp->size; off += sizeof de) {
-    if (readi(dp, &de, off, sizeof de) != sizeof de)
+    if (readi(dp, 0, (uint64)&de, off, sizeof de) != sizeof de)
       break;
     if (de.inum && namecmp(name, de.name) == 0) {
       if (poff)
@@ -270,7 +285,7 @@ int dirlink(struct inode *dp, const char *name, uint inum) {
   struct dirent de;
   uint off;
   for (off = 0; off < dp->size; off += sizeof de)
-    if (readi(dp, &de, off, sizeof de) != sizeof de || de.inum == 0)
+    if (readi(dp, 0, (uint64)&de, off, sizeof de) != sizeof de || de.inum == 0)
       break;
   for (int i = 0; i < DIRSIZ; i++) {
     de.name[i] = name[i];

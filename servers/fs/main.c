@@ -6,10 +6,11 @@
 //     server alone;
 //   - a read or write that must wait (an empty or full pipe, no console line yet) is
 //     deferred: its caller stays blocked in its call, the server goes on serving and
-//     answers it when a pipe changes or the console announces a line; a deferred
+//     answers it when its pipe changes or the console announces a line; a deferred
 //     request of a client that dies is dropped;
 //   - paths and data move by bulk copy with the request's token; a failed copy
-//     changes nothing (copy in before writing; copy out, then consume);
+//     changes nothing (copy in before writing; copy out, then consume); a read's
+//     bytes go straight from the cache or the pipe to the client (fsh_copyout);
 //   - blocks and console lines are messages to the disk and console drivers, whose
 //     failures (E_DEAD: the driver is gone) become errors for the client, never a hang;
 //   - a request that changes the disk is one transaction, committed before the reply;
@@ -28,14 +29,18 @@
 #define NPARK 64
 
 // @lab 03 solution: the file server
-// A deferred read or write, tried again whenever a pipe or the console changes.
+// A deferred read or write, tried again when what it waits on changes: its pipe (the
+// core stamps a pipe at each change) or, for the console, a line.
 struct park {
   int used;
   struct req r;
   uint64 done;                 // bytes of a pipe write already moved
+  struct pipe *pipe;           // what it waits on; 0: the console
+  uint64 seen;                 // the pipe's stamp when it was last tried
 };
 
 static struct park parks[NPARK];
+static int nparked;            // parks in use (the first free one is taken: they gather at the start)
 static char buf[CHUNK];        // one worker: one request at a time
 
 // ---- the disk and the console, by message ----
@@ -94,23 +99,20 @@ static int64 write_console(struct req *r) {
   return 0;
 }
 
+// The core delivers a read's bytes straight from its cache or pipe to the client:
+// client is the request (file_read(f, r, n)), off the place in its buffer.
+int fsh_copyout(void *client, uint64 off, const void *src, uint64 n) {
+  int64 e = ipc_copy_to(((struct req *)client)->token, off, src, n);
+  return e < 0 ? e : 0;
+}
+
 // An inode's bytes, or a pipe's (FS_BLOCK: empty, its writer open).
 static int64 read_file(struct req *r, struct file *f) {
-  uint64 tot = 0;
-  while (tot < r->buflen) {
-    uint64 n = r->buflen - tot < CHUNK ? r->buflen - tot : CHUNK;
-    int64 k = file_read(f, buf, n);
-    if (k == FS_BLOCK)
-      return FS_BLOCK;
-    if (k > 0 && (k = ipc_copy_to(r->token, tot, buf, k)) >= 0)
-      file_consume(f, k);                      // only what the client got
-    if (k < 0)
-      return tot ? (int64)(r->rw[0] = tot, 0) : k;
-    tot += k;
-    if (f->type == FD_PIPE || k < (int64)n)
-      break;
-  }
-  r->rw[0] = tot;
+  int64 k = r->buflen ? file_read(f, r, r->buflen) : 0;
+  if (k == FS_BLOCK || k < 0)
+    return k;                                  // a failed copy: nothing consumed
+  file_consume(f, k);                          // only what the client got
+  r->rw[0] = k;
   return 0;
 }
 
@@ -154,6 +156,13 @@ static int64 rw(struct req *r, uint64 *done) {
 
 // ---- deferred requests ----
 
+// What a request that got FS_BLOCK waits on: its pipe, or 0 for the console.
+static struct pipe *waits_on(struct req *r) {
+  struct fdtab *t = fdtab_of(r->badge, 0);
+  struct file *f = fd_file(t, r->w[0]);
+  return f && f->type == FD_PIPE ? f->pipe : 0;
+}
+
 // 0, or E_NOMEM: too many waiting requests, or FS_MAXWAIT of this client's already.
 static int64 park(struct req *r, uint64 done) {
   struct park *p = 0;
@@ -166,25 +175,35 @@ static int64 park(struct req *r, uint64 done) {
   }
   if (!p || mine >= FS_MAXWAIT)
     return E_NOMEM;
+  struct pipe *on = waits_on(r);
   defer(r);
-  *p = (struct park){1, *r, done};
+  *p = (struct park){1, *r, done, on, on ? on->stamp : 0};
+  nparked++;
   return 0;
 }
 
-// A pipe changed or a console line came: try every deferred request again.
-static void retry(void) {
+// Pipes changed (console 0) or a console line came (1): try again the deferred
+// requests whose pipe changed since they last tried, and those on the console.
+static void retry(int console) {
   for (int again = 1; again;) {
     again = 0;
     fs_changed = 0;
-    for (int i = 0; i < NPARK; i++) {
+    for (int i = 0, left = nparked; i < NPARK && left > 0; i++) {
       struct park *p = &parks[i];
       if (!p->used)
         continue;
+      left--;
+      if (p->pipe ? p->pipe->stamp == p->seen : !console)
+        continue;
       fs_ioerror = 0;
       int64 e = rw(&p->r, &p->done);
-      if (e == FS_BLOCK)
+      if (e == FS_BLOCK) {
+        p->pipe = waits_on(&p->r);             // (its own partial write stamped it too)
+        p->seen = p->pipe ? p->pipe->stamp : 0;
         continue;
+      }
       p->used = 0;
+      nparked--;
       p->r.rlabel = e < 0 ? (uint64)e : 0;
       answer(&p->r);                           // E_NOREPLY if its caller is gone: fine
     }
@@ -266,7 +285,7 @@ static int64 process(struct req *r) {
   case FS_EXIT:
     for (int i = 0; i < NPARK; i++)
       if (parks[i].used && parks[i].r.badge == r->w[0])
-        parks[i].used = 0;                     // its caller is gone: no reply
+        parks[i].used = 0, nparked--;          // its caller is gone: no reply
     fdtab_exit(r->w[0]);                       // every fd closed: its pipes' other ends see it
     break;
   }
@@ -337,7 +356,7 @@ static void handle(struct req *r) {
     e = E_INVAL;
   r->rlabel = e < 0 ? (uint64)e : 0;
   if (fs_changed)
-    retry();                                   // data for readers, room for writers, ends closed
+    retry(0);                                  // data for readers, room for writers, ends closed
   uint64 sock, key;
   while (file_sock_closed(&sock, &key)) {      // a socket's last fd closed: close the socket
     struct msg m = {.tag = TAG(NET_CLOSE, 0, 0), .w = {sock, 0, 0, key}};
@@ -354,7 +373,7 @@ static void notified(uint64 bits) {
   if (bits & FS_RESTART_BIT)
     listen_console();                          // a new console driver: tell it again
   if (bits & (FS_CONS_BIT | FS_RESTART_BIT))
-    retry();
+    retry(1);
 }
 
 int main(int argc, char *argv[]) {
@@ -369,9 +388,11 @@ int main(int argc, char *argv[]) {
 //: // TODO (lab 03): the file server (README.md, exercise 1; kernel/kfs.c is the same
 //: // boundary layer inside the kernel: port it to messages, badges, deferred replies
 //: // and bulk copies). The core (fs.h) asks its host for the disk: fsh_disk_read,
-//: // fsh_disk_write (DISK_READ, DISK_WRITEV to EP_DISK).
+//: // fsh_disk_write (DISK_READ, DISK_WRITEV to EP_DISK); and to deliver a read's
+//: // bytes to the client: fsh_copyout (ipc_copy_to).
 //: int fsh_disk_read(uint blockno, void *dst) { return E_DEAD; }
 //: int fsh_disk_write(const uint *where, void *const *src, int n) { return E_DEAD; }
+//: int fsh_copyout(void *client, uint64 off, const void *src, uint64 n) { return E_DEAD; }
 //:
 //: int main(int argc, char *argv[]) {
 //:   printf("fs: the file server is not written yet (lab 03)\n");

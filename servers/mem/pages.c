@@ -228,8 +228,9 @@ int space_fork(struct space *p, struct space *c) {
   for (uint64 t = 0; t < TOP_ENTRIES; t++) {
     if (!p->top[t])
       continue;
+    uint32 *leaf = fptr(p->top[t]);
     for (int i = 0; i < LEAF_PAGES; i++) {
-      uint32 *pe = (uint32 *)fptr(p->top[t]) + i;
+      uint32 *pe = leaf + i;
       if (!*pe)
         continue;
       uint64 va = (t * LEAF_PAGES + i) * PAGE, n = *pe >> 1;

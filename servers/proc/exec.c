@@ -46,8 +46,12 @@ static int64 read_program(uint64 task, const char *path, const uchar **img) {
   }
   if (fd < 0)
     return fd;
-  while (len < sizeof file && (n = fs(FS_READ, fd, 0, file + len, sizeof file - len, BUF_W)) > 0)
-    len += n;
+  uint64 want = 4096;               // the headers first (a page), then only what loads
+  for (int pass = 0; pass < 2; pass++) {
+    while (len < want && (n = fs(FS_READ, fd, 0, file + len, want - len, BUF_W)) > 0)
+      len += n;
+    want = progimg_need(file, len, sizeof file);
+  }
   fs(FS_CLOSE, fd, 0, 0, 0, 0);
   *img = file;
   return n < 0 ? n : (int64)len;

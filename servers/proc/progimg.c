@@ -40,6 +40,21 @@ int progimg_segment(const struct proghdr *ph, uint64 len) {
   return MEM_R | (ph->flags & 2 ? MEM_W : 0) | (ph->flags & 1 ? MEM_X : 0);
 }
 
+uint64 progimg_need(const uchar *img, uint64 len, uint64 max) {
+  const struct elfhdr *eh = (const void *)img;
+  if (len < sizeof *eh || eh->magic != ELF_MAGIC)
+    return len;
+  if (progimg_check(eh, len) < 0)
+    return max;
+  uint64 end = progimg_phoff(eh, eh->phnum);
+  for (int i = 0; i < eh->phnum; i++) {
+    const struct proghdr *ph = (const void *)(img + progimg_phoff(eh, i));
+    if (ph->type == ELF_PROG_LOAD && ph->off + ph->filesz > end)
+      end = ph->off + ph->filesz;
+  }
+  return end < max ? end : max;
+}
+
 uint64 progimg_heap(uint64 end) { return (end + 4095) & ~4095UL; }
 
 uint64 progimg_stack(char *out, int argc, const char *args) {

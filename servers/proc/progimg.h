@@ -24,6 +24,11 @@ uint64 progimg_phoff(const struct elfhdr *eh, int i);
 // A program header: 0 if it loads nothing, the MEM_R/W/X flags of the region it
 // needs (at vaddr, memsz bytes, the first filesz from the file at off), or E_INVAL.
 int progimg_segment(const struct proghdr *ph, uint64 len);
+// How much of a program file exec must read, given its first len bytes at img: up to
+// the end of the last loadable segment's bytes (the symbols and debug information
+// after it are never needed); len if it is no ELF file; max if its program headers
+// are not within those len bytes.
+uint64 progimg_need(const uchar *img, uint64 len, uint64 max);
 // Where the heap starts (MEM_HEAP), given the end of the highest segment.
 uint64 progimg_heap(uint64 end);
 

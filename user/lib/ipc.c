@@ -14,6 +14,8 @@ static int64 bring_in(const char *p, uint64 len, int write) {
 }
 
 int64 ipc_call_buf(uint64 ep, struct msg *m, void *buf) {
+  if (TAG_LEN(m->tag) == 0)
+    return ipc_call(ep, m, buf);             // no buffer: nothing to fault in (getpid...)
   struct msg req = *m;
   for (int tries = 0;; tries++) {
     int64 r = ipc_call(ep, m, buf);

@@ -28,13 +28,13 @@ def mut(name, rule, what, *edits):
     MUTANTS[name] = (rule, what, edits)
 
 
-RETRY = "  if (fs_changed)\n    retry();                                   // data for readers, room for writers, ends closed"
+RETRY = "  if (fs_changed)\n    retry(0);                                  // data for readers, room for writers, ends closed"
 EXIT = ("    for (int i = 0; i < NPARK; i++)\n      if (parks[i].used && parks[i].r.badge == r->w[0])\n"
-        "        parks[i].used = 0;                     // its caller is gone: no reply\n"
+        "        parks[i].used = 0, nparked--;          // its caller is gone: no reply\n"
         "    fdtab_exit(r->w[0]);                       // every fd closed: its pipes' other ends see it\n")
 WRITE_LOG = "    log_begin();\n    k = file_write(f, buf, n);\n    log_end();                                 // committed before the reply\n"
-READ_COPY = ("    if (k > 0 && (k = ipc_copy_to(r->token, tot, buf, k)) >= 0)\n"
-             "      file_consume(f, k);                      // only what the client got\n")
+COPYOUT = "  int64 e = ipc_copy_to(((struct req *)client)->token, off, src, n);\n  return e < 0 ? e : 0;\n"
+CONSUME = "  file_consume(f, k);                          // only what the client got\n"
 
 mut("hang-never-serves", 1, "the file server spins instead of serving (a hung submission)",
     (FS, "  serve(EP_FS, 1, handle, notified);", "  for (;;)                                     // never serves\n    ;\n  serve(EP_FS, 1, handle, notified);"))
@@ -46,11 +46,12 @@ mut("badge-named-table", 3, "a request's w1 names whose table to use (it is the 
 mut("exit-anyone", 3, "FS_FORK/EXEC/EXIT are accepted from any task",
     (FS, "    e = r->badge == (uint64)ep_owner(EP_PROC) ? process(r) : E_PERM;", "    e = process(r);"))
 mut("pipe-reader-lost", 4, "a reader of an empty pipe is deferred but only a console line retries it",
-    (FS, RETRY, "  if (fs_changed && r->label == FS_CLOSE)\n    retry();                                   // an end closed"))
+    (FS, RETRY, "  if (fs_changed && r->label == FS_CLOSE)\n    retry(0);                                  // an end closed"))
 mut("close-no-wake", 4, "a pipe's writer closing does not wake its waiting reader",
-    (FS, RETRY, "  if (fs_changed && (r->label == FS_READ || r->label == FS_WRITE))\n    retry();                                   // data for readers, room for writers"))
+    (FS, RETRY, "  if (fs_changed && (r->label == FS_READ || r->label == FS_WRITE))\n    retry(0);                                  // data for readers, room for writers"))
 mut("console-reader-lost", 4, "the console's line notice does not retry the waiting readers",
-    (FS, "  if (bits & FS_CONS_BIT)\n    retry();", "  (void)bits;                                  // the next request retries them"))
+    (FS, "  if (bits & (FS_CONS_BIT | FS_RESTART_BIT))\n    retry(1);",
+     "  if (bits & FS_RESTART_BIT)\n    retry(1);                                  // the next request retries the rest"))
 mut("console-no-listen", 4, "the file server never registers for the console's line notices",
     (FS, "  cons(CONS_LISTEN, EP_FS, FS_CONS_BIT, 0, 0, 0, &m);\n", "  (void)m;\n"))
 mut("exit-keeps-fds", 5, "FS_EXIT drops the dead client's waits but never closes its descriptors",
@@ -58,16 +59,15 @@ mut("exit-keeps-fds", 5, "FS_EXIT drops the dead client's waits but never closes
 mut("exit-ignored", 5, "FS_EXIT is answered but does nothing",
     (FS, EXIT, "    break;                                     // the process server cleans up\n"))
 mut("read-copy-ignored", 6, "a read consumes the data whether or not the client got it",
-    (FS, READ_COPY, "    if (k > 0) {\n      ipc_copy_to(r->token, tot, buf, k);\n      file_consume(f, k);\n    }\n"))
+    (FS, COPYOUT, "  ipc_copy_to(((struct req *)client)->token, off, src, n);\n  return 0;                                    // delivered, or not\n"))
 mut("offset-stuck", 6, "a file read never advances the offset (only pipes are consumed)",
-    (FS, READ_COPY, "    if (k > 0 && (k = ipc_copy_to(r->token, tot, buf, k)) >= 0 && f->type == FD_PIPE)\n"
-     "      file_consume(f, k);                      // a pipe's bytes are gone once read\n"))
+    (FS, CONSUME, "  if (f->type == FD_PIPE)\n    file_consume(f, k);                        // a pipe's bytes are gone once read\n"))
 mut("write-copy-ignored", 6, "a write goes ahead when the copy from the client failed",
     (FS, "    int64 k = ipc_copy_from(r->token, *done, buf, n);\n    if (k < 0)\n      return *done ? (int64)(r->rw[0] = *done, 0) : k;\n",
      "    int64 k;\n    ipc_copy_from(r->token, *done, buf, n);\n"))
 mut("disk-retry-forever", 7, "a failed disk read is tried again until it works",
-    (FS, "  int64 e = ipc_call(EP_DISK, &m, dst);\n  return e < 0 ? e : (short)TAG_LABEL(m.tag);",
-     "  int64 e;\n  while ((e = ipc_call(EP_DISK, &m, dst)) < 0)   // the disk is busy: again\n"
+    (FS, "  int64 e = call_restartable(EP_DISK, &m, dst);\n  return e < 0 ? e : (short)TAG_LABEL(m.tag);",
+     "  int64 e;\n  while ((e = call_restartable(EP_DISK, &m, dst)) < 0)   // the disk is busy: again\n"
      "    m = (struct msg){.tag = TAG(DISK_READ, BUF_W, BSIZE), .w = {blockno}};\n  return (short)TAG_LABEL(m.tag);"))
 mut("disk-anyone", 8, "the disk driver serves any task's transfers",
     (DISK, "e = r->badge == (uint64)ep_owner(EP_FS) ? transfer(r) : E_PERM; break;", "e = transfer(r); break;"))

@@ -1,0 +1,86 @@
+// Scaling (issue 12): K independent clients, each a process of its own, doing the same
+// work; wall time from the first fork to the last wait, without icount. Run at CPUS=1
+// and CPUS=2 (mk/bench.py --scale): with K = 2, a system that scales finishes in about
+// half the time on two harts. Workloads: getpid loops (the process server), pipe round
+// trips between a client and its own child (the file server), file writers each in a
+// directory of its own (the file server and the disk).
+#include "user/tests/testlib.h"
+#include "kernel/fcntl.h"
+
+#define GETPIDS 20000
+#define TRIPS 2000
+#define WRITES 128              // 512-byte writes: 64 KiB per writer
+
+static void getpids(void) {
+  int pid = getpid();
+  for (int i = 0; i < GETPIDS; i++)
+    CHECK(getpid() == pid, "getpid changed");
+}
+
+static void pipes(void) {
+  int p[2], q[2];
+  char c = 0;
+  CHECK(pipe(p) == 0 && pipe(q) == 0, "pipes");
+  if (fork() == 0) {
+    close(p[1]);
+    while (read(p[0], &c, 1) == 1 && write(q[1], &c, 1) == 1)
+      ;
+    exit(0);
+  }
+  close(p[0]);
+  close(q[1]);
+  for (int i = 0; i < TRIPS; i++) {
+    c = i;
+    CHECK(write(p[1], &c, 1) == 1 && read(q[0], &c, 1) == 1 && c == (char)i, "round trip %d", i);
+  }
+  close(p[1]);
+  wait(0);
+}
+
+static void writer(int k) {
+  static char buf[512];
+  char dir[] = "s0", file[] = "s0/f";
+  dir[1] = file[1] = '0' + k;
+  mkdir(dir);
+  int fd = open(file, O_CREATE | O_WRONLY);
+  CHECK(fd >= 0, "create %s", file);
+  for (int i = 0; i < WRITES; i++)
+    CHECK(write(fd, buf, sizeof buf) == sizeof buf, "write %d", i);
+  close(fd);
+  CHECK(unlink(file) == 0 && unlink(dir) == 0, "unlink");
+}
+
+// Wall nanoseconds for k clients running work at once.
+static uint64 run(int k, int work) {
+  uint64 t0 = time_ns();
+  for (int i = 0; i < k; i++) {
+    if (fork() == 0) {
+      if (work == 0)
+        getpids();
+      else if (work == 1)
+        pipes();
+      else
+        writer(i);
+      exit(test_failures ? 1 : 0);
+    }
+  }
+  for (int i = 0; i < k; i++) {
+    int status = -1;
+    wait(&status);
+    CHECK(status == 0, "a client failed");
+  }
+  return time_ns() - t0;
+}
+
+int main(int argc, char *argv[]) {
+  static const char *names[] = {"getpid", "pipe", "fswrite"};
+  int ncpu = kstat(STAT_NCPU);
+  for (int work = 0; work < 3; work++) {
+    run(1, work);                          // warm: caches, the first faults
+    uint64 one = run(1, work), two = run(2, work);
+    printf("bench: scale_%s_cpus%d %d us for 1 client, %d us for 2\n", names[work], ncpu, (int)(one / 1000),
+           (int)(two / 1000));
+  }
+  test_done("scalebench", 0);
+  exit(0);
+}
