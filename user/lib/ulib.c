@@ -1,5 +1,6 @@
 // String helpers.
 #include "kernel/types.h"
+#include "kernel/memmove.h"
 #include "user/user.h"
 #include "user/lib/mv6.h"
 
@@ -82,42 +83,8 @@ int atoi(const char *s) {
   return n;
 }
 
-// The kernel's memmove (kernel/string.c says how): forward a word at a time whatever
-// the alignment, every load and store aligned; overlapping with dst above src,
-// backward a byte at a time.
-void *memmove(void *dst, const void *src, int len) {
-  const uchar *s = src;
-  uchar *d = dst;
-  uint64 n = len > 0 ? len : 0;
-  if (s < d && s + n > d) {
-    while (n-- > 0)
-      d[n] = s[n];
-    return dst;
-  }
-  for (; n > 0 && ((uint64)d & 7); n--)
-    *d++ = *s++;
-  uint64 *dw = (uint64 *)d, words = n / 8;
-  uint64 shift = ((uint64)s & 7) * 8;
-  if (shift == 0) {
-    const uint64 *sw = (const uint64 *)s;
-#pragma GCC unroll 8
-    for (uint64 i = 0; i < words; i++)
-      dw[i] = sw[i];
-  } else if (words > 0) {
-    const uint64 *sw = (const uint64 *)(s - shift / 8);
-    uint64 lo = sw[0];
-#pragma GCC unroll 4
-    for (uint64 i = 0; i < words; i++) {
-      uint64 hi = sw[i + 1];
-      dw[i] = lo >> shift | hi << (64 - shift);
-      lo = hi;
-    }
-  }
-  d += words * 8, s += words * 8, n -= words * 8;
-  while (n-- > 0)
-    *d++ = *s++;
-  return dst;
-}
+// Word at a time whatever the alignment (kernel/memmove.h says how).
+void *memmove(void *dst, const void *src, int len) { return memmove_words(dst, src, len > 0 ? len : 0); }
 
 int memcmp(const void *s1, const void *s2, uint n) {
   const char *p1 = s1, *p2 = s2;
