@@ -57,6 +57,23 @@ ARROWS = [
 ]
 
 
+# A stage that hosts proc and mem in the kernel, and a forked child (also traceme)
+# whose exit is never answered: guessing the receiver from the first reply to a
+# task's name would call ep 5 "kernel:mem" here.
+HOSTED_LOG = """\
+[kernel] ipc: call traceme -> ep 5 label 2 len 0
+[kernel] ipc: call traceme -> ep 7 label 65534 len 0
+[kernel] ipc: reply kernel:mem -> traceme label 0
+[kernel] ipc: notify traceme -> traceme bits 1
+[kernel] ipc: call traceme -> ep 5 label 1 len 0
+[kernel] ipc: reply kernel:proc -> traceme label 0
+[kernel] ipc: call traceme -> ep 6 label 2 len 512
+[kernel] ipc: copy_to kernel:fs -> traceme len 512
+[kernel] ipc: reply kernel:fs -> traceme label 0
+[kernel] ipc: notify traceme -> traceme bits 2
+""".split("\n")
+
+
 def events():
     return tr.window(LOG, tr.parse(LOG), "traceme")
 
@@ -74,6 +91,15 @@ class TraceTest(unittest.TestCase):
             self.assertIn(label, svg)
         tasks = re.findall(r'<text x="\d+" y="48" text-anchor="middle">([^<]*)</text>', svg)
         self.assertEqual(tasks, ["traceme", "fs", "disk", "irq1", "mem"])
+
+    def test_kernel_hosted_receivers(self):
+        got = [(e.kind, e.src, e.dst, e.text) for e in tr.window(HOSTED_LOG, tr.parse(HOSTED_LOG), "traceme")]
+        self.assertEqual(got, [
+            ("call", "traceme", "kernel:proc", "PROC_FORK"),
+            ("reply", "kernel:proc", "traceme", "ok"),
+            ("call", "traceme", "kernel:fs", "FS_READ (512 B buffer)"),
+            ("copy", "kernel:fs", "traceme", "copy_to 512 B"),
+            ("reply", "kernel:fs", "traceme", "ok")])
 
     def test_text_lists_each_arrow(self):
         out = tr.text(events()).splitlines()

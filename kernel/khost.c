@@ -26,6 +26,9 @@ int64 kep_call(struct endpoint *ep, struct thread *cur) {
     return E_INTR;
   s->handle(&r);
   kunlock(s);
+  // Traced as if a server named kernel:NAME had answered (mk/trace.py draws it).
+  if (ipc_trace && cur->is_call && !cur->stopping)
+    kprintf("ipc: reply kernel:%s -> %s label %d\n", s->name, cur->task->name, (int)r.rlabel);
   if (cur->stopping)
     return E_INTR;
   if (cur->fault_call)
@@ -106,12 +109,26 @@ void kwakeup(void *chan) { wakeup(chan); }
 
 // ---- the caller's buffer ----
 
+// With tracing on, logged as a server's bulk copy would be, in the direction the data
+// went; the subsystem is the innermost one the running thread is in.
+static int64 traced(struct kreq *r, int64 n, int to_caller) {
+  if (ipc_trace && n >= 0) {
+    const char *caller = r->caller->task->name;
+    const char *sub = curthread()->ksub ? curthread()->ksub->name : "?";
+    if (to_caller)
+      kprintf("ipc: copy_to kernel:%s -> %s len %d\n", sub, caller, (int)n);
+    else
+      kprintf("ipc: copy_from %s -> kernel:%s len %d\n", caller, sub, (int)n);
+  }
+  return n;
+}
+
 int64 kcopyin(struct kreq *r, uint64 off, void *dst, uint64 len) {
-  return buf_copy(r->caller, off, 0, (uint64)dst, len, 0);
+  return traced(r, buf_copy(r->caller, off, 0, (uint64)dst, len, 0), 0);
 }
 
 int64 kcopyout(struct kreq *r, uint64 off, const void *src, uint64 len) {
-  return buf_copy(r->caller, off, 0, (uint64)src, len, 1);
+  return traced(r, buf_copy(r->caller, off, 0, (uint64)src, len, 1), 1);
 }
 
 // ---- kernel threads: threads of the kernel's own task, never in user mode ----

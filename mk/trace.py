@@ -9,6 +9,9 @@
 The kernel logs each message when tracing is on (kernel/ipc.c, syscall.c, irq.c):
   ipc: call A -> ep N label L len B        ipc: reply A -> B label L
   ipc: notify A -> B bits X                ipc: copy_to A -> B len N   (data A to B)
+A subsystem that the stage still hosts in the kernel (kernel/khost.c) answers as
+kernel:NAME; what it does inside the kernel (calls to other kernel-hosted subsystems,
+sleeping for the disk) is function calls, not messages, and is not drawn.
 The diagram shows the events between two notifications a program sends to its own
 endpoint (bits 1, then bits 2: see user/tests/traceme.c), or else all of PROG's run,
 from init's "starting PROG" to "PROG exited". A call's receiver is the task that
@@ -37,6 +40,16 @@ def defines(path):
     except OSError:
         return []
     return [(m[1], int(m[2], 0), m[3]) for m in DEFINE.finditer(text)]
+
+
+def well_known():
+    """{endpoint slot: service} for the servers' well-known endpoints (kernel/abi.h)."""
+    names = {}
+    with open(os.path.join(ROOT, "kernel/abi.h")) as f:
+        for m in re.finditer(r"#define\s+EP_([A-Z]+)\s+WK\((\d+)\)", f.read()):
+            if not m[1].startswith("TEST") and m[1] != "KTEST":
+                names[m[2]] = m[1].lower()
+    return names
 
 
 def protocol_names():
@@ -70,8 +83,14 @@ def parse(lines):
             raw.append((n, m.groups()))
     # A call waits for its reply: the first reply to the caller names who took it.
     # Learn each endpoint's receiver from the whole log, so calls whose reply falls
-    # outside the window are named too.
+    # outside the window are named too. That guess goes wrong when tasks share a name
+    # (a forked child) and one's call is never answered (exit), so the well-known
+    # endpoints are named by their service instead: kernel:NAME when the kernel
+    # answered it in this log.
     epname, pending, events = {}, {}, []
+    answerers = {m[5] for n, m in raw if m[5]} | {m[12] for n, m in raw if m[12]}
+    for slot, svc in well_known().items():
+        epname[slot] = "kernel:" + svc if "kernel:" + svc in answerers else svc
     for n, g in raw:
         if g[0]:
             kind, src, ep, label, blen = g[0], g[1], g[2], int(g[3]), int(g[4])
@@ -101,7 +120,8 @@ def parse(lines):
             if e.label == 0xfffe:
                 name = "page fault"
             else:
-                name = labels.get(e.dst, {}).get(e.label, f"label {e.label}")
+                server = e.dst.removeprefix("kernel:")     # a kernel-hosted subsystem
+                name = labels.get(server, {}).get(e.label, f"label {e.label}")
             e.text = name + (f" ({e.blen} B buffer)" if e.blen else "")
     return events
 
