@@ -103,7 +103,7 @@ _pos = $(if $2,$(if $(filter $1,$(firstword $2)),$(words $3),$(call _pos,$1,$(wo
 base = $(shell printf '0x%x' $$(( 0x1000000 * $(or $(call _pos,$1,$(PROGS),),0) + 0xa0000 )))
 srcs = $(or $(wildcard user/$1.c),$(wildcard user/tests/$1.c),$(wildcard servers/$1/*.c),$(wildcard labs/*/$1.c))
 
-.PHONY: all qemu qemu-gdb check grade autograder bench bench-scale fuzz trace profile clean deps print-keyed
+.PHONY: all qemu qemu-gdb check grade autograder bench bench-scale fuzz trace doc-traces profile clean deps print-keyed
 .DELETE_ON_ERROR:
 
 all: $(B)/kernel $(B)/fs.img
@@ -289,6 +289,14 @@ PROG ?= traceme
 ARG ?= $(if $(filter traceme,$(PROG)),read)
 trace: deps $(B)/kernel $(B)/fs.img
 	@python3 mk/trace.py run $(B) $(B)/trace $(PROG) $(ARG)
+
+# make doc-traces: every picture in doc/ and the lab handouts, traced anew (traceme
+# WORKLOAD at stage N -> doc/trace-WORKLOAD-sN.svg and .txt).
+DOC_TRACES := read-s2 read-s3 read-s4 fork-s1 fork-s2 fork-s4 wait-s1 wait-s2 fault-s3 fault-s4
+doc-traces: deps
+	@set -e; for t in $(DOC_TRACES); do w=$${t%-s*}; s=$${t##*-s}; \
+	  $(MAKE) -s STAGE=$$s build/s$$s/kernel build/s$$s/fs.img; \
+	  python3 mk/trace.py run build/s$$s doc/trace-$$t traceme $$w; done
 
 # make profile PROG=fsbench: where PROG's run spends its executed instructions, per
 # function and task, across the kernel, the servers and PROG ($(B)/profile.txt and

@@ -188,6 +188,7 @@ def svg(events, title):
         out.append(f'<line class="arrow {e.kind}" data-src="{esc(e.src)}" data-dst="{esc(e.dst)}" '
                    f'x1="{x1}" y1="{y}" x2="{x2}" y2="{y}" stroke="{color}" stroke-width="{w}"'
                    + (f' stroke-dasharray="{dash}"' if dash else "") + ' marker-end="url(#head)"/>')
+        out.append(f'<text x="6" y="{y + 4}" fill="#777">{i + 1}</text>')   # as in the text form
         out.append(f'<text x="{(x1 + x2) // 2}" y="{y - 5}" text-anchor="middle" fill="{color}">'
                    f'{esc(label)}</text>')
     out.append("</svg>")
@@ -221,7 +222,7 @@ def main(argv):
         if not any(f"{prog} exited" in ln for ln in lines):
             print(f"trace: {prog} did not finish (see {log})")
             return 1
-        write(lines, out, prog, f"mv6: {prog} {arg}".strip())
+        write(lines, out, prog, f"mv6 {os.path.basename(os.path.normpath(stage_dir))}: {prog} {arg}".strip())
         return 0
     if len(argv) == 4 and argv[1] == "render":
         with open(argv[2]) as f:
