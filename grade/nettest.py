@@ -305,6 +305,14 @@ def nc():
         if got != f"guest {b}\n".encode():
             fail(f"nc -l: the host got {got!r} for the line typed")
         c.close()
+        # nc ends when its receiver sees the host's close; a line typed before that is
+        # nc's to send, not the shell's. So type markers until the shell runs one.
+        for k in range(10):
+            type_(f"echo ready-{k}\n")
+            if wait_line(r"^(\$ )?ready-\d$", 3):
+                break
+        else:
+            fail("nc -l did not end when the host closed the connection")
         type_(f"nc -u 10.0.2.2 {u.getsockname()[1]}\n")
         time.sleep(1)
         type_(f"udp {a}\n")
