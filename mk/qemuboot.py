@@ -7,9 +7,11 @@ import subprocess
 import time
 
 
-def console(kernel, boot, disk=None, snapshot=True, cpus=1, icount=False, until=(), after=0.0, wall=300):
+def console(kernel, boot, disk=None, snapshot=True, cpus=1, icount=False, until=(), after=0.0, wall=300,
+            extra=()):
     """The console lines of a boot of kernel with arguments boot (disk: an image on
-    virtio-blk, with the network device beside it; snapshot: its writes thrown away).
+    virtio-blk, with the network device beside it; snapshot: its writes thrown away;
+    extra: more QEMU options).
     Reading stops `after` seconds after a line holding one of `until` (or "[kernel]
     watchdog:") arrives, at end of output, or at `wall` seconds; then QEMU is stopped."""
     cmd = ["timeout", str(wall), os.environ.get("MV6_QEMU", "qemu-system-riscv64"), "-machine", "virt",
@@ -21,7 +23,7 @@ def console(kernel, boot, disk=None, snapshot=True, cpus=1, icount=False, until=
         cmd += ["-drive", f"file={disk},if=none,format=raw,id=x0" + (",snapshot=on" if snapshot else ""),
                 "-device", "virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0",
                 "-netdev", "user,id=net0", "-device", "virtio-net-device,netdev=net0,bus=virtio-mmio-bus.1"]
-    cmd += ["-kernel", kernel, "-append", boot]
+    cmd += list(extra) + ["-kernel", kernel, "-append", boot]
     marks = [m.encode() for m in until] + [b"[kernel] watchdog:"]
     p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     buf, end, stop = b"", time.monotonic() + wall, None
