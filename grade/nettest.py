@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""nettest.py STAGE_DIR LOG RUN udp|tcp|http|nc|bad: the network from the host (a script test:
+"""nettest.py STAGE_DIR LOG RUN udp|tcp|http|nc|bad|bench: the network from the host (a script test:
 grade.py runs it with the run's images and key in MV6_KERNEL, MV6_DISK, MV6_KEY, and
 the user to run QEMU as in MV6_RUN_UID). The guest runs `nettest udp`
 (user/tests/nettest.c): one datagram to 10.0.2.2:hostport=, then it echoes every
@@ -23,7 +23,8 @@ bad: the test is the whole network (a -netdev socket backend: raw Ethernet frame
      every IP, ICMP and UDP checksum the guest sends, pings it and has datagrams
      echoed; then it sends bad frames (truncated headers, wrong checksums, bogus
      lengths, fragments, other versions, random bytes) of which none may be answered,
-     and a flood of pings; afterwards a ping and an echo must still work."""
+     and a flood of pings; afterwards a ping and an echo must still work.
+bench: make bench's network figures are present and sane (mk/netbench.py --quick)."""
 import os, random, re, select, socket, struct, subprocess, sys, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -599,4 +600,29 @@ def bad():
     print(f"{len(frames)} bad frames and 300 pings: none answered wrongly, still serving")
 
 
-{"udp": udp, "bad": bad, "tcp": tcp, "http": http, "nc": nc}[mode]()
+def bench():
+    """make bench's network figures are there: mk/netbench.py --quick (one short round of
+    each) prints every one, the guest's as a number > 0 in its unit, each native ceiling
+    as one too or as unmeasured with a reason (unshare may be refused). Not timed."""
+    units = {"net_tcp_h2g": "MB/s", "net_tcp_g2h": "MB/s", "net_http": "req/s", "net_udp_rtt": "us"}
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "mk", "netbench.py")
+    say(f"# {script} {stage_dir} --quick")
+    r = subprocess.run([sys.executable, script, stage_dir, "--quick"], capture_output=True, text=True, timeout=400,
+                       preexec_fn=as_user, env=dict(os.environ, MV6_KERNEL=kernel, MV6_DISK=img))
+    say(r.stdout + r.stderr)
+    got = {ln.split()[1]: ln.split()[2:] for ln in r.stdout.splitlines() if ln.startswith("bench: ") and
+           len(ln.split()) >= 3}
+    for name, unit in units.items():
+        for n in (name, name + "_native"):
+            f = got.get(n)
+            if f is None:
+                fail(f"no 'bench: {n}' line from mk/netbench.py")
+            if f[0] == "unmeasured" and n != name and len(f) > 1:
+                continue
+            if not re.fullmatch(r"\d+(\.\d+)?", f[0]) or float(f[0]) <= 0 or f[1:] != [unit]:
+                fail(f"bench: {n} {' '.join(f)}: want a number > 0 in {unit}"
+                     + ("" if n == name else ", or unmeasured and why"))
+    print("network figures: " + ", ".join(f"{n} {' '.join(got[n][:2])}" for n in sorted(got)))
+
+
+{"udp": udp, "bad": bad, "tcp": tcp, "http": http, "nc": nc, "bench": bench}[mode]()
