@@ -13,10 +13,12 @@ udp: QEMU's user network, the guest's UDP port 7 forwarded from a free host port
 tcp: the guest's port 80 forwarded from a free host port: 256 KiB of random bytes
      echoed whole over a connection (host -> guest -> host); the guest sends 1 MiB
      to a host server (10.0.2.2:port) that checks every byte; a connection the host
-     resets ends the guest's receive instead of hanging it.
+     resets ends the guest's receive instead of hanging it; the host server takes 64 KiB
+     of a long transfer and resets it: the guest's send must return an error.
 http: httpd (user/httpd.c) on the forwarded port 80, fetched with urllib: files of
-     the disk image byte for byte (read by the grader itself, grade/fsimg.py), 404s,
-     a fetch beside two idle connections, 8 fetches at once.
+     the disk image byte for byte (read by the grader itself, grade/fsimg.py), an empty
+     one and the largest the file system holds (268 KiB, written by `nettest files`,
+     which then execs httpd), 404s, a fetch beside two idle connections, 8 at once.
 nc:  nc typed into the shell: a TCP listener and a UDP client, lines both ways.
 bad: the test is the whole network (a -netdev socket backend: raw Ethernet frames
      over UDP on 127.0.0.1), playing 10.0.2.2. It answers the guest's ARP, checks
@@ -202,6 +204,24 @@ def tcp():
         time.sleep(0.2)
         r.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         r.close()              # a reset
+        try:
+            g, _ = server.accept()
+        except socket.timeout:
+            fail("the guest did not connect a second time to the host server")
+        g.settimeout(30)
+        taken = 0
+        while taken < 64 * 1024:
+            chunk = g.recv(65536)
+            if not chunk:
+                fail(f"the guest's long transfer ended after {taken} bytes")
+            taken += len(chunk)
+        g.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        g.close()              # gone mid-transfer: the guest's send must return an error
+        t0 = time.monotonic()
+        if not wait_line(r"^nettest: a peer gone mid-transfer: ", 60):
+            fail("the guest's send to a peer that reset did not return (hung?)")
+        say(f"# a peer gone mid-transfer after {taken} bytes: the guest's send returned in "
+            f"{time.monotonic() - t0:.2f}s")
         if not wait_line(r"^init: nettest exited", 60):
             fail("the guest's nettest did not end (a reset connection hung it?)")
         if key and "nettest tcp: ok" not in keys.verified(lines, key)[0]:
@@ -221,7 +241,9 @@ def http():
     import fsimg
     fs = fsimg.Image(open(img, "rb").read())
     fwd = free_port(socket.SOCK_STREAM)
-    p = boot(f"user,id=net0,hostfwd=tcp:127.0.0.1:{fwd}-:80", 0, append="run=net prog=httpd watchdog=300")
+    p = boot(f"user,id=net0,hostfwd=tcp:127.0.0.1:{fwd}-:80", 0,
+             append="run=net prog=nettest arg=files watchdog=300")
+    big = pattern(268 * 1024)          # MAXFILE (kernel/fs.h) blocks, as nettest files writes it
 
     def get(path):
         try:
@@ -240,7 +262,13 @@ def http():
                 fail(f"GET {path}: {status}, {len(body)} bytes (length {length}), want 200 and the "
                      f"file's {len(want)} bytes")
             total += len(body)
-        say(f"# {total} bytes in 5 files in {time.monotonic() - t0:.2f}s")
+        for path, want in [("/empty", b""), ("/big", big)]:
+            status, body, length = get(path)
+            if status != 200 or body != want or length != str(len(want)):
+                fail(f"GET {path}: {status}, {len(body)} bytes (length {length}), want 200 and the "
+                     f"{len(want)} bytes nettest files wrote")
+            total += len(body)
+        say(f"# {total} bytes in 7 files in {time.monotonic() - t0:.2f}s")
         for path in ["/nonexistent", "/console", "/"]:
             status, _, _ = get(path)
             if status != 404:
@@ -267,7 +295,7 @@ def http():
     finally:
         p.kill()
         p.wait()
-    print("httpd: 5 files byte for byte, 3 x 404, 8 fetches at once")
+    print("httpd: 7 files of 0 B to 268 KiB byte for byte, 3 x 404, 8 fetches at once")
 
 
 def nc():

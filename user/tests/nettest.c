@@ -9,13 +9,17 @@
 //         to 10.0.2.2:hostport= (boot argument), then echo every datagram that reaches
 //         port 7 to its sender until one says "quit"
 //   tcp   TCP with the host (grade/nettest.py): a connection echoed by a child with read
-//         and write on the fd it inherited, 1 MiB out, a reset
+//         and write on the fd it inherited, 1 MiB out, a reset, a peer reset mid-send
 //   raw   udp, and a child echoing TCP on port 80, for a test that plays the network
+//   files /empty (0 B) and /big (the largest file there can be, MAXFILE blocks of
+//         PATTERN) for grade/nettest.py http, then exec httpd
 //   bench the guest's side of make bench's network figures (mk/netbench.py): httpd on
 //         port 8080, a TCP sink on 80, a TCP source on 81, and udp's echo on port 7
 #include "user/tests/testlib.h"
 #include "servers/net/net.h"
 #include "servers/netdrv/netdrv.h"
+#include "kernel/fcntl.h"
+#include "kernel/fs.h"
 
 #define GW NET_IP(10, 0, 2, 2)
 
@@ -248,6 +252,33 @@ static void tcp(void) {
   EXPECT(sockclose(c), 0);
   EXPECT(sockclose(l), 0);
   EXPECT(connect(socket(NET_TCP), GW, 1), NET_REFUSED);     // nobody listens there
+
+  // The host takes a little of a long transfer, then resets: a send returns the error.
+  s = socket(NET_TCP);
+  EXPECT(connect(s, GW, hostport()), 0);
+  int sent = 0;
+  while (sent < (64 << 20) && (n = send(s, buf, sizeof buf)) > 0)
+    sent += n;
+  CHECK(n < 0, "sends to a peer that reset: %d after %d bytes", n, sent);
+  printf("nettest: a peer gone mid-transfer: error %d after %d bytes\n", n, sent);
+  EXPECT(sockclose(s), 0);
+}
+
+static void files(void) {
+  static char buf[4096];
+  int fd = open("/empty", O_CREATE | O_WRONLY);
+  CHECK(fd >= 0 && close(fd) == 0, "cannot make /empty");
+  fd = open("/big", O_CREATE | O_WRONLY);
+  CHECK(fd >= 0, "cannot make /big");
+  for (int at = 0, n = sizeof buf; at < MAXFILE * BSIZE; at += n) {
+    for (int i = 0; i < n; i++)
+      buf[i] = PATTERN(at + i);
+    CHECK(write(fd, buf, n) == n, "a write of /big failed at %d", at);
+  }
+  close(fd);
+  char *argv[] = {"httpd", 0};
+  exec("httpd", argv);
+  CHECK(0, "cannot exec httpd");
 }
 
 // A TCP server on port in a child: for each connection, f (the connection, a buffer).
@@ -308,6 +339,7 @@ static void bench(void) {
 
 int main(int argc, char *argv[]) {
   struct test_case cases[] = {{"api", api},   {"garbage", garbage}, {"udp", udp},
-                              {"tcp", tcp},   {"raw", raw},         {"bench", bench}};
-  return run_cases("nettest", "nettest", cases, 6, argc, argv);
+                              {"tcp", tcp},   {"raw", raw},         {"files", files},
+                              {"bench", bench}};
+  return run_cases("nettest", "nettest", cases, 7, argc, argv);
 }
