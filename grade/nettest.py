@@ -19,7 +19,8 @@ http: httpd (user/httpd.c) on the forwarded port 80, fetched with urllib: files 
      the disk image byte for byte (read by the grader itself, grade/fsimg.py), an empty
      one and the largest the file system holds (268 KiB, written by `nettest files`,
      which then execs httpd), 404s, a fetch beside two idle connections, 8 at once.
-nc:  nc typed into the shell: a TCP listener and a UDP client, lines both ways.
+nc:  nc typed into the shell: a TCP listener and a UDP client, lines both ways; then
+     `ping -c 2`, which must print a reply from the gateway.
 bad: the test is the whole network (a -netdev socket backend: raw Ethernet frames
      over UDP on 127.0.0.1), playing 10.0.2.2. It answers the guest's ARP, checks
      every IP, ICMP and UDP checksum the guest sends, pings it and has datagrams
@@ -359,10 +360,13 @@ def nc():
         type_("echo nc-done\n")
         if not wait_line(r"^(\$ )?nc-done$", 10):   # the prompt may come after the typed line
             fail("the shell did not come back after nc -u")
+        type_("ping -c 2\n")                            # the tool, its default: the gateway
+        if not wait_line(r"^64 bytes from 10\.0\.2\.2: seq=[12] time=\d+\.\d ms$", 10):
+            fail("ping: no reply from the gateway printed")
     finally:
         p.kill()
         p.wait()
-    print("nc: TCP listener and UDP client, both ways")
+    print("nc: TCP listener and UDP client, both ways; ping the gateway")
 
 
 def csum(b):

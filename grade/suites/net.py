@@ -1,7 +1,8 @@
 """Network tests (issue 13): the network driver and server (servers/netdrv, servers/net)
 under QEMU's user network, from a process (user/tests/nettest.c) and from the host
-(grade/nettest.py: UDP both ways; grade/netbad.py: raw frames, good and bad, from a
-test that plays the whole network). No fixed ports: the scripts pick free ones."""
+(grade/nettest.py: UDP and TCP both ways, httpd, nc and ping, make bench's figures, and
+raw frames, good and bad, from a test that plays the whole network). No fixed ports:
+the scripts pick free ones."""
 
 from testlib import Test, DEFAULT_FORBID
 
