@@ -26,7 +26,8 @@ bad: the test is the whole network (a -netdev socket backend: raw Ethernet frame
      every IP, ICMP and UDP checksum the guest sends, pings it and has datagrams
      echoed; then it sends bad frames (truncated headers, wrong checksums, bogus
      lengths, fragments, other versions, random bytes) of which none may be answered,
-     and a flood of pings; afterwards a ping and an echo must still work.
+     and a flood of pings; afterwards a ping and an echo must still work, and after
+     a SYN flood TCP and an httpd fetch (the test's own TCP) too.
 bench: make bench's network figures are present and sane (mk/netbench.py --quick)."""
 import os, random, re, select, socket, struct, subprocess, sys, threading, time
 
@@ -570,6 +571,37 @@ def tcp_raw(w):
         seg(6000, 56, f[3]["seq"] + 1, ACK)
 
 
+def http_raw(w, path, want):
+    """GET path from httpd on the guest's port 8080 with the test's own TCP: the answer
+    must be a 200 with the file's bytes."""
+    me, una = 7000 + rng.randrange(1000), 500
+
+    def seg(seq, ack, flags, data=b""):
+        w.send(w.eth(0x0800, ip_packet(6, tcp_seg(me, 8080, seq, ack, flags, 65535, data))))
+    seg(una - 1, 0, SYN)
+    a = w.take("tcp", lambda g: g[1] == me and g[3]["flags"] & (SYN | ACK) == SYN | ACK and g[3]["ack"] == una)
+    if not a:
+        fail("httpd: no SYN-ACK")
+    rcv, req, got = a[3]["seq"] + 1, f"GET {path} HTTP/1.0\r\n\r\n".encode(), bytearray()
+    seg(una, rcv, ACK | PSH, req)
+    end, fin = time.monotonic() + 20, False
+    while not fin and time.monotonic() < end:
+        g = w.take("tcp", lambda g: g[1] == me and (g[2] or g[3]["flags"] & (FIN | RST)), 1)
+        if g and g[3]["flags"] & RST:
+            fail("httpd: the connection was reset")
+        if g and g[3]["seq"] == rcv:          # in order: take it (else our ACK asks again)
+            got += g[2]
+            rcv += len(g[2])
+            fin = bool(g[3]["flags"] & FIN)
+            rcv += fin
+        seg(una + len(req), rcv, ACK)
+    seg(una + len(req), rcv, FIN | ACK)
+    head, _, body = bytes(got).partition(b"\r\n\r\n")
+    if not fin or not head.startswith(b"HTTP/1.0 200") or body != want:
+        fail(f"httpd: GET {path} after the bad frames: {head[:20]!r}, {len(body)} bytes "
+             f"{'' if fin else 'and no FIN '}(want the file's {len(want)})")
+
+
 def bad():
     w = Wire()
     p = boot(f"socket,id=net0,udp=127.0.0.1:{w.sock.getsockname()[1]},localaddr={w.qemu[0]}:{w.qemu[1]}", 9,
@@ -621,6 +653,9 @@ def bad():
         if not w.ping(0x4242, 99, b"after") or not w.echo(b"after the bad frames"):
             fail("the guest no longer answers a ping or a UDP echo after the bad frames")
         tcp_raw(w)
+        import fsimg
+        http_raw(w, "/echo", fsimg.Image(open(img, "rb").read()).file("/echo"))
+        say("# httpd: GET /echo after the bad frames and the SYN flood, byte for byte")
         w.send(w.eth(0x0800, ip_packet(17, udp_dgram(4000, 7, b"quit"))))
         if not wait_line(r"^init: nettest exited", 30):
             fail("the guest's nettest did not end after 'quit'")

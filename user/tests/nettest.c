@@ -10,7 +10,8 @@
 //         port 7 to its sender until one says "quit"
 //   tcp   TCP with the host (grade/nettest.py): a connection echoed by a child with read
 //         and write on the fd it inherited, 1 MiB out, a reset, a peer reset mid-send
-//   raw   udp, and a child echoing TCP on port 80, for a test that plays the network
+//   raw   udp, a child echoing TCP on port 80 and httpd on 8080, for a test that plays
+//         the network
 //   files /empty (0 B) and /big (the largest file there can be, MAXFILE blocks of
 //         PATTERN) for grade/nettest.py http, then exec httpd
 //   bench the guest's side of make bench's network figures (mk/netbench.py): httpd on
@@ -168,8 +169,14 @@ static void udp_echo(int ms) {
 static void udp(void) { udp_echo(20000); }
 
 // The test plays the network (grade/nettest.py bad): a child echoes TCP connections to
-// port 80 until one says "quit", while we echo UDP (udp, above).
+// port 80 until one says "quit", another runs httpd on 8080, while we echo UDP (udp).
 static void raw(void) {
+  int httpd = fork();
+  if (httpd == 0) {
+    char *argv[] = {"httpd", "8080", 0};
+    exec("httpd", argv);
+    exit(1);
+  }
   if (fork() == 0) {
     static char buf[4096];
     int l = socket(NET_TCP), quit = 0;
@@ -189,6 +196,8 @@ static void raw(void) {
   int st = -1;
   wait(&st);
   EXPECT(st, 0);
+  kill(httpd);
+  wait(0);
 }
 
 static int hostport(void) {
