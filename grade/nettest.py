@@ -18,7 +18,8 @@ tcp: the guest's port 80 forwarded from a free host port: 256 KiB of random byte
 http: httpd (user/httpd.c) on the forwarded port 80, fetched with urllib: files of
      the disk image byte for byte (read by the grader itself, grade/fsimg.py), an empty
      one and the largest the file system holds (268 KiB, written by `nettest files`,
-     which then execs httpd), 404s, a fetch beside two idle connections, 8 at once.
+     which then execs httpd), 40 fetches in a row (more than the guest's TCP slots),
+     404s, a fetch beside two idle connections, 8 at once.
 nc:  nc typed into the shell: a TCP listener and a UDP client, lines both ways; then
      `ping -c 2`, which must print a reply from the gateway.
 bad: the test is the whole network (a -netdev socket backend: raw Ethernet frames
@@ -271,6 +272,18 @@ def http():
                      f"{len(want)} bytes nettest files wrote")
             total += len(body)
         say(f"# {total} bytes in 7 files in {time.monotonic() - t0:.2f}s")
+        # More connections in a row than the guest's 16 TCP slots: httpd closes first, so
+        # each leaves a slot in TIME_WAIT (1 s) that a new connection must be able to take
+        # (without that: about 4 requests/s once the slots are full; with it, 150+).
+        t0, want = time.monotonic(), fs.file("/echo")
+        for i in range(40):
+            status, body, _ = get("/echo")
+            if status != 200 or body != want:
+                fail(f"GET /echo, {i + 1}th in a row: {status}, {len(body)} bytes")
+        if time.monotonic() - t0 > 4:
+            fail(f"40 GETs in a row took {time.monotonic() - t0:.1f}s (new connections wait for "
+                 "TIME_WAIT slots?)")
+        say(f"# 40 GETs in a row in {time.monotonic() - t0:.2f}s")
         for path in ["/nonexistent", "/console", "/"]:
             status, _, _ = get(path)
             if status != 404:
