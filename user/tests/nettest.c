@@ -333,12 +333,14 @@ static void source(int c, char *buf, int size) {
 }
 
 static void bench(void) {
-  int pids[3] = {fork(), serve(80, sink), serve(81, source)};
-  if (pids[0] == 0) {
+  int pids[3];
+  if ((pids[0] = fork()) == 0) {
     char *argv[] = {"httpd", "8080", 0};
     exec("httpd", argv);
     exit(1);
   }
+  pids[1] = serve(80, sink);
+  pids[2] = serve(81, source);
   udp_echo(0);                 // until the host says "quit", however long it measures
   for (int i = 0; i < 3; i++)
     kill(pids[i]);
