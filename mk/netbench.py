@@ -172,8 +172,10 @@ def guest():
             for n in NAMES:
                 print(f"bench: {n} unmeasured the guest's servers did not start ({tail[0][:80]})", flush=True)
             return
-        threading.Thread(target=lambda: all(iter(lambda: os.read(p.stdout.fileno(), 4096), b"")),
-                         daemon=True).start()     # the console drained, so the guest never blocks on it
+        def drain():                   # the console read on, so the guest never blocks on it
+            while os.read(p.stdout.fileno(), 4096):
+                pass
+        threading.Thread(target=drain, daemon=True).start()
         measure(ports, fsimg.Image(open(IMG, "rb").read()).file(FILE), "")
     finally:
         p.kill()
