@@ -22,7 +22,7 @@ tap instead of virtio-net's rings. Where unshare or the tap device is not allowe
 _native figures print as unmeasured with the reason.
 
 --quick (grade/nettest.py bench): one round of each, smaller, for a figure-presence test."""
-import http.server, os, select, socket, socketserver, statistics, struct, subprocess, sys, tempfile, threading, time
+import atexit, http.server, os, select, shutil, socket, socketserver, statistics, struct, subprocess, sys, tempfile, threading, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "grade"))
 import fsimg  # noqa: E402
@@ -227,6 +227,7 @@ def inside():
             sys.exit(f"{' '.join(c)}: {r.stderr.strip()}")
     pattern(SIZE)
     www = tempfile.mkdtemp()
+    atexit.register(shutil.rmtree, www, True)
     want = fsimg.Image(open(IMG, "rb").read()).file(FILE)
     with open(www + FILE, "wb") as f:
         f.write(want)
