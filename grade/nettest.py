@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""nettest.py STAGE_DIR LOG RUN udp|tcp|http|nc|bad: the network from the host (a script test:
+"""nettest.py STAGE_DIR LOG RUN udp|tcp|http|nc|bad|bench: the network from the host (a script test:
 grade.py runs it with the run's images and key in MV6_KERNEL, MV6_DISK, MV6_KEY, and
 the user to run QEMU as in MV6_RUN_UID). The guest runs `nettest udp`
 (user/tests/nettest.c): one datagram to 10.0.2.2:hostport=, then it echoes every
@@ -13,17 +13,23 @@ udp: QEMU's user network, the guest's UDP port 7 forwarded from a free host port
 tcp: the guest's port 80 forwarded from a free host port: 256 KiB of random bytes
      echoed whole over a connection (host -> guest -> host); the guest sends 1 MiB
      to a host server (10.0.2.2:port) that checks every byte; a connection the host
-     resets ends the guest's receive instead of hanging it.
+     resets ends the guest's receive instead of hanging it; the host server takes 64 KiB
+     of a long transfer and resets it: the guest's send must return an error.
 http: httpd (user/httpd.c) on the forwarded port 80, fetched with urllib: files of
-     the disk image byte for byte (read by the grader itself, grade/fsimg.py), 404s,
-     a fetch beside two idle connections, 8 fetches at once.
-nc:  nc typed into the shell: a TCP listener and a UDP client, lines both ways.
+     the disk image byte for byte (read by the grader itself, grade/fsimg.py), an empty
+     one and the largest the file system holds (268 KiB, written by `nettest files`,
+     which then execs httpd), 80 fetches in a row (more than the guest's TCP slots),
+     404s, a fetch beside two idle connections, 8 at once.
+nc:  nc typed into the shell: a TCP listener and a UDP client, lines both ways; then
+     `ping -c 2`, which must print a reply from the gateway.
 bad: the test is the whole network (a -netdev socket backend: raw Ethernet frames
      over UDP on 127.0.0.1), playing 10.0.2.2. It answers the guest's ARP, checks
      every IP, ICMP and UDP checksum the guest sends, pings it and has datagrams
      echoed; then it sends bad frames (truncated headers, wrong checksums, bogus
      lengths, fragments, other versions, random bytes) of which none may be answered,
-     and a flood of pings; afterwards a ping and an echo must still work."""
+     and a flood of pings; afterwards a ping and an echo must still work, and after
+     a SYN flood TCP and an httpd fetch (the test's own TCP) too.
+bench: make bench's network figures are present and sane (mk/netbench.py --quick)."""
 import os, random, re, select, socket, struct, subprocess, sys, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -201,6 +207,24 @@ def tcp():
         time.sleep(0.2)
         r.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         r.close()              # a reset
+        try:
+            g, _ = server.accept()
+        except socket.timeout:
+            fail("the guest did not connect a second time to the host server")
+        g.settimeout(30)
+        taken = 0
+        while taken < 64 * 1024:
+            chunk = g.recv(65536)
+            if not chunk:
+                fail(f"the guest's long transfer ended after {taken} bytes")
+            taken += len(chunk)
+        g.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        g.close()              # gone mid-transfer: the guest's send must return an error
+        t0 = time.monotonic()
+        if not wait_line(r"^nettest: a peer gone mid-transfer: ", 60):
+            fail("the guest's send to a peer that reset did not return (hung?)")
+        say(f"# a peer gone mid-transfer after {taken} bytes: the guest's send returned in "
+            f"{time.monotonic() - t0:.2f}s")
         if not wait_line(r"^init: nettest exited", 60):
             fail("the guest's nettest did not end (a reset connection hung it?)")
         if key and "nettest tcp: ok" not in keys.verified(lines, key)[0]:
@@ -220,7 +244,9 @@ def http():
     import fsimg
     fs = fsimg.Image(open(img, "rb").read())
     fwd = free_port(socket.SOCK_STREAM)
-    p = boot(f"user,id=net0,hostfwd=tcp:127.0.0.1:{fwd}-:80", 0, append="run=net prog=httpd watchdog=300")
+    p = boot(f"user,id=net0,hostfwd=tcp:127.0.0.1:{fwd}-:80", 0,
+             append="run=net prog=nettest arg=files watchdog=300")
+    big = pattern(268 * 1024)          # MAXFILE (kernel/fs.h) blocks, as nettest files writes it
 
     def get(path):
         try:
@@ -239,7 +265,30 @@ def http():
                 fail(f"GET {path}: {status}, {len(body)} bytes (length {length}), want 200 and the "
                      f"file's {len(want)} bytes")
             total += len(body)
-        say(f"# {total} bytes in 5 files in {time.monotonic() - t0:.2f}s")
+        for path, want in [("/empty", b""), ("/big", big)]:
+            status, body, length = get(path)
+            if status != 200 or body != want or length != str(len(want)):
+                fail(f"GET {path}: {status}, {len(body)} bytes (length {length}), want 200 and the "
+                     f"{len(want)} bytes nettest files wrote")
+            total += len(body)
+        say(f"# {total} bytes in 7 files in {time.monotonic() - t0:.2f}s")
+        # More connections in a row than the guest's 16 TCP slots: httpd closes first, so
+        # each leaves a slot in TIME_WAIT (1 s) that a new connection must be able to take.
+        # Without that, a connection that finds every slot taken is dropped until slirp
+        # sends its SYN again, a second or more later; with it, a GET takes milliseconds.
+        # The bound leaves room for a loaded host and scales with MV6_WALL_SCALE.
+        t0, want, slowest = time.monotonic(), fs.file("/echo"), 0
+        limit = 1.0 * float(os.environ.get("MV6_WALL_SCALE") or 1)
+        for i in range(80):
+            t1 = time.monotonic()
+            status, body, _ = get("/echo")
+            slowest = max(slowest, time.monotonic() - t1)
+            if status != 200 or body != want:
+                fail(f"GET /echo, number {i + 1} in a row: {status}, {len(body)} bytes")
+        if slowest > limit:
+            fail(f"of 80 GETs in a row, one took {slowest:.2f}s, over {limit:.1f}s (a new connection "
+                 "waited for a TIME_WAIT slot?)")
+        say(f"# 80 GETs in a row in {time.monotonic() - t0:.2f}s, the slowest {slowest * 1000:.0f} ms")
         for path in ["/nonexistent", "/console", "/"]:
             status, _, _ = get(path)
             if status != 404:
@@ -266,7 +315,7 @@ def http():
     finally:
         p.kill()
         p.wait()
-    print("httpd: 5 files byte for byte, 3 x 404, 8 fetches at once")
+    print("httpd: 7 files of 0 B to 268 KiB byte for byte, 3 x 404, 8 fetches at once")
 
 
 def nc():
@@ -330,10 +379,13 @@ def nc():
         type_("echo nc-done\n")
         if not wait_line(r"^(\$ )?nc-done$", 10):   # the prompt may come after the typed line
             fail("the shell did not come back after nc -u")
+        type_("ping -c 2\n")                            # the tool, its default: the gateway
+        if not wait_line(r"^64 bytes from 10\.0\.2\.2: seq=[12] time=\d+\.\d ms$", 10):
+            fail("ping: no reply from the gateway printed")
     finally:
         p.kill()
         p.wait()
-    print("nc: TCP listener and UDP client, both ways")
+    print("nc: TCP listener and UDP client, both ways; ping the gateway")
 
 
 def csum(b):
@@ -537,6 +589,37 @@ def tcp_raw(w):
         seg(6000, 56, f[3]["seq"] + 1, ACK)
 
 
+def http_raw(w, path, want):
+    """GET path from httpd on the guest's port 8080 with the test's own TCP: the answer
+    must be a 200 with the file's bytes."""
+    me, una = 7000 + rng.randrange(1000), 500
+
+    def seg(seq, ack, flags, data=b""):
+        w.send(w.eth(0x0800, ip_packet(6, tcp_seg(me, 8080, seq, ack, flags, 65535, data))))
+    seg(una - 1, 0, SYN)
+    a = w.take("tcp", lambda g: g[1] == me and g[3]["flags"] & (SYN | ACK) == SYN | ACK and g[3]["ack"] == una)
+    if not a:
+        fail("httpd: no SYN-ACK")
+    rcv, req, got = a[3]["seq"] + 1, f"GET {path} HTTP/1.0\r\n\r\n".encode(), bytearray()
+    seg(una, rcv, ACK | PSH, req)
+    end, fin = time.monotonic() + 20, False
+    while not fin and time.monotonic() < end:
+        g = w.take("tcp", lambda g: g[1] == me and (g[2] or g[3]["flags"] & (FIN | RST)), 1)
+        if g and g[3]["flags"] & RST:
+            fail("httpd: the connection was reset")
+        if g and g[3]["seq"] == rcv:          # in order: take it (else our ACK asks again)
+            got += g[2]
+            rcv += len(g[2])
+            fin = bool(g[3]["flags"] & FIN)
+            rcv += fin
+        seg(una + len(req), rcv, ACK)
+    seg(una + len(req), rcv, FIN | ACK)
+    head, _, body = bytes(got).partition(b"\r\n\r\n")
+    if not fin or not head.startswith(b"HTTP/1.0 200") or body != want:
+        fail(f"httpd: GET {path} after the bad frames: {head[:20]!r}, {len(body)} bytes "
+             f"{'' if fin else 'and no FIN '}(want the file's {len(want)})")
+
+
 def bad():
     w = Wire()
     p = boot(f"socket,id=net0,udp=127.0.0.1:{w.sock.getsockname()[1]},localaddr={w.qemu[0]}:{w.qemu[1]}", 9,
@@ -588,6 +671,9 @@ def bad():
         if not w.ping(0x4242, 99, b"after") or not w.echo(b"after the bad frames"):
             fail("the guest no longer answers a ping or a UDP echo after the bad frames")
         tcp_raw(w)
+        import fsimg
+        http_raw(w, "/echo", fsimg.Image(open(img, "rb").read()).file("/echo"))
+        say("# httpd: GET /echo after the bad frames and the SYN flood, byte for byte")
         w.send(w.eth(0x0800, ip_packet(17, udp_dgram(4000, 7, b"quit"))))
         if not wait_line(r"^init: nettest exited", 30):
             fail("the guest's nettest did not end after 'quit'")
@@ -599,4 +685,29 @@ def bad():
     print(f"{len(frames)} bad frames and 300 pings: none answered wrongly, still serving")
 
 
-{"udp": udp, "bad": bad, "tcp": tcp, "http": http, "nc": nc}[mode]()
+def bench():
+    """make bench's network figures are there: mk/netbench.py --quick (one short round of
+    each) prints every one, the guest's as a number > 0 in its unit, each native ceiling
+    as one too or as unmeasured with a reason (unshare may be refused). Not timed."""
+    units = {"net_tcp_h2g": "MB/s", "net_tcp_g2h": "MB/s", "net_http": "req/s", "net_udp_rtt": "us"}
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "mk", "netbench.py")
+    say(f"# {script} {stage_dir} --quick")
+    r = subprocess.run([sys.executable, script, stage_dir, "--quick"], capture_output=True, text=True, timeout=400,
+                       preexec_fn=as_user, env=dict(os.environ, MV6_KERNEL=kernel, MV6_DISK=img))
+    say(r.stdout + r.stderr)
+    got = {ln.split()[1]: ln.split()[2:] for ln in r.stdout.splitlines() if ln.startswith("bench: ") and
+           len(ln.split()) >= 3}
+    for name, unit in units.items():
+        for n in (name, name + "_native"):
+            f = got.get(n)
+            if f is None:
+                fail(f"no 'bench: {n}' line from mk/netbench.py")
+            if f[0] == "unmeasured" and n != name and len(f) > 1:
+                continue
+            if not re.fullmatch(r"\d+(\.\d+)?", f[0]) or float(f[0]) <= 0 or f[1:] != [unit]:
+                fail(f"bench: {n} {' '.join(f)}: want a number > 0 in {unit}"
+                     + ("" if n == name else ", or unmeasured and why"))
+    print("network figures: " + ", ".join(f"{n} {' '.join(got[n][:2])}" for n in sorted(got)))
+
+
+{"udp": udp, "bad": bad, "tcp": tcp, "http": http, "nc": nc, "bench": bench}[mode]()

@@ -13,7 +13,10 @@ those figures (a quicker look while working on one).
 getpid loops, pipe round trips, file writers in directories of their own), wall time
 without icount at CPUS=1 and CPUS=2, three rounds each, interleaved; prints the medians
 and the ratio two clients on 2 harts / two clients on 1 hart (the issue asks <= 0.65).
-Wall time: meaningful only on a quiet host."""
+Wall time: meaningful only on a quiet host.
+
+The network's figures (TCP both ways, HTTP requests, UDP round trips, each beside a
+native ceiling through the same QEMU user network) come from mk/netbench.py."""
 import os, select, statistics, subprocess, sys, time
 
 D = sys.argv[1]
@@ -148,3 +151,11 @@ for r in RUNS:
         run(*r)
 if not ONLY or "boot_to_prompt_wall" in ONLY:
     boot_wall()
+NET = {"net_tcp_h2g", "net_tcp_g2h", "net_http", "net_udp_rtt"}    # and each's _native ceiling
+if not ONLY or ONLY & (NET | {n + "_native" for n in NET}):
+    sys.stdout.flush()
+    try:
+        subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "netbench.py"),
+                        D], timeout=2 * HOST_LIMIT)
+    except subprocess.TimeoutExpired:
+        print(f"bench: net_* unmeasured mk/netbench.py still running after {2 * HOST_LIMIT} s", flush=True)

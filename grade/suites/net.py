@@ -1,7 +1,8 @@
 """Network tests (issue 13): the network driver and server (servers/netdrv, servers/net)
 under QEMU's user network, from a process (user/tests/nettest.c) and from the host
-(grade/nettest.py: UDP both ways; grade/netbad.py: raw frames, good and bad, from a
-test that plays the whole network). No fixed ports: the scripts pick free ones."""
+(grade/nettest.py: UDP and TCP both ways, httpd, nc and ping, make bench's figures, and
+raw frames, good and bad, from a test that plays the whole network). No fixed ports:
+the scripts pick free ones."""
 
 from testlib import Test, DEFAULT_FORBID
 
@@ -26,6 +27,10 @@ TESTS += [
     Test(name="net-httpd", suite="net", script="grade/nettest.py http", disk=True, icount=False, wall=180,
          deps=["net-tcp"]),
     Test(name="net-nc", suite="net", script="grade/nettest.py nc", disk=True, icount=False, wall=120,
+         deps=["net-tcp"]),
+    # make bench's network figures are there (mk/netbench.py, short): a number > 0 for
+    # each, or for a native ceiling, unmeasured and why
+    Test(name="bench-net", suite="net", script="grade/nettest.py bench", disk=True, icount=False, wall=300,
          deps=["net-tcp"]),
     Test(name="net-badframes", suite="net", script="grade/nettest.py bad", disk=True, icount=False, wall=120,
          deps=["net-api"]),

@@ -188,17 +188,26 @@ static void fail(struct tcb *t, int err) {
     tcb_free(t);
 }
 
+// A free slot; when there is none, the closed connection that has waited longest in
+// TIME_WAIT gives its slot up early. TIME_WAIT only guards against a late duplicate of
+// an old segment; without this a server that closes first (httpd) would turn every new
+// connection away for WAIT_NS once NTCP of them had closed in a row.
 static struct tcb *tcb_new(void) {
-  for (int i = 0; i < NTCP; i++)
-    if (!tcbs[i].used) {
-      struct tcb *t = &tcbs[i];
-      memset(t, 0, sizeof *t - sizeof t->sbuf - sizeof t->rbuf);
-      t->used = 1, t->rto = RTO_NS, t->snd_wnd = MSS;
-      seed = seed * 1103515245 + time_ns();
-      t->iss = seed;
-      return t;
-    }
-  return 0;
+  struct tcb *t = 0, *old = 0;
+  for (int i = 0; i < NTCP && !t; i++) {
+    struct tcb *c = &tcbs[i];
+    if (!c->used)
+      t = c;
+    else if (c->state == TIME_WAIT && c->orphan && (!old || c->wait_at < old->wait_at))
+      old = c;
+  }
+  if (!(t = t ? t : old))
+    return 0;
+  memset(t, 0, sizeof *t - sizeof t->sbuf - sizeof t->rbuf);
+  t->used = 1, t->rto = RTO_NS, t->snd_wnd = MSS;
+  seed = seed * 1103515245 + time_ns();
+  t->iss = seed;
+  return t;
 }
 
 // An accepted connection waiting on listener l, handed to its accept.

@@ -9,11 +9,18 @@
 //         to 10.0.2.2:hostport= (boot argument), then echo every datagram that reaches
 //         port 7 to its sender until one says "quit"
 //   tcp   TCP with the host (grade/nettest.py): a connection echoed by a child with read
-//         and write on the fd it inherited, 1 MiB out, a reset
-//   raw   udp, and a child echoing TCP on port 80, for a test that plays the network
+//         and write on the fd it inherited, 1 MiB out, a reset, a peer reset mid-send
+//   raw   udp, a child echoing TCP on port 80 and httpd on 8080, for a test that plays
+//         the network
+//   files /empty (0 B) and /big (the largest file there can be, MAXFILE blocks of
+//         PATTERN) for grade/nettest.py http, then exec httpd
+//   bench the guest's side of make bench's network figures (mk/netbench.py): httpd on
+//         port 8080, a TCP sink on 80, a TCP source on 81, and udp's echo on port 7
 #include "user/tests/testlib.h"
 #include "servers/net/net.h"
 #include "servers/netdrv/netdrv.h"
+#include "kernel/fcntl.h"
+#include "kernel/fs.h"
 
 #define GW NET_IP(10, 0, 2, 2)
 
@@ -140,14 +147,15 @@ static void garbage(void) {
 
 static int hostport(void);
 
-static void udp(void) {
+// Echo UDP on port 7 as udp below; the host gets ms (0: forever) between datagrams.
+static void udp_echo(int ms) {
   int s = socket(NET_UDP);
   EXPECT(bind(s, 7), 7);
   EXPECT(sendto(s, "nettest hello", 13, GW, hostport()), 13);
   static char buf[NET_UDPMAX];
   for (int n = 0;; n++) {
     uint ip;
-    int port, len = recvfrom(s, buf, sizeof buf, &ip, &port, 20000);
+    int port, len = recvfrom(s, buf, sizeof buf, &ip, &port, ms);
     CHECK(len >= 0, "recvfrom: %d", len);
     if (len < 0 || (len == 4 && memcmp(buf, "quit", 4) == 0)) {
       printf("nettest: %d datagrams echoed\n", n);
@@ -158,9 +166,17 @@ static void udp(void) {
   EXPECT(sockclose(s), 0);
 }
 
+static void udp(void) { udp_echo(20000); }
+
 // The test plays the network (grade/nettest.py bad): a child echoes TCP connections to
-// port 80 until one says "quit", while we echo UDP (udp, above).
+// port 80 until one says "quit", another runs httpd on 8080, while we echo UDP (udp).
 static void raw(void) {
+  int httpd = fork();
+  if (httpd == 0) {
+    char *argv[] = {"httpd", "8080", 0};
+    exec("httpd", argv);
+    exit(1);
+  }
   if (fork() == 0) {
     static char buf[4096];
     int l = socket(NET_TCP), quit = 0;
@@ -180,6 +196,8 @@ static void raw(void) {
   int st = -1;
   wait(&st);
   EXPECT(st, 0);
+  kill(httpd);
+  wait(0);
 }
 
 static int hostport(void) {
@@ -243,9 +261,96 @@ static void tcp(void) {
   EXPECT(sockclose(c), 0);
   EXPECT(sockclose(l), 0);
   EXPECT(connect(socket(NET_TCP), GW, 1), NET_REFUSED);     // nobody listens there
+
+  // The host takes a little of a long transfer, then resets: a send returns the error.
+  s = socket(NET_TCP);
+  EXPECT(connect(s, GW, hostport()), 0);
+  int sent = 0;
+  while (sent < (64 << 20) && (n = send(s, buf, sizeof buf)) > 0)
+    sent += n;
+  CHECK(n < 0, "sends to a peer that reset: %d after %d bytes", n, sent);
+  printf("nettest: a peer gone mid-transfer: error %d after %d bytes\n", n, sent);
+  EXPECT(sockclose(s), 0);
+}
+
+static void files(void) {
+  static char buf[4096];
+  int fd = open("/empty", O_CREATE | O_WRONLY);
+  CHECK(fd >= 0 && close(fd) == 0, "cannot make /empty");
+  fd = open("/big", O_CREATE | O_WRONLY);
+  CHECK(fd >= 0, "cannot make /big");
+  for (int at = 0, n = sizeof buf; at < MAXFILE * BSIZE; at += n) {
+    for (int i = 0; i < n; i++)
+      buf[i] = PATTERN(at + i);
+    CHECK(write(fd, buf, n) == n, "a write of /big failed at %d", at);
+  }
+  close(fd);
+  char *argv[] = {"httpd", 0};
+  exec("httpd", argv);
+  CHECK(0, "cannot exec httpd");
+}
+
+// A TCP server on port in a child: for each connection, f (the connection, a buffer).
+static int serve(int port, void (*f)(int, char *, int)) {
+  int pid = fork();
+  if (pid == 0) {
+    static char buf[4096];
+    int l = socket(NET_TCP);
+    if (bind(l, port) != port || listen(l) < 0)
+      exit(1);
+    printf("nettest: serving port %d\n", port);
+    for (int c; (c = accept(l, 0, 0)) >= 0; sockclose(c))
+      f(c, buf, sizeof buf);
+    exit(1);
+  }
+  return pid;
+}
+
+// The sink: read a connection to its end, then answer "got N".
+static void sink(int c, char *buf, int size) {
+  int n, total = 0;
+  while ((n = read(c, buf, size)) > 0)
+    total += n;
+  char num[16], *p = num + sizeof num;
+  do
+    *--p = '0' + total % 10;
+  while (total /= 10);
+  send(c, "got ", 4);
+  send(c, p, num + sizeof num - p);
+}
+
+// The source: the host sends a decimal count; send that many bytes of PATTERN, then close.
+static void source(int c, char *buf, int size) {
+  int n = recvfrom(c, buf, size - 1, 0, 0, 10000);
+  buf[n > 0 ? n : 0] = 0;
+  for (int want = atoi(buf), at = 0; at < want; at += n) {
+    n = want - at < size ? want - at : size;
+    for (int i = 0; i < n; i++)
+      buf[i] = PATTERN(at + i);
+    if (send(c, buf, n) != n)
+      break;
+  }
+}
+
+static void bench(void) {
+  int pids[3];
+  if ((pids[0] = fork()) == 0) {
+    char *argv[] = {"httpd", "8080", 0};
+    exec("httpd", argv);
+    exit(1);
+  }
+  pids[1] = serve(80, sink);
+  pids[2] = serve(81, source);
+  udp_echo(0);                 // until the host says "quit", however long it measures
+  for (int i = 0; i < 3; i++)
+    kill(pids[i]);
+  for (int i = 0; i < 3; i++)
+    wait(0);
 }
 
 int main(int argc, char *argv[]) {
-  struct test_case cases[] = {{"api", api}, {"garbage", garbage}, {"udp", udp}, {"tcp", tcp}, {"raw", raw}};
-  return run_cases("nettest", "nettest", cases, 5, argc, argv);
+  struct test_case cases[] = {{"api", api},   {"garbage", garbage}, {"udp", udp},
+                              {"tcp", tcp},   {"raw", raw},         {"files", files},
+                              {"bench", bench}};
+  return run_cases("nettest", "nettest", cases, 7, argc, argv);
 }
