@@ -140,6 +140,7 @@ struct start_info {
 #define STAT_FREEPAGES  3   // kernel pool pages free
 #define STAT_NCPU       4   // harts running
 #define STAT_IDLE       5   // instret counted while harts idled in wfi (all harts)
+#define STAT_IPI        6   // inter-hart interrupts sent (wake-ups, preemptions, the lock)
 
 // ---- boot information, readable with SYS_bootinfo ----
 #ifndef __ASSEMBLER__

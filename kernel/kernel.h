@@ -32,6 +32,7 @@ struct cpu {
   uint64 nfast;               // IPC fast-path hand-offs on this hart
   uint64 next_tick;           // time of this hart's next timer interrupt; 0 = stopped (idle)
   uint64 idle_insns;          // instret that passed while idle in wfi (STAT_IDLE)
+  uint64 nipi;                // IPIs this hart sent (STAT_IPI)
   volatile int user;          // runs cur in user mode: set under the lock just before
                               // returning there, cleared at the next trap before locking
 };
@@ -216,6 +217,7 @@ extern uint64 watchdog_at;
 // sched.c
 void scheduler(void) __attribute__((noreturn));
 uint64 stat_idle(void);
+uint64 stat_ipi(void);
 void make_runnable(struct thread *t);
 void sched_block(void);
 void sched_yield(void);

@@ -59,6 +59,7 @@ void sbi_set_timer(uint64 t) {
 }
 
 void sbi_send_ipi_mask(uint64 mask) {
+  mycpu()->nipi++;
   if (has_ipi)
     sbi_call(EXT_IPI, 0, mask, 0, 0);
   else

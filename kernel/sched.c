@@ -113,6 +113,13 @@ uint64 stat_idle(void) {
   return n;
 }
 
+uint64 stat_ipi(void) {
+  uint64 n = 0;
+  for (int i = 0; i < NCPU; i++)
+    n += cpus[i].nipi;
+  return n;
+}
+
 // Each hart's idle loop, on its boot stack.
 void scheduler(void) {
   struct cpu *c = mycpu();

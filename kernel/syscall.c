@@ -50,6 +50,7 @@ static int64 sys_stat(uint64 what) {
   case STAT_FREEPAGES: return kfree_count();
   case STAT_NCPU: return ncpu;
   case STAT_IDLE: return stat_idle();
+  case STAT_IPI: return stat_ipi();
   }
   return E_INVAL;
 }

@@ -17,7 +17,7 @@ Wall time: meaningful only on a quiet host.
 
 The network's figures (TCP both ways, HTTP requests, UDP round trips, each beside a
 native ceiling through the same QEMU user network) come from mk/netbench.py."""
-import os, select, statistics, subprocess, sys, time
+import os, re, select, statistics, subprocess, sys, time
 
 D = sys.argv[1]
 ICOUNT = ["-icount", "shift=0,align=off,sleep=off"]
@@ -110,8 +110,9 @@ def boot_wall():
 
 
 def scale():
-    """Median wall times of scalebench at CPUS=1 and 2, and the ratios."""
-    got = {}
+    """Median wall times of scalebench at CPUS=1 and 2, and the ratios; with the
+    kernel's counts for two clients on two harts (IPC fast and general paths, IPIs)."""
+    got, counts = {}, {}
     for _ in range(3):
         for cpus in (1, 2):
             cmd = QEMU[:]
@@ -132,14 +133,18 @@ def scale():
                 if ln.startswith("bench: scale_") and len(f) >= 10:
                     work = f[1].split("_")[1]
                     got.setdefault((work, cpus), []).append((int(f[2]), int(f[7])))
+                    if m := re.search(r"2: (\d+) (\d+) (\d+)\)", ln):
+                        counts.setdefault((work, cpus), []).append(tuple(map(int, m.groups())))
     for work in ("getpid", "pipe", "fswrite"):
         one, two = got.get((work, 1), []), got.get((work, 2), [])
         if len(one) < 3 or len(two) < 3:
             print(f"bench: scale_{work} unmeasured scalebench did not finish", flush=True)
             continue
         m = {c: [statistics.median(x[k] for x in got[(work, c)]) for k in (0, 1)] for c in (1, 2)}
+        c = [statistics.median(x[k] for x in counts.get((work, 2), [(0, 0, 0)])) for k in (0, 1, 2)]
         print(f"bench: scale_{work} {m[2][1] / m[1][1]:.2f} ratio (2 clients: {m[1][1] / 1000:.0f} ms on 1 hart, "
-              f"{m[2][1] / 1000:.0f} ms on 2; 1 client: {m[1][0] / 1000:.0f} ms, {m[2][0] / 1000:.0f} ms)", flush=True)
+              f"{m[2][1] / 1000:.0f} ms on 2; 1 client: {m[1][0] / 1000:.0f} ms, {m[2][0] / 1000:.0f} ms; "
+              f"2 clients on 2 harts: {c[0]:.0f} fast and {c[1]:.0f} general-path IPC, {c[2]:.0f} IPIs)", flush=True)
 
 
 if sys.argv[2:] == ["--scale"]:
