@@ -51,8 +51,9 @@
 #define NET_UDP      2           // datagrams (SOCK_DGRAM)
 #define NET_UDPMAX   1472        // the largest datagram: 1500 - IP and UDP headers
 // errors of this protocol's own
-#define NET_TIMEOUT  (-12)       // nothing came in time (a receive, a ping, a connection's retries)
-#define NET_REFUSED  (-13)       // the peer reset our connection attempt
-#define NET_RESET    (-14)       // the peer reset the connection
+// The network's own errors, numbered apart from the kernel's E_* (-1 .. -12).
+#define NET_TIMEOUT  (-32)       // nothing came in time (a receive, a ping, a connection's retries)
+#define NET_REFUSED  (-33)       // the peer reset our connection attempt
+#define NET_RESET    (-34)       // the peer reset the connection
 
 #define NET_IP(a, b, c, d) ((uint32)(a) << 24 | (uint32)(b) << 16 | (uint32)(c) << 8 | (uint32)(d))

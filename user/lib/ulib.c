@@ -99,7 +99,10 @@ void *memcpy(void *dst, const void *src, uint n) { return memmove(dst, src, n); 
 const char *errstr(int64 e) {
   static const char *names[] = {"ok", "E_BADSYS", "E_BADHANDLE", "E_DEAD", "E_BADADDR", "E_NOTPRESENT",
                                 "E_RANGE", "E_PERM", "E_NOMEM", "E_INVAL", "E_NOREPLY", "E_INTR", "E_BUSY"};
+  static const char *net[] = {"NET_TIMEOUT", "NET_REFUSED", "NET_RESET"};   // servers/net/net.h: -32 ..
   if (e > 0)
     return "ok";
+  if (-e >= 32 && -e < 32 + (int64)(sizeof net / sizeof net[0]))
+    return net[-e - 32];
   return -e < (int64)(sizeof names / sizeof names[0]) ? names[-e] : "E_?";
 }
