@@ -28,19 +28,28 @@ static void pipe_changed(struct pipe *p) {
 
 // ---- fd tables ----
 
+// Per task slot (the low bits of a badge, HANDLE in abi.h): the table its owner's
+// lookup found last. Checked before use, so a stale hint only costs the scan; each
+// request looks its sender up, and mostly ends here.
+static uchar hint[NTABLE];
+
 struct fdtab *fdtab_of(uint64 owner, int create) {
   struct fdtab *free = 0;
   if (owner == 0)
     return 0;
+  uchar *h = &hint[(owner & 0xffff) % NTABLE];
+  if (tables[*h].owner == owner)
+    return &tables[*h];
   for (int i = 0; i < NTABLE; i++) {
     if (tables[i].owner == owner)
-      return &tables[i];
+      return &tables[*h = i];
     if (!free && tables[i].owner == 0)
       free = &tables[i];
   }
   if (!create || !free)
     return 0;
   *free = (struct fdtab){.owner = owner, .cwd = iget(ROOTINO)};
+  *h = free - tables;
   return free;
 }
 
