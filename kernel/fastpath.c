@@ -27,7 +27,8 @@ void ipc_resume(void) {
 }
 
 // cur blocks (its state already set); next, which waits in IPC, runs now. A thread
-// resumed after a fault keeps all its registers (set_a0 = 0).
+// resumed after a fault keeps all its registers (set_a0 = 0). If the general path
+// wakes cur, it resumes in `resume` (ipc_resume; fault_resume for a fault call).
 //
 // The jump into next's user mode skips what the general path does on its way out
 // (usertrapret, and the code after the wait), so the fast path must never need it:
@@ -40,9 +41,10 @@ void ipc_resume(void) {
 //  - the end of user_fault, for a fault call: fault_call cleared, and the task killed
 //    if the pager refused. So a fault call takes the fast path only for a resume
 //    (reply label 0), and the fast path clears fault_call itself.
-INLINE __attribute__((noreturn)) void hand_off(struct thread *cur, struct thread *next, int set_a0) {
+INLINE __attribute__((noreturn)) void hand_off(struct thread *cur, struct thread *next, int set_a0,
+                                               void (*resume)(void)) {
   struct cpu *c = mycpu();
-  cur->ctx.ra = (uint64)ipc_resume;
+  cur->ctx.ra = (uint64)resume;
   cur->ctx.sp = (uint64)cur->tf;
   c->cur = next;
   next->state = T_RUNNING;
@@ -101,7 +103,7 @@ void fastpath_call(struct trapframe *tf) {
   cur->buftag = tf->a1;
   cur->reply_from = ep->owner;
   cur->state = T_REPLY;
-  hand_off(cur, r, 1);
+  hand_off(cur, r, 1, ipc_resume);
 }
 
 // Entered from trapvec.S for SYS_reply_recv: a0 = endpoint, a1..a5 = reply,
@@ -125,7 +127,21 @@ void fastpath_reply_recv(struct trapframe *tf) {
   cur->ep = ep;
   cur->next = ep->recvq;
   ep->recvq = cur;
-  hand_off(cur, c, !fault);
+  hand_off(cur, c, !fault, ipc_resume);
+}
+
+// A page fault's call (user_fault; prepared in cur: msg_*, is_call, fault_call) to a
+// pager already waiting on ep: delivered, and the hart handed to the pager, as
+// fastpath_call does. Returns only when the general path must deliver it.
+void fastpath_fault(struct thread *cur, struct endpoint *ep) {
+  struct thread *r = ep->recvq;
+  if (!r || ep->ksub || r->stopping || !none_above(r->prio) || ipc_trace)
+    return;
+  ep->recvq = r->next;
+  ipc_deliver(cur, r);
+  cur->state = T_REPLY;
+  cur->reply_from = ep->owner;
+  hand_off(cur, r, 1, fault_resume);
 }
 // @lab 01 stub
 //: // Entered from trapvec.S for SYS_call: a0 = endpoint, a1 = tag, a2..a5 = words,
@@ -147,5 +163,11 @@ void fastpath_reply_recv(struct trapframe *tf) {
 //:   // pending on the endpoint and nothing makes the general path do otherwise (see
 //:   // hand_off and the README), reply and wait in one hand-off.
 //:   usertrap_ecall(tf);
+//: }
+//:
+//: // A page fault's call to a pager already waiting on ep (see user_fault): returning
+//: // leaves it to the general path.
+//: void fastpath_fault(struct thread *cur, struct endpoint *ep) {
+//:   (void)cur, (void)ep;
 //: }
 // @lab 01 end

@@ -35,37 +35,55 @@ static int spurious(struct task *tk, uint64 scause, uint64 va) {
 }
 
 // The fault call for thread t to its task's fault endpoint: 0 if the reply resumes
-// it, else an error (no handler, refused, or the thread is being stopped).
-static int64 fault_call(struct thread *t, uint64 scause, uint64 stval, struct endpoint **handler) {
+// it, else an error (no handler, refused, or the thread is being stopped). A call
+// from user_fault (fast) to a pager that waits takes the fast path and does not
+// return here: fault_resume, or the pager's fast reply, finishes it.
+static int64 fault_call(struct thread *t, uint64 scause, uint64 stval, struct endpoint **handler, int fast) {
   struct task *tk = t->task;
   int err;
-  struct endpoint *ep = tk->fault_ep ? ep_lookup(tk->fault_ep, &err) : 0;
-  *handler = ep;
-  if (!ep || ep->owner == tk)
-    return E_INVAL;
   t->msg_tag = TAG(L_FAULT, 0, 0);
   t->msg_w[0] = stval;
   t->msg_w[1] = scause;
   t->msg_w[2] = t->tf->epc;
   t->msg_w[3] = 0;
+  struct endpoint *ep = tk->fault_ep ? ep_lookup(tk->fault_ep, &err) : 0;
+  *handler = ep;
+  if (!ep || ep->owner == tk)
+    return E_INVAL;
   t->is_call = 1;
   t->fault_call = 1;
   t->buftag = 0;
+  if (fast)
+    fastpath_fault(t, ep);
   int64 r = ipc_send_msg(t, ep);
   t->fault_call = 0;
   return r;
 }
 
+// The end of user_fault's call (r: its result): nothing if the pager resumed the
+// thread (or it is being stopped), else the report and the task killed.
+static void fault_end(struct thread *t, int64 r, int handler) {
+  if (r == 0 || t->stopping)
+    return;
+  kprintf("fault: task %s pc %p scause %d (%s) stval %p\n", t->task->name, t->msg_w[2], (int)t->msg_w[1],
+          cause_name(t->msg_w[1]), t->msg_w[0]);
+  task_kill(t->task, handler ? "its fault handler refused" : "fault with no handler");
+}
+
 void user_fault(struct thread *t, uint64 scause, uint64 stval) {
-  struct task *tk = t->task;
-  uint64 pc = t->tf->epc;
-  if (spurious(tk, scause, stval))
+  if (spurious(t->task, scause, stval))
     return;
   struct endpoint *ep;
-  if (fault_call(t, scause, stval, &ep) == 0 || t->stopping)
-    return;
-  kprintf("fault: task %s pc %p scause %d (%s) stval %p\n", tk->name, pc, (int)scause, cause_name(scause), stval);
-  task_kill(tk, ep ? "its fault handler refused" : "fault with no handler");
+  fault_end(t, fault_call(t, scause, stval, &ep, 1), ep != 0);
+}
+
+// Where a fault call that took the fast path wakes when the general path ends it (a
+// deferred or refusing reply, the pager's death, a stop): user_fault's end.
+void fault_resume(void) {
+  struct thread *t = curthread();
+  t->fault_call = 0;
+  fault_end(t, t->ipc_ret, 1);
+  usertrapret();
 }
 
 // SYS_fault_in (va, write): make the caller's page at va present (and writable), by
@@ -82,5 +100,5 @@ int64 sys_fault_in(struct thread *t, struct trapframe *tf) {
   if (pte && (*pte & (PTE_V | PTE_U | need)) == (PTE_V | PTE_U | need))
     return 0;            // present already
   struct endpoint *ep;
-  return fault_call(t, tf->a1 ? 15 : 13, va, &ep) == 0 ? 0 : E_INVAL;
+  return fault_call(t, tf->a1 ? 15 : 13, va, &ep, 0) == 0 ? 0 : E_INVAL;
 }

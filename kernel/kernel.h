@@ -260,6 +260,7 @@ uint64 stat_fastpath(void);
 // fastpath.c
 void fastpath_call(struct trapframe *tf) __attribute__((noreturn));
 void fastpath_reply_recv(struct trapframe *tf) __attribute__((noreturn));
+void fastpath_fault(struct thread *cur, struct endpoint *ep);
 
 // syscall.c / sysmech.c
 void syscall(struct trapframe *tf);
@@ -267,6 +268,7 @@ int64 sys_mech(struct thread *cur, struct trapframe *tf);
 
 // fault.c
 void user_fault(struct thread *t, uint64 scause, uint64 stval);
+void fault_resume(void);
 int64 sys_fault_in(struct thread *t, struct trapframe *tf);
 
 // boot.c

@@ -48,19 +48,32 @@ void pt_destroy(pagetable_t pt) {
   kfree(pt);
 }
 
-// The level-0 PTE for va, creating table pages if alloc; 0 if absent or out of memory.
-pte_t *pt_walk(pagetable_t pt, uint64 va, int alloc) {
+// pt_walk's slow case: the walk that creates missing table pages.
+static __attribute__((noinline)) pte_t *pt_walk_alloc(pagetable_t pt, uint64 va) {
   for (int level = 2; level > 0; level--) {
     pte_t *pte = &pt[PX(level, va)];
     if (*pte & PTE_V) {
       pt = (pagetable_t)PTE2PA(*pte);
     } else {
-      if (!alloc || !(pt = kalloc()))
+      if (!(pt = kalloc()))
         return 0;
       *pte = PA2PTE(pt) | PTE_V;
     }
   }
   return &pt[PX(0, va)];
+}
+
+// The level-0 PTE for va, creating table pages if alloc; 0 if absent or out of memory.
+// The common case (both tables there) first, with no call: this walk is under every
+// fault, mapping and bulk copy.
+pte_t *pt_walk(pagetable_t pt, uint64 va, int alloc) {
+  pte_t e = pt[PX(2, va)];
+  if (e & PTE_V) {
+    e = ((pagetable_t)PTE2PA(e))[PX(1, va)];
+    if (e & PTE_V)
+      return &((pagetable_t)PTE2PA(e))[PX(0, va)];
+  }
+  return alloc ? pt_walk_alloc(pt, va) : 0;
 }
 
 int pt_map(pagetable_t pt, uint64 va, uint64 pa, int perm) {

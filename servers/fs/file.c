@@ -28,20 +28,32 @@ static void pipe_changed(struct pipe *p) {
 
 // ---- fd tables ----
 
-struct fdtab *fdtab_of(uint64 owner, int create) {
+// Per task slot (the low bits of a badge, HANDLE in abi.h): the table its owner's
+// lookup found last. Checked before use, so a stale hint only costs the scan; each
+// request looks its sender up, and mostly ends here.
+static uchar hint[NTABLE];
+
+// fdtab_of's scan (the hint missed): owner's table, or a new one if create.
+static __attribute__((noinline)) struct fdtab *fdtab_scan(uint64 owner, int create, uchar *h) {
   struct fdtab *free = 0;
-  if (owner == 0)
-    return 0;
   for (int i = 0; i < NTABLE; i++) {
     if (tables[i].owner == owner)
-      return &tables[i];
+      return &tables[*h = i];
     if (!free && tables[i].owner == 0)
       free = &tables[i];
   }
   if (!create || !free)
     return 0;
   *free = (struct fdtab){.owner = owner, .cwd = iget(ROOTINO)};
+  *h = free - tables;
   return free;
+}
+
+struct fdtab *fdtab_of(uint64 owner, int create) {
+  if (owner == 0)
+    return 0;
+  uchar *h = &hint[(owner & 0xffff) % NTABLE];
+  return tables[*h].owner == owner ? &tables[*h] : fdtab_scan(owner, create, h);
 }
 
 struct file *fd_file(struct fdtab *t, uint64 fd) { return t && fd < NOFILE ? t->fd[fd] : 0; }

@@ -42,10 +42,15 @@ void ptable_run(struct proc *p, uint64 task) {
 
 void ptable_drop(struct proc *p) { p->state = P_FREE; }
 
+// Every request looks its sender up: the last one found is tried first (checked again,
+// as it may have died since), which spares the scan for a process asking repeatedly.
 struct proc *ptable_by_task(uint64 task) {
+  static struct proc *last = ptable;
+  if (last->state == P_ALIVE && last->task == task)
+    return last;
   for (int i = 0; i < NPROC; i++)
     if (ptable[i].state == P_ALIVE && ptable[i].task == task)
-      return &ptable[i];
+      return last = &ptable[i];
   return 0;
 }
 
