@@ -66,25 +66,37 @@ static uint balloc(void)
   return nextblock++;  // img is zeroed, so the block is too
 }
 
-// The disk address of block fbn of the file, allocating it (and the indirect
-// block) if it is not there yet.
+// Entry i of map block *slot, allocating the map block (into *slot) and the entry if
+// they are not there yet. memcpy: img is a byte array.
+static uint entry(uint *slot, uint i)
+{
+  uint a;
+  if (*slot == 0)
+    *slot = balloc();
+  memcpy(&a, img[*slot] + i * sizeof a, sizeof a);
+  if (a == 0) {
+    a = balloc();
+    memcpy(img[*slot] + i * sizeof a, &a, sizeof a);
+  }
+  return a;
+}
+
+// The disk address of block fbn of the file, allocating it (and the indirect or
+// doubly-indirect blocks on the way) if it is not there yet.
 static uint bmap(struct dinode *d, uint fbn)
 {
-  uint ind[NINDIRECT];
+  uint ind;
   if (fbn < NDIRECT) {
     if (d->addrs[fbn] == 0)
       d->addrs[fbn] = balloc();
     return d->addrs[fbn];
   }
   fbn -= NDIRECT;
-  if (d->addrs[NDIRECT] == 0)
-    d->addrs[NDIRECT] = balloc();
-  memcpy(ind, img[d->addrs[NDIRECT]], BSIZE);
-  if (ind[fbn] == 0) {
-    ind[fbn] = balloc();
-    memcpy(img[d->addrs[NDIRECT]], ind, BSIZE);
-  }
-  return ind[fbn];
+  if (fbn < NINDIRECT)
+    return entry(&d->addrs[NDIRECT], fbn);
+  fbn -= NINDIRECT;
+  ind = entry(&d->addrs[NDIRECT + 1], fbn / NINDIRECT);
+  return entry(&ind, fbn % NINDIRECT);
 }
 
 static void iappend(uint inum, const void *data, uint n)
