@@ -269,6 +269,32 @@ class MkfsFsck(unittest.TestCase):
             f.write(bytes(MAXFILE * BSIZE + 1))
         self.assertRefused(['toobig'], r'toobig.*too big')
 
+    def test_largest_file_on_a_larger_image(self):
+        # -s: a disk that holds a file of MAXFILE blocks, each starting with its number
+        # so that a block in the wrong place shows.
+        size = MAXFILE + 2000
+        data = b''.join(struct.pack('<I', n) + bytes(BSIZE - 4) for n in range(MAXFILE))
+        with open(os.path.join(self.tmp, 'largest'), 'wb') as f:
+            f.write(data)
+        r = subprocess.run([os.path.join(self.tmp, 'mkfs'), '-s', str(size), 'large.img', 'largest'],
+                           cwd=self.tmp, capture_output=True, text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn('large.img: %d blocks' % size, r.stdout)
+        with open(os.path.join(self.tmp, 'large.img'), 'rb') as f:
+            img = Image(f.read())
+        os.remove(os.path.join(self.tmp, 'large.img'))
+        self.assertEqual((img.sb['size'], len(img.data)), (size, size * BSIZE))
+        self.assertClean(img)
+        self.assertTrue(img.read(img.lookup('largest')) == data, 'the largest file: bytes differ')
+        self.assertEqual(len(img.mapblocks(img.lookup('largest'))), 2 + NINDIRECT)
+
+    def test_mkfs_refuses_bad_size(self):
+        for arg in ('10', 'x', '', str(2 ** 20 + 1)):
+            r = self.mkfs('-s', arg, 'bad.img')
+            self.assertNotEqual(r.returncode, 0, arg)
+            self.assertIn('-s', r.stderr, arg)
+            self.assertFalse(os.path.exists(os.path.join(self.tmp, 'bad.img')), 'no image on error')
+
     def test_mkfs_refuses_long_name(self):
         open(os.path.join(self.tmp, 'abcdefghijklmno'), 'wb').close()
         self.assertRefused(['abcdefghijklmno'], r'longer than DIRSIZ')

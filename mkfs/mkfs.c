@@ -1,5 +1,7 @@
 // mkfs: builds an mv6 file-system image in xv6's on-disk format (kernel/fs.h).
-//   mkfs IMAGE [FILE...]
+//   mkfs [-s BLOCKS] IMAGE [FILE...]
+// -s: an image of BLOCKS blocks instead of FSSIZE (xv6's usertests write a file of
+// MAXFILE blocks, about 64 MiB: make xv6-usertests gives them a disk that holds it).
 // The image holds a root directory with ".", "..", a "console" device and each
 // FILE under its base name (directory part and a leading '_' stripped).
 // Runs on the host; assumes a little-endian host, like the RISC-V target.
@@ -14,14 +16,16 @@
 
 // Layout: boot block, superblock, log, inode blocks, bitmap blocks, data.
 #define NINODEBLOCKS ((NINODES + IPB - 1) / IPB)
-#define NBITMAP      ((FSSIZE + BPB - 1) / BPB)
+#define NBITMAP      ((fssize + BPB - 1) / BPB)
+#define MAXSIZE      (1u << 20)   // blocks (1 GiB): -s larger is refused
 #define NMETA        (2 + NLOG + NINODEBLOCKS + NBITMAP)
 #define MAXBYTES     (MAXFILE * BSIZE)
 
-static uchar img[FSSIZE][BSIZE];  // the whole image, built in memory, written at the end
+static uint fssize = FSSIZE;      // blocks in the image
+static uchar (*img)[BSIZE];       // [fssize]: the whole image, built in memory, written at the end
 static struct superblock sb;
 static uint nextinode = ROOTINO;  // inodes and data blocks are handed out in order
-static uint nextblock = NMETA;
+static uint nextblock;            // NMETA once the size is known
 static const char *adding = "the root directory";  // for error messages
 static uchar filebuf[MAXBYTES + 1];               // one byte more, to see "too big"
 
@@ -61,8 +65,8 @@ static uint ialloc(short type)
 
 static uint balloc(void)
 {
-  if (nextblock >= FSSIZE)
-    die("disk full (%d blocks) while adding %s", FSSIZE, adding);
+  if (nextblock >= fssize)
+    die("disk full (%u blocks) while adding %s", fssize, adding);
   return nextblock++;  // img is zeroed, so the block is too
 }
 
@@ -173,16 +177,29 @@ int main(int argc, char *argv[])
   int i;
   FILE *f;
 
+  if (argc > 2 && strcmp(argv[1], "-s") == 0) {
+    char *end;
+    unsigned long n = strtoul(argv[2], &end, 10);
+    if (*argv[2] == 0 || *end != 0 || n <= NMETA || n > MAXSIZE)
+      die("-s %s: the size must be a number of blocks above the %d of the metadata and at "
+          "most %u", argv[2], (int)NMETA, MAXSIZE);
+    fssize = n;
+    argv += 2;
+    argc -= 2;
+  }
   if (argc < 2) {
-    fprintf(stderr, "usage: mkfs IMAGE [FILE...]\n");
+    fprintf(stderr, "usage: mkfs [-s BLOCKS] IMAGE [FILE...]\n");
     return 2;
   }
   if (*(uchar *)&one != 1)
     die("the host must be little-endian, like the image");
+  if ((img = calloc(fssize, BSIZE)) == NULL)
+    die("out of memory for an image of %u blocks", fssize);
+  nextblock = NMETA;
 
   sb.magic = FSMAGIC;
-  sb.size = FSSIZE;
-  sb.nblocks = FSSIZE - NMETA;
+  sb.size = fssize;
+  sb.nblocks = fssize - NMETA;
   sb.ninodes = NINODES;
   sb.nlog = NLOG;
   sb.logstart = 2;
@@ -218,13 +235,13 @@ int main(int argc, char *argv[])
     perror(argv[1]);
     return 1;
   }
-  if (fwrite(img, BSIZE, FSSIZE, f) != FSSIZE || fclose(f) != 0) {
+  if (fwrite(img, BSIZE, fssize, f) != fssize || fclose(f) != 0) {
     perror(argv[1]);
     return 1;
   }
-  printf("mkfs: %s: %d blocks: nmeta %d (boot, super, nlog %d, ninodeblocks %d, nbitmap %d), "
+  printf("mkfs: %s: %u blocks: nmeta %d (boot, super, nlog %d, ninodeblocks %d, nbitmap %d), "
          "nblocks %d; %u inodes, %u data blocks used\n",
-         argv[1], FSSIZE, (int)NMETA, NLOG, (int)NINODEBLOCKS, (int)NBITMAP,
-         FSSIZE - (int)NMETA, nextinode - ROOTINO, nextblock - (uint)NMETA);
+         argv[1], fssize, (int)NMETA, NLOG, (int)NINODEBLOCKS, (int)NBITMAP,
+         (int)(fssize - NMETA), nextinode - ROOTINO, nextblock - (uint)NMETA);
   return 0;
 }
