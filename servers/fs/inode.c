@@ -187,7 +187,8 @@ static uint mapentry(uint *slot, uint i, int alloc) {
 }
 
 // The disk block holding block bn of ip, allocated if alloc; 0 if none (or full).
-// A write of one block may allocate up to three map blocks with it (WRITE_MAX).
+// A block may need two map blocks allocated with it: the doubly-indirect block and one
+// of its indirect blocks (WRITE_MAX counts them).
 static uint bmap(struct inode *ip, uint bn, int alloc) {
   if (bn < NDIRECT) {
     if (!ip->addrs[bn] && alloc && (ip->addrs[bn] = balloc()) == 0)
