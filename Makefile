@@ -268,8 +268,9 @@ $(B)/xv6/xusertests: $(B)/xv6/bin/xusertests
 $(B)/xv6/README: README.md
 	@mkdir -p $(dir $@)
 	cp README.md $@
+# 70,000 blocks: xv6's writebig writes a file of MAXFILE (65,803) blocks.
 $(B)/xv6/fs.img: $(B)/mkfs $(B)/xv6/README $(XV6_IMG)
-	$(B)/mkfs $@ $(B)/xv6/README $(XV6_IMG) >/dev/null
+	$(B)/mkfs -s 70000 $@ $(B)/xv6/README $(XV6_IMG) >/dev/null
 .PHONY: xv6-usertests
 xv6-usertests: deps $(B)/kernel $(B)/xv6/fs.img
 	@python3 mk/xv6-usertests.py --kernel $(B)/kernel --img $(B)/xv6/fs.img --cpus $(CPUS) \

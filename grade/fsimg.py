@@ -11,8 +11,9 @@ import struct
 
 BSIZE = 1024
 ROOTINO = 1
-NDIRECT = 12
+NDIRECT = 11                             # then the indirect block, then the doubly-indirect
 NINDIRECT = BSIZE // 4
+MAXFILE = NDIRECT + NINDIRECT + NINDIRECT * NINDIRECT
 DINODE = struct.Struct("<hhhhI13I")      # type, major, minor, nlink, size, addrs[13]
 DIRENT = struct.Struct("<H14s")
 T_DIR = 1
@@ -63,18 +64,25 @@ class Image:
         f = DINODE.unpack_from(self.data, off)
         return {"type": f[0], "nlink": f[3], "size": f[4], "addrs": f[5:]}
 
+    def _word(self, b, i):
+        return struct.unpack_from("<I", self.data, self._block(b) + 4 * i)[0]
+
     def block_of(self, ino, n):
         """Disk block holding block n of the file, or 0 (a hole)."""
         if n < NDIRECT:
             return ino["addrs"][n]
         n -= NDIRECT
-        if n >= NINDIRECT or not ino["addrs"][NDIRECT]:
+        if n < NINDIRECT:
+            return self._word(ino["addrs"][NDIRECT], n) if ino["addrs"][NDIRECT] else 0
+        n -= NINDIRECT
+        if n >= NINDIRECT * NINDIRECT or not ino["addrs"][NDIRECT + 1]:
             return 0
-        return struct.unpack_from("<I", self.data, self._block(ino["addrs"][NDIRECT]) + 4 * n)[0]
+        ind = self._word(ino["addrs"][NDIRECT + 1], n // NINDIRECT)
+        return self._word(ind, n % NINDIRECT) if ind else 0
 
     def read(self, inum):
         ino = self.inode(inum)
-        if ino["size"] > (NDIRECT + NINDIRECT) * BSIZE:
+        if ino["size"] > MAXFILE * BSIZE:
             raise FsError(f"inode {inum}: size {ino['size']} too large")
         out = bytearray()
         for n in range((ino["size"] + BSIZE - 1) // BSIZE):

@@ -17,7 +17,7 @@ tcp: the guest's port 80 forwarded from a free host port: 256 KiB of random byte
      of a long transfer and resets it: the guest's send must return an error.
 http: httpd (user/httpd.c) on the forwarded port 80, fetched with urllib: files of
      the disk image byte for byte (read by the grader itself, grade/fsimg.py), an empty
-     one and the largest the file system holds (268 KiB, written by `nettest files`,
+     one and one of 1 MiB through the doubly-indirect block (written by `nettest files`,
      which then execs httpd), 80 fetches in a row (more than the guest's TCP slots),
      404s, a fetch beside two idle connections, 8 at once.
 nc:  nc typed into the shell: a TCP listener and a UDP client, lines both ways; then
@@ -246,7 +246,7 @@ def http():
     fwd = free_port(socket.SOCK_STREAM)
     p = boot(f"user,id=net0,hostfwd=tcp:127.0.0.1:{fwd}-:80", 0,
              append="run=net prog=nettest arg=files watchdog=300")
-    big = pattern(268 * 1024)          # MAXFILE (kernel/fs.h) blocks, as nettest files writes it
+    big = pattern(1024 * 1024)         # BIGFILE bytes, as nettest files writes it
 
     def get(path):
         try:
@@ -315,7 +315,7 @@ def http():
     finally:
         p.kill()
         p.wait()
-    print("httpd: 7 files of 0 B to 268 KiB byte for byte, 3 x 404, 8 fetches at once")
+    print("httpd: 7 files of 0 B to 1 MiB byte for byte, 3 x 404, 8 fetches at once")
 
 
 def nc():

@@ -32,11 +32,11 @@ def defines(*headers):
 C = defines('fs.h', 'stat.h')
 BSIZE, NDIRECT, DIRSIZ, ROOTINO = C['BSIZE'], C['NDIRECT'], C['DIRSIZ'], C['ROOTINO']
 NINDIRECT = BSIZE // 4
-MAXFILE = NDIRECT + NINDIRECT
+MAXFILE = NDIRECT + NINDIRECT + NINDIRECT * NINDIRECT   # direct, indirect, doubly-indirect
 FSSIZE, NINODES, LOGBLOCKS = C['FSSIZE'], C['NINODES'], C['LOGBLOCKS']
 NLOG = LOGBLOCKS + 1
 T_DIR, T_FILE, T_DEVICE = C['T_DIR'], C['T_FILE'], C['T_DEVICE']
-DINODE = struct.Struct('<hhhhI%dI' % (NDIRECT + 1))   # type major minor nlink size addrs
+DINODE = struct.Struct('<hhhhI%dI' % (NDIRECT + 2))   # type major minor nlink size addrs
 DIRENT = struct.Struct('<H%ds' % DIRSIZ)
 IPB = BSIZE // DINODE.size
 SB_FIELDS = 'magic size nblocks ninodes nlog logstart inodestart bmapstart'.split()
@@ -74,8 +74,18 @@ class Image:
         n = (d['size'] + BSIZE - 1) // BSIZE
         bs = d['addrs'][:min(n, NDIRECT)]
         if n > NDIRECT:
-            bs += [self.word(d['addrs'][NDIRECT], i) for i in range(n - NDIRECT)]
+            bs += [self.word(d['addrs'][NDIRECT], i) for i in range(min(n - NDIRECT, NINDIRECT))]
+        for i in range(max(0, n - NDIRECT - NINDIRECT)):
+            bs.append(self.word(self.word(d['addrs'][NDIRECT + 1], i // NINDIRECT), i % NINDIRECT))
         return bs
+
+    def mapblocks(self, inum):
+        """The indirect and doubly-indirect blocks of the inode."""
+        d = self.inode(inum)
+        ms = [b for b in d['addrs'][NDIRECT:] if b]
+        if d['addrs'][NDIRECT + 1]:
+            ms += [w for w in (self.word(d['addrs'][NDIRECT + 1], i) for i in range(NINDIRECT)) if w]
+        return ms
 
     def read(self, inum):
         data = b''.join(bytes(self.data[b * BSIZE:(b + 1) * BSIZE]) for b in self.blocks(inum))
@@ -149,7 +159,8 @@ class MkfsFsck(unittest.TestCase):
         cls.files = {
             'hello.txt': ('hello.txt', b'hello, mv6\n'),
             'empty': ('empty', b''),
-            'big': ('_big', rnd.randbytes(MAXFILE * BSIZE)),        # the largest file
+            # into the second indirect block under the doubly-indirect one
+            'big': ('_big', rnd.randbytes((NDIRECT + 2 * NINDIRECT + 3) * BSIZE + 7)),
             'cat': ('sub/_cat', rnd.randbytes(NDIRECT * BSIZE + 5)),  # just into the indirect block
             'abcdefghijklmn': ('abcdefghijklmn', b'a name of exactly DIRSIZ'),
         }
@@ -203,7 +214,7 @@ class MkfsFsck(unittest.TestCase):
         out = self.assertClean(self.image)
         img = self.fresh()
         inodes = [ROOTINO, img.lookup('console')] + [img.lookup(n) for n in self.files]
-        nblocks = sum(len(img.blocks(i)) + (img.inode(i)['addrs'][NDIRECT] != 0) for i in inodes)
+        nblocks = sum(len(img.blocks(i)) + len(img.mapblocks(i)) for i in inodes)
         self.assertIn('clean (%d inodes in use, %d data blocks in use)' % (len(inodes), nblocks), out)
 
     def test_layout(self):
@@ -239,7 +250,9 @@ class MkfsFsck(unittest.TestCase):
             self.assertEqual((d['type'], d['nlink'], d['size']), (T_FILE, 1, len(content)), name)
             self.assertTrue(img.read(img.lookup(name)) == content, name + ': bytes differ')
         big = img.inode(img.lookup('big'))
-        self.assertNotEqual(big['addrs'][NDIRECT], 0, 'the largest file needs its indirect block')
+        self.assertNotEqual(big['addrs'][NDIRECT], 0, 'big needs its indirect block')
+        self.assertNotEqual(big['addrs'][NDIRECT + 1], 0, 'big needs its doubly-indirect block')
+        self.assertEqual(len(img.mapblocks(img.lookup('big'))), 4, 'indirect, doubly-indirect, 2 under it')
 
     # --- mkfs refuses ---
 
@@ -255,6 +268,32 @@ class MkfsFsck(unittest.TestCase):
         with open(os.path.join(self.tmp, 'toobig'), 'wb') as f:
             f.write(bytes(MAXFILE * BSIZE + 1))
         self.assertRefused(['toobig'], r'toobig.*too big')
+
+    def test_largest_file_on_a_larger_image(self):
+        # -s: a disk that holds a file of MAXFILE blocks, each starting with its number
+        # so that a block in the wrong place shows.
+        size = MAXFILE + 2000
+        data = b''.join(struct.pack('<I', n) + bytes(BSIZE - 4) for n in range(MAXFILE))
+        with open(os.path.join(self.tmp, 'largest'), 'wb') as f:
+            f.write(data)
+        r = subprocess.run([os.path.join(self.tmp, 'mkfs'), '-s', str(size), 'large.img', 'largest'],
+                           cwd=self.tmp, capture_output=True, text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn('large.img: %d blocks' % size, r.stdout)
+        with open(os.path.join(self.tmp, 'large.img'), 'rb') as f:
+            img = Image(f.read())
+        os.remove(os.path.join(self.tmp, 'large.img'))
+        self.assertEqual((img.sb['size'], len(img.data)), (size, size * BSIZE))
+        self.assertClean(img)
+        self.assertTrue(img.read(img.lookup('largest')) == data, 'the largest file: bytes differ')
+        self.assertEqual(len(img.mapblocks(img.lookup('largest'))), 2 + NINDIRECT)
+
+    def test_mkfs_refuses_bad_size(self):
+        for arg in ('10', 'x', '', str(2 ** 20 + 1)):
+            r = self.mkfs('-s', arg, 'bad.img')
+            self.assertNotEqual(r.returncode, 0, arg)
+            self.assertIn('-s', r.stderr, arg)
+            self.assertFalse(os.path.exists(os.path.join(self.tmp, 'bad.img')), 'no image on error')
 
     def test_mkfs_refuses_long_name(self):
         open(os.path.join(self.tmp, 'abcdefghijklmno'), 'wb').close()
@@ -285,7 +324,7 @@ class MkfsFsck(unittest.TestCase):
     def test_block_referenced_twice(self):
         img = self.fresh()
         b = img.blocks(img.lookup('big'))[5]
-        img.set_inode(img.lookup('hello.txt'), addrs=[b] + [0] * NDIRECT)
+        img.set_inode(img.lookup('hello.txt'), addrs=[b] + [0] * (NDIRECT + 1))
         self.assertBroken(img, r'block %d is referenced twice' % b)
 
     def test_wrong_nlink(self):
@@ -310,7 +349,7 @@ class MkfsFsck(unittest.TestCase):
 
     def test_orphan_inode(self):
         img = self.fresh()
-        img.set_inode(NINODES - 1, type=T_FILE, nlink=0, size=0, addrs=[0] * (NDIRECT + 1))
+        img.set_inode(NINODES - 1, type=T_FILE, nlink=0, size=0, addrs=[0] * (NDIRECT + 2))
         out = self.assertBroken(img, r'inode %d \(file\) is not reachable from the root' % (NINODES - 1))
         self.assertNotIn('nlink', out)
 
@@ -340,13 +379,30 @@ class MkfsFsck(unittest.TestCase):
         img = self.fresh()
         b = img.free_block()
         img.set_bit(b, 1)
-        img.set_inode(img.lookup('empty'), addrs=[b] + [0] * NDIRECT)
+        img.set_inode(img.lookup('empty'), addrs=[b] + [0] * (NDIRECT + 1))
         self.assertBroken(img, r'addrs\[0\] = %d is beyond what size 0 needs' % b)
 
     def test_indirect_entry_outside_data(self):
         img = self.fresh()
         img.set_word(img.inode(img.lookup('cat'))['addrs'][NDIRECT], 0, 5)
         self.assertBroken(img, r'indirect\[0\] = 5 is outside the data region')
+
+    def test_doubly_indirect_entries_outside_data(self):
+        img = self.fresh()
+        dind = img.inode(img.lookup('big'))['addrs'][NDIRECT + 1]
+        img.set_word(img.word(dind, 1), 2, 5)
+        self.assertBroken(img, r'indirect\[2\] = 5 is outside the data region')
+        img = self.fresh()
+        img.set_word(dind, 0, 6)
+        self.assertBroken(img, r'doubly-indirect\[0\] = 6 is outside the data region')
+
+    def test_doubly_indirect_beyond_size(self):
+        img = self.fresh()
+        b = img.free_block()
+        img.set_bit(b, 1)
+        dind = img.inode(img.lookup('big'))['addrs'][NDIRECT + 1]
+        img.set_word(dind, 2, b)
+        self.assertBroken(img, r'doubly-indirect\[2\] = %d is beyond what size' % b)
 
     def test_size_too_big(self):
         img = self.fresh()
@@ -378,7 +434,7 @@ class MkfsFsck(unittest.TestCase):
         dinum = next(i for i in range(NINODES - 1, 0, -1) if img.inode(i)['type'] == 0)
         b = img.free_block()
         img.set_bit(b, 1)
-        img.set_inode(dinum, type=T_DIR, nlink=1, size=2 * DIRENT.size, addrs=[b] + [0] * NDIRECT)
+        img.set_inode(dinum, type=T_DIR, nlink=1, size=2 * DIRENT.size, addrs=[b] + [0] * (NDIRECT + 1))
         img.set_dirent(dinum, 0, dinum, b'.')
         img.set_dirent(dinum, DIRENT.size, ROOTINO, b'..')
         root = img.inode(ROOTINO)

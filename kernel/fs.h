@@ -21,9 +21,14 @@ struct superblock {
   uint bmapstart;    // block number of the first free-map block
 };
 
-#define NDIRECT   12
-#define NINDIRECT (BSIZE / sizeof(uint))
-#define MAXFILE   (NDIRECT + NINDIRECT)   // blocks: 268 KiB is the largest file
+// A file's blocks: NDIRECT listed in the inode, NINDIRECT more listed in its indirect
+// block, and NDINDIRECT more through its doubly-indirect block (a block listing
+// NINDIRECT indirect blocks). The inode's addrs[] are the direct blocks, then the
+// indirect block (addrs[NDIRECT]), then the doubly-indirect one (addrs[NDIRECT + 1]).
+#define NDIRECT    11
+#define NINDIRECT  (BSIZE / sizeof(uint))
+#define NDINDIRECT (NINDIRECT * NINDIRECT)
+#define MAXFILE    (NDIRECT + NINDIRECT + NDINDIRECT)   // blocks: 65803, about 64 MiB
 
 // On-disk inode. type 0 = free; T_DIR, T_FILE, T_DEVICE as in stat.h.
 struct dinode {
@@ -32,8 +37,8 @@ struct dinode {
   short minor;
   short nlink;       // directory entries that refer to it
   uint size;         // bytes
-  uint addrs[NDIRECT + 1];   // data blocks, then one indirect block
-};
+  uint addrs[NDIRECT + 2];   // data blocks, the indirect block, the doubly-indirect block
+};                           // 64 bytes: IPB inodes fill a block exactly
 
 #define IPB           (BSIZE / sizeof(struct dinode))   // inodes per block
 #define IBLOCK(i, sb) ((i) / IPB + (sb).inodestart)     // block holding inode i

@@ -21,5 +21,5 @@
 // definitions gets an error if they ever differ (C allows only an identical one).
 #define MAXARG      32          // exec's arguments (servers/proc/proc.h)
 #define MAXPATH     128         // a path's bytes (servers/fs/fsproto.h)
-#define MAXOPBLOCKS 10          // blocks one file request may log (servers/fs/file.c)
+#define MAXOPBLOCKS 15          // blocks one file request may log (servers/fs/file.c)
 #define NINODE      64          // the file server's inode cache (servers/fs/inode.c)

@@ -164,11 +164,29 @@ static int useblock(uint inum, const char *what, uint j, uint b, int needed)
   return 1;
 }
 
+// Slot what[j] of inode inum holds b, the root of a tree depth levels deep (0: a data
+// block, 1: an indirect block, 2: a doubly-indirect block) that maps the file's
+// blocks from first on. Claims every block in it; 0 if some block cannot be read.
+static int usetree(uint inum, const char *what, uint j, uint b, int depth, uint64 first, uint64 need)
+{
+  static const char *const names[] = {"", "indirect", "doubly-indirect"};
+  uint64 span = depth == 2 ? NINDIRECT : 1;  // file blocks each entry of b maps
+  uint i;
+  int ok = 1;
+  if (!useblock(inum, what, j, b, first < need))
+    return 0;
+  if (b == 0 || depth == 0)
+    return 1;
+  for (i = 0; i < NINDIRECT; i++)
+    ok &= usetree(inum, names[depth], i, word(b, i), depth - 1, first + i * span, need);
+  return ok;
+}
+
 static void checkinode(uint inum)
 {
   struct dinode *d = &ino[inum];
   uint64 need;
-  uint i, ind = d->addrs[NDIRECT];
+  uint i;
   int ok = 1;
   if (d->type != T_DIR && d->type != T_FILE && d->type != T_DEVICE) {
     bad("inode %u: bad type %d", inum, d->type);
@@ -183,19 +201,22 @@ static void checkinode(uint inum)
     need = MAXFILE;  // still claim its blocks, to not report them as leaked too
   }
   for (i = 0; i < NDIRECT; i++)
-    ok &= useblock(inum, "addrs", i, d->addrs[i], i < need);
-  if (!useblock(inum, "addrs", NDIRECT, ind, need > NDIRECT))
-    ok = 0;
-  else if (ind != 0)
-    for (i = 0; i < NINDIRECT; i++)
-      ok &= useblock(inum, "indirect", i, word(ind, i), NDIRECT + i < need);
+    ok &= usetree(inum, "addrs", i, d->addrs[i], 0, i, need);
+  ok &= usetree(inum, "addrs", NDIRECT, d->addrs[NDIRECT], 1, NDIRECT, need);
+  ok &= usetree(inum, "addrs", NDIRECT + 1, d->addrs[NDIRECT + 1], 2, NDIRECT + NINDIRECT, need);
   readable[inum] = ok;
 }
 
 // The disk block holding block fbn of a readable inode.
 static uint fileblock(const struct dinode *d, uint fbn)
 {
-  return fbn < NDIRECT ? d->addrs[fbn] : word(d->addrs[NDIRECT], fbn - NDIRECT);
+  if (fbn < NDIRECT)
+    return d->addrs[fbn];
+  fbn -= NDIRECT;
+  if (fbn < NINDIRECT)
+    return word(d->addrs[NDIRECT], fbn);
+  fbn -= NINDIRECT;
+  return word(word(d->addrs[NDIRECT + 1], fbn / NINDIRECT), fbn % NINDIRECT);
 }
 
 static void checkdir(uint inum)

@@ -1,5 +1,7 @@
 // mkfs: builds an mv6 file-system image in xv6's on-disk format (kernel/fs.h).
-//   mkfs IMAGE [FILE...]
+//   mkfs [-s BLOCKS] IMAGE [FILE...]
+// -s: an image of BLOCKS blocks instead of FSSIZE (xv6's usertests write a file of
+// MAXFILE blocks, about 64 MiB: make xv6-usertests gives them a disk that holds it).
 // The image holds a root directory with ".", "..", a "console" device and each
 // FILE under its base name (directory part and a leading '_' stripped).
 // Runs on the host; assumes a little-endian host, like the RISC-V target.
@@ -14,14 +16,16 @@
 
 // Layout: boot block, superblock, log, inode blocks, bitmap blocks, data.
 #define NINODEBLOCKS ((NINODES + IPB - 1) / IPB)
-#define NBITMAP      ((FSSIZE + BPB - 1) / BPB)
+#define NBITMAP      ((fssize + BPB - 1) / BPB)
+#define MAXSIZE      (1u << 20)   // blocks (1 GiB): -s larger is refused
 #define NMETA        (2 + NLOG + NINODEBLOCKS + NBITMAP)
 #define MAXBYTES     (MAXFILE * BSIZE)
 
-static uchar img[FSSIZE][BSIZE];  // the whole image, built in memory, written at the end
+static uint fssize = FSSIZE;      // blocks in the image
+static uchar (*img)[BSIZE];       // [fssize]: the whole image, built in memory, written at the end
 static struct superblock sb;
 static uint nextinode = ROOTINO;  // inodes and data blocks are handed out in order
-static uint nextblock = NMETA;
+static uint nextblock;            // NMETA once the size is known
 static const char *adding = "the root directory";  // for error messages
 static uchar filebuf[MAXBYTES + 1];               // one byte more, to see "too big"
 
@@ -61,30 +65,42 @@ static uint ialloc(short type)
 
 static uint balloc(void)
 {
-  if (nextblock >= FSSIZE)
-    die("disk full (%d blocks) while adding %s", FSSIZE, adding);
+  if (nextblock >= fssize)
+    die("disk full (%u blocks) while adding %s", fssize, adding);
   return nextblock++;  // img is zeroed, so the block is too
 }
 
-// The disk address of block fbn of the file, allocating it (and the indirect
-// block) if it is not there yet.
+// Entry i of map block *slot, allocating the map block (into *slot) and the entry if
+// they are not there yet. memcpy: img is a byte array.
+static uint entry(uint *slot, uint i)
+{
+  uint a;
+  if (*slot == 0)
+    *slot = balloc();
+  memcpy(&a, img[*slot] + i * sizeof a, sizeof a);
+  if (a == 0) {
+    a = balloc();
+    memcpy(img[*slot] + i * sizeof a, &a, sizeof a);
+  }
+  return a;
+}
+
+// The disk address of block fbn of the file, allocating it (and the indirect or
+// doubly-indirect blocks on the way) if it is not there yet.
 static uint bmap(struct dinode *d, uint fbn)
 {
-  uint ind[NINDIRECT];
+  uint ind;
   if (fbn < NDIRECT) {
     if (d->addrs[fbn] == 0)
       d->addrs[fbn] = balloc();
     return d->addrs[fbn];
   }
   fbn -= NDIRECT;
-  if (d->addrs[NDIRECT] == 0)
-    d->addrs[NDIRECT] = balloc();
-  memcpy(ind, img[d->addrs[NDIRECT]], BSIZE);
-  if (ind[fbn] == 0) {
-    ind[fbn] = balloc();
-    memcpy(img[d->addrs[NDIRECT]], ind, BSIZE);
-  }
-  return ind[fbn];
+  if (fbn < NINDIRECT)
+    return entry(&d->addrs[NDIRECT], fbn);
+  fbn -= NINDIRECT;
+  ind = entry(&d->addrs[NDIRECT + 1], fbn / NINDIRECT);
+  return entry(&ind, fbn % NINDIRECT);
 }
 
 static void iappend(uint inum, const void *data, uint n)
@@ -161,16 +177,29 @@ int main(int argc, char *argv[])
   int i;
   FILE *f;
 
+  if (argc > 2 && strcmp(argv[1], "-s") == 0) {
+    char *end;
+    unsigned long n = strtoul(argv[2], &end, 10);
+    if (*argv[2] == 0 || *end != 0 || n <= NMETA || n > MAXSIZE)
+      die("-s %s: the size must be a number of blocks above the %d of the metadata and at "
+          "most %u", argv[2], (int)NMETA, MAXSIZE);
+    fssize = n;
+    argv += 2;
+    argc -= 2;
+  }
   if (argc < 2) {
-    fprintf(stderr, "usage: mkfs IMAGE [FILE...]\n");
+    fprintf(stderr, "usage: mkfs [-s BLOCKS] IMAGE [FILE...]\n");
     return 2;
   }
   if (*(uchar *)&one != 1)
     die("the host must be little-endian, like the image");
+  if ((img = calloc(fssize, BSIZE)) == NULL)
+    die("out of memory for an image of %u blocks", fssize);
+  nextblock = NMETA;
 
   sb.magic = FSMAGIC;
-  sb.size = FSSIZE;
-  sb.nblocks = FSSIZE - NMETA;
+  sb.size = fssize;
+  sb.nblocks = fssize - NMETA;
   sb.ninodes = NINODES;
   sb.nlog = NLOG;
   sb.logstart = 2;
@@ -206,13 +235,13 @@ int main(int argc, char *argv[])
     perror(argv[1]);
     return 1;
   }
-  if (fwrite(img, BSIZE, FSSIZE, f) != FSSIZE || fclose(f) != 0) {
+  if (fwrite(img, BSIZE, fssize, f) != fssize || fclose(f) != 0) {
     perror(argv[1]);
     return 1;
   }
-  printf("mkfs: %s: %d blocks: nmeta %d (boot, super, nlog %d, ninodeblocks %d, nbitmap %d), "
+  printf("mkfs: %s: %u blocks: nmeta %d (boot, super, nlog %d, ninodeblocks %d, nbitmap %d), "
          "nblocks %d; %u inodes, %u data blocks used\n",
-         argv[1], FSSIZE, (int)NMETA, NLOG, (int)NINODEBLOCKS, (int)NBITMAP,
-         FSSIZE - (int)NMETA, nextinode - ROOTINO, nextblock - (uint)NMETA);
+         argv[1], fssize, (int)NMETA, NLOG, (int)NINODEBLOCKS, (int)NBITMAP,
+         (int)(fssize - NMETA), nextinode - ROOTINO, nextblock - (uint)NMETA);
   return 0;
 }

@@ -24,7 +24,7 @@ struct inode {
   int valid;                 // the fields below are loaded
   short type, major, minor, nlink;
   uint size;
-  uint addrs[NDIRECT + 1];
+  uint addrs[NDIRECT + 2];
 };
 
 extern struct superblock sb;
@@ -67,8 +67,13 @@ int namecmp(const char *a, const char *b);
 // file.c, fsops.c
 #define FS_BLOCK (-100)      // not an error (no E_* is this): the operation must wait; nothing changed
 #define PIPESIZE 512
-#define MAXOPBLOCKS 10                                        // blocks one transaction may log
-#define WRITE_MAX (((MAXOPBLOCKS - 1 - 1 - 2) / 2) * BSIZE)   // file bytes per transaction
+// A file write of WRITE_MAX bytes logs at most MAXOPBLOCKS blocks: the inode's block,
+// up to 3 map blocks (the indirect, doubly-indirect and one of its indirect blocks; or
+// the doubly-indirect and two of its indirect blocks) each with the bitmap block of its
+// allocation, WRITE_MAX / BSIZE data blocks and one more when the write is not aligned,
+// each with its bitmap block. Must not exceed LOGBLOCKS (kernel/fs.h).
+#define MAXOPBLOCKS 15
+#define WRITE_MAX (((MAXOPBLOCKS - 1 - 2 * 3 - 2) / 2) * BSIZE)   // 3 KiB
 
 enum { FD_NONE, FD_PIPE, FD_INODE, FD_DEVICE, FD_SOCKET };
 

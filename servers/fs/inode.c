@@ -90,7 +90,7 @@ void iload(struct inode *ip) {
   ip->minor = d->minor;
   ip->nlink = d->nlink;
   ip->size = d->size;
-  for (int i = 0; i < NDIRECT + 1; i++)
+  for (int i = 0; i < NDIRECT + 2; i++)
     ip->addrs[i] = d->addrs[i];
   brelse(bp);
   ip->valid = 1;
@@ -104,7 +104,7 @@ void iupdate(struct inode *ip) {
   d->minor = ip->minor;
   d->nlink = ip->nlink;
   d->size = ip->size;
-  for (int i = 0; i < NDIRECT + 1; i++)
+  for (int i = 0; i < NDIRECT + 2; i++)
     d->addrs[i] = ip->addrs[i];
   log_write(bp);
   brelse(bp);
@@ -134,23 +134,27 @@ struct inode *ialloc(short type) {
   return 0;                          // no free inode
 }
 
-// Free every block of ip (its contents are gone).
-void itrunc(struct inode *ip) {
-  for (int i = 0; i < NDIRECT; i++) {
-    if (ip->addrs[i]) {
-      bfree(ip->addrs[i]);
-      ip->addrs[i] = 0;
-    }
-  }
-  if (ip->addrs[NDIRECT]) {
-    struct buf *bp = bread(ip->addrs[NDIRECT]);
+// Free block b and, depth levels down, every block it lists (depth 1: an indirect
+// block, 2: a doubly-indirect one). Map blocks are only read: bfree logs the bitmap.
+static void bfree_tree(uint b, int depth) {
+  if (depth > 0) {
+    struct buf *bp = bread(b);
     uint *a = (uint *)bp->data;
     for (uint j = 0; j < NINDIRECT; j++)
       if (a[j])
-        bfree(a[j]);
+        bfree_tree(a[j], depth - 1);
     brelse(bp);
-    bfree(ip->addrs[NDIRECT]);
-    ip->addrs[NDIRECT] = 0;
+  }
+  bfree(b);
+}
+
+// Free every block of ip (its contents are gone).
+void itrunc(struct inode *ip) {
+  for (int i = 0; i < NDIRECT + 2; i++) {
+    if (ip->addrs[i]) {
+      bfree_tree(ip->addrs[i], i < NDIRECT ? 0 : i - NDIRECT + 1);
+      ip->addrs[i] = 0;
+    }
   }
   ip->size = 0;
   iupdate(ip);
@@ -167,7 +171,24 @@ void iput(struct inode *ip) {
   ip->ref--;
 }
 
+// Entry i of map block *slot (an indirect block), allocating the map block (into
+// *slot, which the caller saves) and the entry if alloc; 0 if none (or the disk is full).
+static uint mapentry(uint *slot, uint i, int alloc) {
+  if (!*slot && (!alloc || (*slot = balloc()) == 0))
+    return 0;
+  struct buf *bp = bread(*slot);
+  uint *a = (uint *)bp->data, addr = a[i];
+  if (!addr && alloc && (addr = balloc()) != 0) {
+    a[i] = addr;
+    log_write(bp);
+  }
+  brelse(bp);
+  return addr;
+}
+
 // The disk block holding block bn of ip, allocated if alloc; 0 if none (or full).
+// A block may need two map blocks allocated with it: the doubly-indirect block and one
+// of its indirect blocks (WRITE_MAX counts them).
 static uint bmap(struct inode *ip, uint bn, int alloc) {
   if (bn < NDIRECT) {
     if (!ip->addrs[bn] && alloc && (ip->addrs[bn] = balloc()) == 0)
@@ -175,20 +196,16 @@ static uint bmap(struct inode *ip, uint bn, int alloc) {
     return ip->addrs[bn];
   }
   bn -= NDIRECT;
-  if (bn >= NINDIRECT)
+  if (bn < NINDIRECT)
+    return mapentry(&ip->addrs[NDIRECT], bn, alloc);
+  bn -= NINDIRECT;
+  if (bn >= NDINDIRECT)
     return 0;
-  if (!ip->addrs[NDIRECT]) {
-    if (!alloc || (ip->addrs[NDIRECT] = balloc()) == 0)
-      return 0;
-  }
-  struct buf *bp = bread(ip->addrs[NDIRECT]);
-  uint *a = (uint *)bp->data, addr = a[bn];
-  if (!addr && alloc && (addr = balloc()) != 0) {
-    a[bn] = addr;
-    log_write(bp);
-  }
-  brelse(bp);
-  return addr;
+  // The doubly-indirect block lists indirect blocks; entry bn / NINDIRECT's holds bn.
+  uint ind = mapentry(&ip->addrs[NDIRECT + 1], bn / NINDIRECT, alloc);
+  if (!ind)
+    return 0;
+  return mapentry(&ind, bn % NINDIRECT, alloc);
 }
 
 // n bytes at src to where readi's caller asked (readi in fs.h): 0 or an error.

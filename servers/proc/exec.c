@@ -29,10 +29,14 @@ void exec_setup(void) {
       printf("proc: cannot map the boot image\n");
 }
 
+// The largest program file exec reads: 268 KiB, the largest file before the file
+// system had a doubly-indirect block (a buffer of MAXFILE blocks would be 64 MiB).
+#define PROG_FILE_MAX (268 * 1024)
+
 // The program at path (looked up from task's working directory): *img and its length,
 // or an error.
 static int64 read_program(uint64 task, const char *path, const uchar **img) {
-  static uchar file[MAXFILE * BSIZE];
+  static uchar file[PROG_FILE_MAX];
   uint64 len = 0;
   int64 fd = fs(FS_OPEN, 0, task, (void *)path, strlen(path) + 1, BUF_R), n = 0;
   if (no_fs(fd)) {

@@ -1,5 +1,6 @@
 // The workload of the crash tests (grade/crash.py): files c<k> (k at least 3 digits)
-// of 1 to 8 KiB with known contents, each written in 1 KiB writes; older ones are
+// of 1 to 8 KiB with known contents, and every 16th of 270 KiB (past the indirect
+// block, into the doubly-indirect one), each written in 1 KiB writes; older ones are
 // unlinked; argv[1] files in all (1000), or with "rs", until the rskiller task (the
 // supervisor's test) is gone and 20 more. A verdict line is printed only after the calls
 // it reports have returned, so every line seen is a durable fact, which code under
@@ -38,7 +39,7 @@ int main(int argc, char *argv[]) {
       files = k + 20;
     }
     fname(n, k);
-    int fd = open(n, O_CREATE | O_WRONLY), size = 1 + k % 8, ok = fd >= 0;
+    int fd = open(n, O_CREATE | O_WRONLY), size = k % 16 == 15 ? 270 : 1 + k % 8, ok = fd >= 0;
     for (int c = 0; c < size && ok; c++) {
       for (int i = 0; i < 1024; i++)
         buf[i] = (k * 31 + c * 7 + i) & 0xff;

@@ -12,8 +12,8 @@
 //         and write on the fd it inherited, 1 MiB out, a reset, a peer reset mid-send
 //   raw   udp, a child echoing TCP on port 80 and httpd on 8080, for a test that plays
 //         the network
-//   files /empty (0 B) and /big (the largest file there can be, MAXFILE blocks of
-//         PATTERN) for grade/nettest.py http, then exec httpd
+//   files /empty (0 B) and /big (BIGFILE bytes of PATTERN, 1 MiB: a file that needs the
+//         doubly-indirect block) for grade/nettest.py http, then exec httpd
 //   bench the guest's side of make bench's network figures (mk/netbench.py): httpd on
 //         port 8080, a TCP sink on 80, a TCP source on 81, and udp's echo on port 7
 #include "user/tests/testlib.h"
@@ -273,13 +273,15 @@ static void tcp(void) {
   EXPECT(sockclose(s), 0);
 }
 
+#define BIGFILE (1024 * 1024)   // grade/nettest.py http fetches it
+
 static void files(void) {
   static char buf[4096];
   int fd = open("/empty", O_CREATE | O_WRONLY);
   CHECK(fd >= 0 && close(fd) == 0, "cannot make /empty");
   fd = open("/big", O_CREATE | O_WRONLY);
   CHECK(fd >= 0, "cannot make /big");
-  for (int at = 0, n = sizeof buf; at < MAXFILE * BSIZE; at += n) {
+  for (int at = 0, n = sizeof buf; at < BIGFILE; at += n) {
     for (int i = 0; i < n; i++)
       buf[i] = PATTERN(at + i);
     CHECK(write(fd, buf, n) == n, "a write of /big failed at %d", at);
