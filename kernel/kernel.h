@@ -33,6 +33,8 @@ struct cpu {
   uint64 next_tick;           // time of this hart's next timer interrupt; 0 = stopped (idle)
   uint64 idle_insns;          // instret that passed while idle in wfi (STAT_IDLE)
   uint64 nipi;                // IPIs this hart sent (STAT_IPI)
+  volatile int polling;       // idle, watching for a wake-up before wfi (sched.c)
+  volatile int wake;          // idle: told to look at the run queues (sched.c)
   volatile int user;          // runs cur in user mode: set under the lock just before
                               // returning there, cleared at the next trap before locking
 };
@@ -219,6 +221,8 @@ void scheduler(void) __attribute__((noreturn));
 uint64 stat_idle(void);
 uint64 stat_ipi(void);
 void make_runnable(struct thread *t);
+void kick_others(void);
+
 void sched_block(void);
 void sched_yield(void);
 int switch_to(struct thread *t);

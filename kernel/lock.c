@@ -8,6 +8,8 @@
 volatile int bkl;
 volatile uint64 bkl_waiters;          // harts sleeping in bkl_wait
 
+#define BKL_SPIN_US 20                 // how long a waiting hart spins before it sleeps
+
 // Called by bkl_acquire (kernel.h) when the lock is taken. The hart sleeps in wfi
 // until the holder's release sends it an IPI, rather than spinning: under QEMU's
 // -icount all harts share one host thread, and a spinning hart would burn its whole
@@ -15,6 +17,13 @@ volatile uint64 bkl_waiters;          // harts sleeping in bkl_wait
 // may wake it; consuming that IPI loses no reschedule request, because usertrapret
 // looks at the run queues anyway.
 void bkl_wait(void) {
+  // Without icount each hart has a host thread of its own, and the holder usually lets
+  // go within a few hundred instructions: spinning that long costs less than the IPI
+  // round trip (an SBI call on both sides and a host thread woken). Then sleep.
+  uint64 end = r_time() + BKL_SPIN_US * timebase / 1000000;
+  while (r_time() < end)
+    if (!bkl && !__atomic_exchange_n(&bkl, 1, __ATOMIC_ACQUIRE))
+      return;
   uint64 bit = 1UL << mycpu()->id, sie = csrr(sie);
   csrw(sie, SIE_SSIE);
   __atomic_fetch_or(&bkl_waiters, bit, __ATOMIC_SEQ_CST);

@@ -1,7 +1,8 @@
 // Threads and the scheduler: priority round robin over one set of run queues shared
-// by every hart (all under the big kernel lock). A hart with nothing to run waits in
-// wfi; making a thread runnable kicks an idle hart, or one running something of
-// lower priority, with an IPI.
+// by every hart (all under the big kernel lock). A hart with nothing to run watches
+// for a wake-up for a moment, then waits in wfi. A hart leaving the kernel with
+// runnable threads left over wakes an idle hart (an IPI unless it is still watching),
+// or preempts one running something of lower priority.
 #include "kernel.h"
 
 struct thread threads[NTHREAD];
@@ -41,30 +42,48 @@ static struct thread *rq_pop(void) {
   return t;
 }
 
-// Wake an idle hart, or else preempt the hart running the lowest priority below t's.
-static void kick(struct thread *t) {
-  struct cpu *victim = 0;
+// Wake idle hart c: through its watch flag while it polls (idle_poll), else by IPI.
+// The flag is set before polling is read, and idle_poll clears polling before it reads
+// the flag (both seq_cst): either the IPI goes out or the hart sees the flag.
+static void wake_idle(struct cpu *c) {
+  if (c->wake)
+    return;                     // woken already; it has not taken the lock yet
+  __atomic_store_n(&c->wake, 1, __ATOMIC_SEQ_CST);
+  if (!__atomic_load_n(&c->polling, __ATOMIC_SEQ_CST))
+    sbi_send_ipi(c->id);
+}
+
+// Called as this hart leaves the kernel for user mode: a runnable thread it did not
+// take goes to an idle hart, or else preempts the hart running the lowest priority
+// below it. Deciding here rather than in make_runnable lets a thread that wakes
+// another and then blocks (a call, a reply and wait) hand over its own hart, with no
+// other hart disturbed and no thread moved between harts.
+void kick_others(void) {
+  if (!rq_mask)
+    return;
+  struct cpu *me = mycpu(), *victim = 0;
+  int p = top_bit(rq_mask);
   for (int i = 0; i < ncpu_ids; i++) {
     struct cpu *c = &cpus[i];
-    if (!c->cur && c->idle) {
-      if (c != mycpu())
-        sbi_send_ipi(c->id);
+    if (c != me && !c->cur && c->idle) {
+      wake_idle(c);
       return;
     }
   }
   for (int i = 0; i < ncpu_ids; i++) {
     struct cpu *c = &cpus[i];
-    if (c->cur && c->cur->prio < t->prio && (!victim || c->cur->prio < victim->cur->prio))
+    if (c != me && c->cur && c->cur->prio < p && (!victim || c->cur->prio < victim->cur->prio))
       victim = c;
   }
   if (victim)
     sbi_send_ipi(victim->id);
 }
 
+// t may run now; which hart runs it is decided when this one leaves the kernel
+// (kick_others) or goes idle.
 void make_runnable(struct thread *t) {
   t->state = T_RUNNABLE;
   rq_push(t);
-  kick(t);
 }
 
 // Run next on this hart in place of the current thread (whose state is already set).
@@ -120,6 +139,24 @@ uint64 stat_ipi(void) {
   return n;
 }
 
+// An idle hart that other harts can hand work to watches its wake flag for up to
+// IDLE_POLL_US before it waits in wfi, without the lock: waking a hart from wfi costs
+// an IPI (SBI calls on both sides) and, under QEMU, the wake-up of a host thread,
+// about 25 us measured, more than the gap between the messages of two tasks talking
+// across harts. wake_idle sends no IPI to a hart that is watching. Returns 1 when
+// woken (or an interrupt is pending), 0 if the hart should wait in wfi.
+#define IDLE_POLL_US 30
+static int idle_poll(struct cpu *c) {
+  if (ncpu < 2)
+    return 0;                 // one hart: only an interrupt brings work, and wfi waits for it
+  __atomic_store_n(&c->polling, 1, __ATOMIC_SEQ_CST);
+  uint64 end = r_time() + IDLE_POLL_US * timebase / 1000000;
+  while (!c->wake && !(csrr(sip) & csrr(sie)) && r_time() < end)
+    ;
+  __atomic_store_n(&c->polling, 0, __ATOMIC_SEQ_CST);
+  return __atomic_load_n(&c->wake, __ATOMIC_SEQ_CST) || (csrr(sip) & csrr(sie)) != 0;
+}
+
 // Each hart's idle loop, on its boot stack.
 void scheduler(void) {
   struct cpu *c = mycpu();
@@ -138,13 +175,16 @@ void scheduler(void) {
     timer_idle();
     c->idle = 1;
     bkl_release();
-    // Under -icount,sleep=off QEMU jumps time (and instret) over a wfi to the next
-    // timer deadline: count what passes here, so benchmarks can subtract it.
-    uint64 i0 = r_instret();
-    wfi();              // interrupts stay off: wfi returns when one is pending
-    c->idle_insns += r_instret() - i0;
+    if (!idle_poll(c)) {
+      // Under -icount,sleep=off QEMU jumps time (and instret) over a wfi to the next
+      // timer deadline: count what passes here, so benchmarks can subtract it.
+      uint64 i0 = r_instret();
+      wfi();            // interrupts stay off: wfi returns when one is pending
+      c->idle_insns += r_instret() - i0;
+    }
     bkl_acquire();
     c->idle = 0;
+    c->wake = 0;
     if (csrr(sip) & SIE_STIE)
       prof_idle();
     intr_poll();

@@ -67,6 +67,7 @@ void usertrapret(void) {
   csrc(sstatus, SSTATUS_SPP);        // to user mode, interrupts on there
   csrs(sstatus, SSTATUS_SPIE);
   cur->tf->cpu = mycpu();
+  kick_others();
   mycpu()->user = 1;
   bkl_release();
   userret(cur->tf);
