@@ -10,16 +10,16 @@ volatile uint64 bkl_waiters;          // harts sleeping in bkl_wait
 
 #define BKL_SPIN_US 20                 // how long a waiting hart spins before it sleeps
 
-// Called by bkl_acquire (kernel.h) when the lock is taken. The hart sleeps in wfi
-// until the holder's release sends it an IPI, rather than spinning: under QEMU's
-// -icount all harts share one host thread, and a spinning hart would burn its whole
-// time slice while the holder cannot run. While it waits only the software interrupt
-// may wake it; consuming that IPI loses no reschedule request, because usertrapret
-// looks at the run queues anyway.
+// Called by bkl_acquire (kernel.h) when the lock is taken. The hart spins for up to
+// BKL_SPIN_US, then sleeps in wfi until the holder's release sends it an IPI. Without
+// icount each hart has a host thread of its own and the holder usually lets go within
+// a few hundred instructions: spinning that long costs less than the IPI round trip
+// (an SBI call on both sides and a host thread woken; every release woke a sleeper
+// before the spin was added). Under -icount all harts share one host thread and the
+// holder cannot run while this one spins, so the spin is short and then it sleeps.
+// While it sleeps only the software interrupt may wake it; consuming that IPI loses
+// no reschedule request, because usertrapret looks at the run queues anyway.
 void bkl_wait(void) {
-  // Without icount each hart has a host thread of its own, and the holder usually lets
-  // go within a few hundred instructions: spinning that long costs less than the IPI
-  // round trip (an SBI call on both sides and a host thread woken). Then sleep.
   uint64 end = r_time() + BKL_SPIN_US * timebase / 1000000;
   while (r_time() < end)
     if (!bkl && !__atomic_exchange_n(&bkl, 1, __ATOMIC_ACQUIRE))
