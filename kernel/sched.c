@@ -200,11 +200,15 @@ int sleep_until(void *chan, uint64 deadline) {
   return sleep_hard(chan, deadline);
 }
 
+static uint64 next_wake;      // no sleeper's deadline is before this (sleep_timeouts)
+
 // A sleep that a stop does not cut short (waiting for a device mid-transfer).
 int sleep_hard(void *chan, uint64 deadline) {
   struct thread *cur = curthread();
   cur->chan = chan;
   cur->wake_at = deadline;
+  if (deadline && deadline < next_wake)
+    next_wake = deadline;
   cur->state = T_SLEEP;
   sched_block();
   cur->chan = 0;
@@ -222,11 +226,22 @@ void wakeup(void *chan) {
       make_runnable(&threads[i]);
 }
 
-// Called from the tick: wake sleepers whose deadline passed.
+// Called from the tick: wake sleepers whose deadline passed. Most ticks find none
+// due, so the scan of every thread waits for the earliest deadline (next_wake, never
+// later than it: a sleeper woken early leaves it behind, and the next scan moves it on).
 void sleep_timeouts(uint64 now) {
-  for (int i = 0; i < NTHREAD; i++)
-    if (threads[i].state == T_SLEEP && threads[i].wake_at && now >= threads[i].wake_at)
-      make_runnable(&threads[i]);
+  if (now < next_wake)
+    return;
+  next_wake = ~0ULL;
+  for (int i = 0; i < NTHREAD; i++) {
+    struct thread *t = &threads[i];
+    if (t->state != T_SLEEP || !t->wake_at)
+      continue;
+    if (now >= t->wake_at)
+      make_runnable(t);
+    else if (t->wake_at < next_wake)
+      next_wake = t->wake_at;
+  }
 }
 
 static void thread_entry(void) { usertrapret(); }
