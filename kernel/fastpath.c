@@ -1,7 +1,7 @@
 // The IPC fast path: call and reply_recv when the partner already waits. The message
 // moves register to register and the hart returns straight into the partner's user
-// mode: no run queue, no scheduler, no kernel-stack switch. Anything unusual returns
-// and the general path in ipc.c runs instead.
+// mode: no run queue, no scheduler, no kernel-stack switch. Anything unusual goes on
+// to the general path in ipc.c.
 //
 // This works because a thread blocked in IPC keeps no state on its kernel stack:
 // all that is left to do when it wakes is to return ipc_ret to user mode. So the
@@ -9,15 +9,9 @@
 // and the thread that blocks here gets a context that resumes in ipc_resume().
 #include "kernel.h"
 
-void fast_exit(struct trapframe *tf) __attribute__((noreturn));   // trapvec.S
-
-INLINE void move_msg(struct trapframe *from, struct trapframe *to) {
-  to->a1 = from->a1;
-  to->a2 = from->a2;
-  to->a3 = from->a3;
-  to->a4 = from->a4;
-  to->a5 = from->a5;
-}
+// trapvec.S: into tf's user mode with a0..a6 as given and every other register from tf.
+void fast_exit(uint64 a0, uint64 a1, uint64 a2, uint64 a3, uint64 a4, uint64 a5, uint64 a6,
+               struct trapframe *tf) __attribute__((noreturn));
 
 // Where a thread that blocked on the fast path resumes when the general path wakes it.
 void ipc_resume(void) {
@@ -26,9 +20,25 @@ void ipc_resume(void) {
   usertrapret();
 }
 
-// cur blocks (its state already set); next, which waits in IPC, runs now. A thread
-// resumed after a fault keeps all its registers (set_a0 = 0). If the general path
-// wakes cur, it resumes in `resume` (ipc_resume; fault_resume for a fault call).
+// The general path for a call or reply_recv that the fast path passes on (the lock
+// is held, epc advanced). trapvec.S left a0..a6 in registers only (a thread that the
+// fast path blocks never needs them again), so they go into the trap frame first.
+void general_path(uint64 a0, uint64 a1, uint64 a2, uint64 a3, uint64 a4, uint64 a5, uint64 a6,
+                  struct trapframe *tf) {
+  tf->a0 = a0;
+  tf->a1 = a1;
+  tf->a2 = a2;
+  tf->a3 = a3;
+  tf->a4 = a4;
+  tf->a5 = a5;
+  tf->a6 = a6;
+  usertrap_ecall(tf);
+}
+
+// cur blocks (its state already set); next, which waits in IPC, runs now, with a0..a6
+// as given (its message: a0 = what the IPC returns, tag, four words, a6). If the
+// general path wakes cur instead, it resumes in `resume` (ipc_resume; fault_resume
+// for a fault call).
 //
 // The jump into next's user mode skips what the general path does on its way out
 // (usertrapret, and the code after the wait), so the fast path must never need it:
@@ -41,93 +51,107 @@ void ipc_resume(void) {
 //  - the end of user_fault, for a fault call: fault_call cleared, and the task killed
 //    if the pager refused. So a fault call takes the fast path only for a resume
 //    (reply label 0), and the fast path clears fault_call itself.
-INLINE __attribute__((noreturn)) void hand_off(struct thread *cur, struct thread *next, int set_a0,
-                                               void (*resume)(void)) {
-  struct cpu *c = mycpu();
+INLINE __attribute__((noreturn)) void hand_off(struct cpu *c, struct thread *cur, struct thread *next,
+                                               void (*resume)(void), uint64 a0, uint64 tag, uint64 w0,
+                                               uint64 w1, uint64 w2, uint64 w3, uint64 a6) {
   cur->ctx.ra = (uint64)resume;
   cur->ctx.sp = (uint64)cur->tf;
   c->cur = next;
   next->state = T_RUNNING;
-  vm_switch(next->task);
-  if (set_a0)
-    next->tf->a0 = next->ipc_ret;
+  if (c->as != next->task) {               // vm_switch, for a user task
+    c->as = next->task;
+    csrw(satp, next->task->satp);
+  }
   c->nfast++;
-  c->user = 1;
   // a jump, not a call: nothing of this frame is needed again
-  asm volatile("mv a0, %0; j fast_exit" :: "r"(next->tf) : "a0", "memory");
+  register uint64 r0 asm("a0") = a0, r1 asm("a1") = tag, r2 asm("a2") = w0, r3 asm("a3") = w1;
+  register uint64 r4 asm("a4") = w2, r5 asm("a5") = w3, r6 asm("a6") = a6;
+  register struct trapframe *r7 asm("a7") = next->tf;
+  asm volatile("j fast_exit" :: "r"(r0), "r"(r1), "r"(r2), "r"(r3), "r"(r4), "r"(r5), "r"(r6), "r"(r7));
   __builtin_unreachable();
+}
+
+// next resumes with every register as its trap frame holds it (a fault call's resume, a
+// message the general path's ipc_deliver wrote there).
+static void __attribute__((noreturn, noinline)) hand_off_tf(struct thread *cur, struct thread *next,
+                                                            void (*resume)(void), uint64 a0) {
+  struct trapframe *tf = next->tf;
+  hand_off(mycpu(), cur, next, resume, a0, tf->a1, tf->a2, tf->a3, tf->a4, tf->a5, tf->a6);
+}
+
+// This hart's struct cpu, read once: the fast path never switches stacks (swtch), so
+// tp stays the same throughout (mycpu reads it anew each time).
+INLINE struct cpu *fast_cpu(void) {
+  struct cpu *c;
+  asm("mv %0, tp" : "=r"(c));
+  return c;
 }
 
 // No runnable thread has a higher priority than p (so handing the hart to a thread
 // of priority p is what the scheduler would do too).
 INLINE int none_above(int p) { return (rq_mask >> (p + 1)) == 0; }
 
-// Where both entries begin: take the lock, step past the ecall. A thread whose task was
-// killed while its hart waited for the lock goes no further: the general path's exit
-// (usertrapret, stop_check) ends it, and its call is never made.
-INLINE struct thread *fast_enter(struct trapframe *tf) {
-  __atomic_store_n(&mycpu()->user, 0, __ATOMIC_SEQ_CST);   // task_kill may wait for this
-  bkl_acquire();
-  tf->epc += 4;
-  struct thread *cur = curthread();
-  if (cur->stopping)
-    usertrap_ecall(tf);
-  return cur;
+// The live endpoint h names, or 0. (h = 0 finds slot 0, which is never live: no
+// receivers, no owner, so every fast path misses.)
+INLINE struct endpoint *fast_ep(uint64 h) {
+  struct endpoint *ep = &endpoints[h % NEP];
+  return ep->handle == h ? ep : 0;
 }
 
-INLINE struct endpoint *fast_ep(uint64 h) {
-  uint64 slot = h & 0xffff;
-  if (slot >= NEP)
-    return 0;
-  struct endpoint *ep = &endpoints[slot];     // slot 0 is never live: gen 0 matches no handle's
-  return ep->gen == (h >> 16) ? ep : 0;       // a dead endpoint has no receivers: a miss
+// The thread whose latest call the token names, in any state (token_thread's test
+// without its check of the state, which the fast path checks anyway).
+INLINE struct thread *fast_caller(uint64 token) {
+  uint64 slot = (token & 0xffff) - 1;
+  return slot < NTHREAD && threads[slot].call_token == token ? &threads[slot] : 0;
 }
 
 // @lab 01 solution: the fast path
-// Entered from trapvec.S for SYS_call: a0 = endpoint, a1 = tag, a2..a5 = words,
-// a6 = buffer. Anything unusual goes on to the general path.
-void fastpath_call(struct trapframe *tf) {
-  struct thread *cur = fast_enter(tf);
-  struct endpoint *ep = fast_ep(tf->a0);
+// Entered from trapvec.S for SYS_call, with the big kernel lock held and epc past the
+// ecall: a0 = endpoint, a1 = tag, a2..a5 = words, a6 = buffer, still in registers.
+// Anything unusual goes on to the general path. A thread whose task was killed while
+// its hart waited for the lock (stopping) goes there too, and its call is never made.
+void fastpath_call(uint64 h, uint64 tag, uint64 w0, uint64 w1, uint64 w2, uint64 w3, uint64 buf,
+                   struct trapframe *tf) {
+  struct cpu *c = fast_cpu();
+  struct thread *cur = c->cur;
+  struct endpoint *ep = fast_ep(h);
   struct thread *r = ep ? ep->recvq : 0;
-  uint64 len = TAG_LEN(tf->a1);
-  if (!r || r->stopping || !none_above(r->prio) || (len && !user_range(tf->a6, len)) || ipc_trace)
-    usertrap_ecall(tf);
+  uint64 len = TAG_LEN(tag);
+  if (cur->stopping || !r || r->stopping || !none_above(r->prio) || (len && !user_range(buf, len)) ||
+      ipc_trace)
+    general_path(h, tag, w0, w1, w2, w3, buf, tf);
   ep->recvq = r->next;
-  move_msg(tf, r->tf);
-  r->tf->a6 = TASK_BADGE(cur->task);
-  r->ipc_ret = call_token(cur);
-  cur->is_call = 1;
   cur->fault_call = 0;
-  cur->buf = tf->a6;
-  cur->buftag = tf->a1;
+  cur->buf = buf;
+  cur->buftag = tag;
   cur->reply_from = ep->owner;
   cur->state = T_REPLY;
-  hand_off(cur, r, 1, ipc_resume);
+  hand_off(c, cur, r, ipc_resume, call_token(cur), tag, w0, w1, w2, w3, TASK_BADGE(cur->task));
 }
 
-// Entered from trapvec.S for SYS_reply_recv: a0 = endpoint, a1..a5 = reply,
-// a6 = token of the caller to answer. A pager's "resume" reply to a fault call
+// Entered from trapvec.S for SYS_reply_recv, as fastpath_call: a0 = endpoint, a1..a5 =
+// reply, a6 = token of the caller to answer. A pager's "resume" reply to a fault call
 // (label 0) takes this path too: the faulting thread goes back to the instruction
 // that faulted with its registers untouched.
-void fastpath_reply_recv(struct trapframe *tf) {
-  struct thread *cur = fast_enter(tf);
-  struct thread *c = token_thread(tf->a6);
-  struct endpoint *ep = fast_ep(tf->a0);
-  if (!c || !ep || c->state != T_REPLY || c->reply_from != cur->task || c->stopping ||
-      (c->fault_call && TAG_LABEL(tf->a1) != 0) ||
+void fastpath_reply_recv(uint64 h, uint64 tag, uint64 w0, uint64 w1, uint64 w2, uint64 w3, uint64 token,
+                         struct trapframe *tf) {
+  struct cpu *hart = fast_cpu();
+  struct thread *cur = hart->cur;
+  struct thread *c = fast_caller(token);
+  struct endpoint *ep = fast_ep(h);
+  if (cur->stopping || !c || !ep || c->state != T_REPLY || c->reply_from != cur->task || c->stopping ||
+      (c->fault_call && TAG_LABEL(tag) != 0) ||
       !none_above(c->prio) || ep->owner != cur->task || ep->bits || ep->sendq || ipc_trace)
-    usertrap_ecall(tf);
-  int fault = c->fault_call;
-  c->fault_call = 0;
-  if (!fault)
-    move_msg(tf, c->tf);
-  c->ipc_ret = 0;
+    general_path(h, tag, w0, w1, w2, w3, token, tf);
   cur->state = T_RECV;
   cur->ep = ep;
   cur->next = ep->recvq;
   ep->recvq = cur;
-  hand_off(cur, c, !fault, ipc_resume);
+  if (c->fault_call) {
+    c->fault_call = 0;
+    hand_off_tf(cur, c, ipc_resume, c->tf->a0);
+  }
+  hand_off(hart, cur, c, ipc_resume, 0, tag, w0, w1, w2, w3, 0);
 }
 
 // A page fault's call (user_fault; prepared in cur: msg_*, is_call, fault_call) to a
@@ -141,28 +165,29 @@ void fastpath_fault(struct thread *cur, struct endpoint *ep) {
   ipc_deliver(cur, r);
   cur->state = T_REPLY;
   cur->reply_from = ep->owner;
-  hand_off(cur, r, 1, fault_resume);
+  hand_off_tf(cur, r, fault_resume, r->ipc_ret);
 }
 // @lab 01 stub
-//: // Entered from trapvec.S for SYS_call: a0 = endpoint, a1 = tag, a2..a5 = words,
-//: // a6 = buffer. Anything unusual goes on to the general path.
-//: void fastpath_call(struct trapframe *tf) {
-//:   fast_enter(tf);
+//: // Entered from trapvec.S for SYS_call, with the big kernel lock held and epc past the
+//: // ecall: a0 = endpoint, a1 = tag, a2..a5 = words, a6 = buffer, still in registers.
+//: // Anything unusual goes on to the general path.
+//: void fastpath_call(uint64 h, uint64 tag, uint64 w0, uint64 w1, uint64 w2, uint64 w3, uint64 buf,
+//:                    struct trapframe *tf) {
 //:   // TODO (lab 01, last exercise): when a receiver already waits on the endpoint and
-//:   // nothing makes the general path do otherwise (see hand_off and the README), move
-//:   // the message register to register and hand_off() the hart to the receiver.
+//:   // nothing makes the general path do otherwise (see hand_off and the README),
+//:   // hand_off() the hart to the receiver with the message in its registers.
 //:   // Until then every call takes the general path:
-//:   usertrap_ecall(tf);
+//:   general_path(h, tag, w0, w1, w2, w3, buf, tf);
 //: }
 //:
-//: // Entered from trapvec.S for SYS_reply_recv: a0 = endpoint, a1..a5 = reply,
-//: // a6 = token of the caller to answer.
-//: void fastpath_reply_recv(struct trapframe *tf) {
-//:   fast_enter(tf);
+//: // Entered from trapvec.S for SYS_reply_recv, as fastpath_call: a0 = endpoint, a1..a5 =
+//: // reply, a6 = token of the caller to answer.
+//: void fastpath_reply_recv(uint64 h, uint64 tag, uint64 w0, uint64 w1, uint64 w2, uint64 w3, uint64 token,
+//:                          struct trapframe *tf) {
 //:   // TODO (lab 01, last exercise): when the caller waits for this reply, nothing is
 //:   // pending on the endpoint and nothing makes the general path do otherwise (see
 //:   // hand_off and the README), reply and wait in one hand-off.
-//:   usertrap_ecall(tf);
+//:   general_path(h, tag, w0, w1, w2, w3, token, tf);
 //: }
 //:
 //: // A page fault's call to a pager already waiting on ep (see user_fault): returning

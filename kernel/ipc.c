@@ -6,7 +6,6 @@
 
 struct endpoint endpoints[NEP];
 int ipc_trace;
-uint64 ncalls;               // calls delivered so far: reply tokens' call numbers
 uint64 stat_slow;
 
 uint64 stat_fastpath(void) {
@@ -53,6 +52,7 @@ struct endpoint *ep_alloc(struct task *owner, int slot) {
     uint32 gen = slot ? 1 : ep->gen + 1;
     memset(ep, 0, sizeof *ep);
     ep->gen = gen;
+    ep->handle = HANDLE(i, gen);
     ep->live = 1;
     ep->owner = owner;
     return ep;
@@ -67,6 +67,7 @@ uint64 ep_handle(struct endpoint *ep) { return HANDLE(ep - endpoints, ep->gen); 
 // queued on it gets E_DEAD at once.
 void ep_kill(struct endpoint *ep) {
   ep->live = 0;
+  ep->handle = 0;
   if (ep - endpoints >= NWK)
     ep->gen++;
   struct thread *lists[2] = {ep->sendq, ep->recvq};

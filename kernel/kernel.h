@@ -96,6 +96,7 @@ struct endpoint {
   struct thread *sendq, *sendq_tail;   // senders and callers waiting for a receiver
   struct thread *recvq;                // owner threads waiting in recv
   uint64 bits;                         // pending notification bits
+  uint64 handle;                       // its handle while live, else 0 (fastpath.c: one compare)
 } __attribute__((aligned(64)));        // a power of two: cheap indexing on the fast path
 
 #define TASK_BADGE(t) ((t)->badge)
@@ -262,8 +263,12 @@ extern uint64 stat_slow;
 uint64 stat_fastpath(void);
 
 // fastpath.c
-void fastpath_call(struct trapframe *tf) __attribute__((noreturn));
-void fastpath_reply_recv(struct trapframe *tf) __attribute__((noreturn));
+void fastpath_call(uint64 h, uint64 tag, uint64 w0, uint64 w1, uint64 w2, uint64 w3, uint64 buf,
+                   struct trapframe *tf) __attribute__((noreturn));
+void fastpath_reply_recv(uint64 h, uint64 tag, uint64 w0, uint64 w1, uint64 w2, uint64 w3, uint64 token,
+                         struct trapframe *tf) __attribute__((noreturn));
+void general_path(uint64 a0, uint64 a1, uint64 a2, uint64 a3, uint64 a4, uint64 a5, uint64 a6,
+                  struct trapframe *tf) __attribute__((noreturn));
 void fastpath_fault(struct thread *cur, struct endpoint *ep);
 
 // syscall.c / sysmech.c
@@ -327,12 +332,12 @@ INLINE struct thread *handle_thread(uint64 h) {
   return &threads[slot];
 }
 
-// A reply token names one call, not a thread: each delivered call gets a call number
-// no call had before, so a token kept from an earlier call of the same thread (or of a
-// thread that had its slot) answers nothing.
-extern uint64 ncalls;
+// A reply token names one call, not a thread: the caller's slot + 1 and a call number
+// that each delivered call moves on. The numbers are counted per slot and never go
+// back (thread_alloc keeps them), so a token kept from an earlier call of the same
+// thread (or of a thread that had its slot) answers nothing.
 INLINE uint64 call_token(struct thread *caller) {
-  caller->call_token = HANDLE(caller->id + 1, ++ncalls);
+  caller->call_token += 1 << 16;
   return caller->call_token;
 }
 

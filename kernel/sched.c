@@ -256,9 +256,11 @@ struct thread *thread_alloc(struct task *task, int prio) {
     if (t->state != T_FREE)
       continue;
     uint32 gen = t->gen + 1;
+    uint64 calls = t->call_token >> 16;      // call numbers go on (call_token)
     memset(t, 0, (uint64)&t->kstack - (uint64)t);
     t->id = i;
     t->gen = gen;
+    t->call_token = HANDLE(i + 1, calls);
     t->handle = HANDLE(i + 1, gen);
     t->task = task;
     t->prio = prio < 0 ? 0 : prio >= NPRIO ? NPRIO - 1 : prio;

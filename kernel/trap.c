@@ -27,8 +27,11 @@ void trap_init_hart(void) {
   csrw(scounteren, 7);       // user code may read cycle, time and instret
 }
 
+_Static_assert(__builtin_offsetof(struct cpu, user) == 176, "trapvec.S's CPU_USER");
+
+// From trapvec.S (which cleared mycpu()->user and, for a system call, moved epc past
+// the ecall).
 void usertrap(struct trapframe *tf) {
-  __atomic_store_n(&mycpu()->user, 0, __ATOMIC_SEQ_CST);   // task_kill may wait for this
   bkl_acquire();
   struct thread *cur = curthread();
   uint64 scause = csrr(scause);
@@ -43,7 +46,6 @@ void usertrap(struct trapframe *tf) {
     // fault is never acted on (it could make a thread, or touch memory already given
     // back), and usertrapret ends the thread.
   } else if (scause == EXC_ECALL_U) {
-    tf->epc += 4;
     syscall(tf);
   } else {
     user_fault(cur, scause, csrr(stval));
