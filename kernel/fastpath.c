@@ -23,8 +23,8 @@ void ipc_resume(void) {
 // The general path for a call or reply_recv that the fast path passes on (the lock
 // is held, epc advanced). trapvec.S left a0..a6 in registers only (a thread that the
 // fast path blocks never needs them again), so they go into the trap frame first.
-void general_path(uint64 a0, uint64 a1, uint64 a2, uint64 a3, uint64 a4, uint64 a5, uint64 a6,
-                  struct trapframe *tf) {
+void general_path(uint64 a0, uint64 a1, uint64 a2, uint64 a3, uint64 a4, uint64 a5, uint64 a6) {
+  struct trapframe *tf = curthread()->tf;
   tf->a0 = a0;
   tf->a1 = a1;
   tf->a2 = a2;
@@ -102,7 +102,9 @@ INLINE struct endpoint *fast_ep(uint64 h) {
 // without its check of the state, which the fast path checks anyway).
 INLINE struct thread *fast_caller(uint64 token) {
   uint64 slot = (token & 0xffff) - 1;
-  return slot < NTHREAD && threads[slot].call_token == token ? &threads[slot] : 0;
+  struct thread *t = &threads[slot];
+  asm("" : "+r"(t));      // keep the address: GCC would compute it (a multiply) again and again
+  return slot < NTHREAD && t->call_token == token ? t : 0;
 }
 
 // @lab 01 solution: the fast path
@@ -110,8 +112,7 @@ INLINE struct thread *fast_caller(uint64 token) {
 // ecall: a0 = endpoint, a1 = tag, a2..a5 = words, a6 = buffer, still in registers.
 // Anything unusual goes on to the general path. A thread whose task was killed while
 // its hart waited for the lock (stopping) goes there too, and its call is never made.
-void fastpath_call(uint64 h, uint64 tag, uint64 w0, uint64 w1, uint64 w2, uint64 w3, uint64 buf,
-                   struct trapframe *tf) {
+void fastpath_call(uint64 h, uint64 tag, uint64 w0, uint64 w1, uint64 w2, uint64 w3, uint64 buf) {
   struct cpu *c = fast_cpu();
   struct thread *cur = c->cur;
   struct endpoint *ep = fast_ep(h);
@@ -119,7 +120,7 @@ void fastpath_call(uint64 h, uint64 tag, uint64 w0, uint64 w1, uint64 w2, uint64
   uint64 len = TAG_LEN(tag);
   if (cur->stopping || !r || r->stopping || !none_above(r->prio) || (len && !user_range(buf, len)) ||
       ipc_trace)
-    general_path(h, tag, w0, w1, w2, w3, buf, tf);
+    general_path(h, tag, w0, w1, w2, w3, buf);
   ep->recvq = r->next;
   cur->fault_call = 0;
   cur->buf = buf;
@@ -133,23 +134,23 @@ void fastpath_call(uint64 h, uint64 tag, uint64 w0, uint64 w1, uint64 w2, uint64
 // reply, a6 = token of the caller to answer. A pager's "resume" reply to a fault call
 // (label 0) takes this path too: the faulting thread goes back to the instruction
 // that faulted with its registers untouched.
-void fastpath_reply_recv(uint64 h, uint64 tag, uint64 w0, uint64 w1, uint64 w2, uint64 w3, uint64 token,
-                         struct trapframe *tf) {
+void fastpath_reply_recv(uint64 h, uint64 tag, uint64 w0, uint64 w1, uint64 w2, uint64 w3, uint64 token) {
   struct cpu *hart = fast_cpu();
   struct thread *cur = hart->cur;
   struct thread *c = fast_caller(token);
   struct endpoint *ep = fast_ep(h);
-  if (cur->stopping || !c || !ep || c->state != T_REPLY || c->reply_from != cur->task || c->stopping ||
-      (c->fault_call && TAG_LABEL(tag) != 0) ||
-      !none_above(c->prio) || ep->owner != cur->task || ep->bits || ep->sendq || ipc_trace)
-    general_path(h, tag, w0, w1, w2, w3, token, tf);
+  if (!c || !ep || cur->stopping || c->state != T_REPLY || c->reply_from != cur->task || c->stopping ||
+      ep->owner != cur->task || ep->bits || ep->sendq || !none_above(c->prio) || ipc_trace ||
+      (c->fault_call && TAG_LABEL(tag) != 0))
+    general_path(h, tag, w0, w1, w2, w3, token);
   cur->state = T_RECV;
   cur->ep = ep;
   cur->next = ep->recvq;
   ep->recvq = cur;
-  if (c->fault_call) {
+  if (c->fault_call) {         // back to the instruction that faulted, registers untouched
     c->fault_call = 0;
-    hand_off_tf(cur, c, ipc_resume, c->tf->a0);
+    struct trapframe *ctf = c->tf;
+    hand_off(hart, cur, c, ipc_resume, ctf->a0, ctf->a1, ctf->a2, ctf->a3, ctf->a4, ctf->a5, ctf->a6);
   }
   hand_off(hart, cur, c, ipc_resume, 0, tag, w0, w1, w2, w3, 0);
 }
@@ -171,23 +172,21 @@ void fastpath_fault(struct thread *cur, struct endpoint *ep) {
 //: // Entered from trapvec.S for SYS_call, with the big kernel lock held and epc past the
 //: // ecall: a0 = endpoint, a1 = tag, a2..a5 = words, a6 = buffer, still in registers.
 //: // Anything unusual goes on to the general path.
-//: void fastpath_call(uint64 h, uint64 tag, uint64 w0, uint64 w1, uint64 w2, uint64 w3, uint64 buf,
-//:                    struct trapframe *tf) {
+//: void fastpath_call(uint64 h, uint64 tag, uint64 w0, uint64 w1, uint64 w2, uint64 w3, uint64 buf) {
 //:   // TODO (lab 01, last exercise): when a receiver already waits on the endpoint and
 //:   // nothing makes the general path do otherwise (see hand_off and the README),
 //:   // hand_off() the hart to the receiver with the message in its registers.
 //:   // Until then every call takes the general path:
-//:   general_path(h, tag, w0, w1, w2, w3, buf, tf);
+//:   general_path(h, tag, w0, w1, w2, w3, buf);
 //: }
 //:
 //: // Entered from trapvec.S for SYS_reply_recv, as fastpath_call: a0 = endpoint, a1..a5 =
 //: // reply, a6 = token of the caller to answer.
-//: void fastpath_reply_recv(uint64 h, uint64 tag, uint64 w0, uint64 w1, uint64 w2, uint64 w3, uint64 token,
-//:                          struct trapframe *tf) {
+//: void fastpath_reply_recv(uint64 h, uint64 tag, uint64 w0, uint64 w1, uint64 w2, uint64 w3, uint64 token) {
 //:   // TODO (lab 01, last exercise): when the caller waits for this reply, nothing is
 //:   // pending on the endpoint and nothing makes the general path do otherwise (see
 //:   // hand_off and the README), reply and wait in one hand-off.
-//:   general_path(h, tag, w0, w1, w2, w3, token, tf);
+//:   general_path(h, tag, w0, w1, w2, w3, token);
 //: }
 //:
 //: // A page fault's call to a pager already waiting on ep (see user_fault): returning

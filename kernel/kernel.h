@@ -263,12 +263,12 @@ extern uint64 stat_slow;
 uint64 stat_fastpath(void);
 
 // fastpath.c
-void fastpath_call(uint64 h, uint64 tag, uint64 w0, uint64 w1, uint64 w2, uint64 w3, uint64 buf,
-                   struct trapframe *tf) __attribute__((noreturn));
-void fastpath_reply_recv(uint64 h, uint64 tag, uint64 w0, uint64 w1, uint64 w2, uint64 w3, uint64 token,
-                         struct trapframe *tf) __attribute__((noreturn));
-void general_path(uint64 a0, uint64 a1, uint64 a2, uint64 a3, uint64 a4, uint64 a5, uint64 a6,
-                  struct trapframe *tf) __attribute__((noreturn));
+void fastpath_call(uint64 h, uint64 tag, uint64 w0, uint64 w1, uint64 w2, uint64 w3, uint64 buf)
+  __attribute__((noreturn));
+void fastpath_reply_recv(uint64 h, uint64 tag, uint64 w0, uint64 w1, uint64 w2, uint64 w3, uint64 token)
+  __attribute__((noreturn));
+void general_path(uint64 a0, uint64 a1, uint64 a2, uint64 a3, uint64 a4, uint64 a5, uint64 a6)
+  __attribute__((noreturn));
 void fastpath_fault(struct thread *cur, struct endpoint *ep);
 
 // syscall.c / sysmech.c

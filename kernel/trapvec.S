@@ -72,13 +72,12 @@ trapvec:
         # usertrap and the fast paths return only through userret
 
 # call and reply_recv: take the big kernel lock, then fastpath.c's function fn with
-# a0..a6 as they came from user mode and a7 = the trap frame. If another hart holds
-# the lock, wait for it in bkl_wait (C), the arguments kept in the frame meanwhile.
+# a0..a6 as they came from user mode. If another hart holds the lock, wait for it in
+# bkl_wait (C), the arguments kept in the frame meanwhile.
 .macro FAST_ENTRY fn
         la      t1, bkl
         li      t2, 1
         amoswap.w.aq t2, t2, (t1)
-        mv      a7, sp
         bnez    t2, 1f
         j       \fn
 1:      la      s1, \fn
@@ -104,7 +103,6 @@ fast_wait:
         ld      x14, REG(14)(sp)
         ld      x15, REG(15)(sp)
         ld      x16, REG(16)(sp)
-        mv      a7, sp
         jr      s1
 
 # fast_exit(a0..a6, tf = a7): the end of an IPC fast path: return into the user mode
