@@ -107,13 +107,12 @@ fast_wait:
 
 # fast_exit(a0..a6, tf = a7): the end of an IPC fast path: return into the user mode
 # of the thread whose trap frame is tf, with a0..a6 as given (its message) and every
-# other register from tf. First switch to the kernel stack below tf (the partner
-# thread's own: the stack the fast path ran on may be taken by another hart once the
-# lock is free), say this hart runs user code, and release the big kernel lock. sstatus
-# needs no change: this hart trapped from user mode by ecall just now.
+# other register from tf. First say this hart runs user code and release the big
+# kernel lock. From then on the stack the fast path ran on may be taken by another
+# hart: only the partner thread's own, below tf, may be used. sstatus needs no
+# change: this hart trapped from user mode by ecall just now.
 .globl fast_exit
 fast_exit:
-        mv      sp, a7
         sd      tp, TF_CPU(a7)
         li      t0, 1
         sw      t0, CPU_USER(tp)
@@ -122,6 +121,7 @@ fast_exit:
         ld      t1, bkl_waiters
         beqz    t1, user_regs
         # wake the harts sleeping for the lock (lock.c): the SBI call needs a0..a7
+        mv      sp, a7
         sd      x10, REG(10)(a7)
         sd      x11, REG(11)(a7)
         sd      x12, REG(12)(a7)

@@ -60,25 +60,24 @@ mut("stale-sendq-tail", 4, "nothing queued is lost (sendq_tail kept exact)",
     (IPC, "    ep->sendq = s->next;\n    if (!ep->sendq)\n      ep->sendq_tail = 0;\n",
      "    ep->sendq = s->next;\n"))
 mut("fast-rr-ignores-pending", 8, "reply_recv takes the fast path only when nothing is pending on the endpoint",
-    (FP, " || ep->owner != cur->task || ep->bits || ep->sendq || ipc_trace)",
-     " || ep->owner != cur->task || ipc_trace)"))
+    (FP, "ep->owner != cur->task || ep->bits || ep->sendq || !none_above", "ep->owner != cur->task || !none_above"))
 mut("fast-call-ignores-prio", 8, "call takes the fast path only when no runnable thread outranks the receiver",
     (FP, "r->stopping || !none_above(r->prio) || (len", "r->stopping || (len"))
 mut("fast-rr-ignores-prio", 8, "reply_recv takes the fast path only when no runnable thread outranks the caller",
-    (FP, "      !none_above(c->prio) || ep->owner", "      ep->owner"))
+    (FP, "ep->sendq || !none_above(c->prio) || ipc_trace", "ep->sendq || ipc_trace"))
 mut("fast-call-kernel-buffer", 8, "call takes the fast path only when an offered buffer lies in user space",
-    (FP, "  uint64 len = TAG_LEN(tf->a1);\n", ""),
-    (FP, "!none_above(r->prio) || (len && !user_range(tf->a6, len)) || ipc_trace)",
-     "!none_above(r->prio) || ipc_trace)"))
+    (FP, "  uint64 len = TAG_LEN(tag);\n", ""),
+    (FP, "!none_above(r->prio) || (len && !user_range(buf, len)) ||\n      ipc_trace)",
+     "!none_above(r->prio) ||\n      ipc_trace)"))
 mut("fast-ignores-trace", 10, "with tracing on, every call and reply takes the general path and is logged",
-    (FP, "(len && !user_range(tf->a6, len)) || ipc_trace)", "(len && !user_range(tf->a6, len)))"),
-           (FP, "ep->bits || ep->sendq || ipc_trace)", "ep->bits || ep->sendq)"))
+    (FP, "(len && !user_range(buf, len)) ||\n      ipc_trace)", "(len && !user_range(buf, len)))"),
+           (FP, "!none_above(c->prio) || ipc_trace ||", "!none_above(c->prio) ||"))
 mut("no-reply-trace", 10, "ipc_reply prints the reply's line: ipc: reply SERVER -> CLIENT label L",
     (IPC, "  if (ipc_trace)\n    kprintf(\"ipc: reply %s -> %s label %d\\n\", cur->task->name, t->task->name, (int)TAG_LABEL(src->a1));\n", ""))
 mut("no-fastpath", 9, "a round trip between a waiting server and its client takes the fast path both ways (under 700 instructions)",
-    (FP, "  struct endpoint *ep = fast_ep(tf->a0);\n  struct thread *r = ep ? ep->recvq : 0;",
-     "  struct endpoint *ep = fast_ep(tf->a0);\n  struct thread *r = 0;   // always the general path\n  (void)ep;"),
-           (FP, "  if (!c || !ep || c->state", "  if (1 || !c || !ep || c->state"))
+    (FP, "  struct endpoint *ep = fast_ep(h);\n  struct thread *r = ep ? ep->recvq : 0;",
+     "  struct endpoint *ep = fast_ep(h);\n  struct thread *r = 0;   // always the general path\n  (void)ep;"),
+           (FP, "  if (!c || !ep || cur->stopping", "  if (1 || !c || !ep || cur->stopping"))
 mut("notify-no-wake", 5, "a thread waiting in recv gets the bits at once",
     (IPC, "  struct thread *r = ep->recvq;\n  if (r && ep->bits) {\n    ep->recvq = r->next;\n    deliver_bits(ep, r);\n    make_runnable(r);\n  }\n", ""))
 mut("bits-not-cleared", 5, "a receive returns the bits once, then they clear",
@@ -89,7 +88,7 @@ mut("reply-twice", 2, "each token answers once",
 mut("token-per-thread", 2, "a token kept from an earlier call of the same thread answers nothing (a fresh call_token per call)",
     (IPC, "  to->ipc_ret = from->is_call ? call_token(from) : 0;",
      "  to->ipc_ret = !from->is_call ? 0 : from->call_token ? from->call_token : call_token(from);"),
-    (FP, "  r->ipc_ret = call_token(cur);", "  r->ipc_ret = cur->call_token ? cur->call_token : call_token(cur);"))
+    (FP, "ipc_resume, call_token(cur),", "ipc_resume, cur->call_token ? cur->call_token : call_token(cur),"))
 mut("recv-any-task", 6, "only the endpoint's owner may receive (E_PERM)",
     (IPC, "  if (ep->owner != cur->task)\n    return E_PERM;\n  if (ep->bits) {", "  if (ep->bits) {"))
 mut("reply-recv-gives-up", 6, "reply_recv keeps receiving after a reply that failed",
@@ -103,7 +102,8 @@ mut("fault-reply-writes-regs", 7, "a fault call's reply writes no registers (gen
     (IPC, "  if (t->fault_call) {\n    t->ipc_ret = TAG_LABEL(src->a1) == 0 ? 0 : E_INVAL;\n  } else {\n    t->tf->a1",
      "  {\n    t->tf->a1"))
 mut("fast-fault-moves-msg", 7, "a fault call's reply writes no registers, on the fast path too",
-    (FP, "  if (!fault)\n    move_msg(tf, c->tf);\n  c->ipc_ret = 0;", "  move_msg(tf, c->tf);\n  c->ipc_ret = 0;"))
+    (FP, "ipc_resume, ctf->a0, ctf->a1, ctf->a2, ctf->a3, ctf->a4, ctf->a5, ctf->a6);",
+     "ipc_resume, 0, tag, w0, w1, w2, w3, 0);"))
 mut("copy-fault-call", 7, "a fault call's token allows no copy (E_NOREPLY)",
     (IPC, "if (!t || t->state != T_REPLY || t->reply_from != cur->task || t->fault_call)",
      "if (!t || t->state != T_REPLY || t->reply_from != cur->task)"))
