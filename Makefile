@@ -116,7 +116,7 @@ $(B)/obj/%.S.o: %.S kernel/abi.h kernel/param.h
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -c -o $@ $<
 
-$(B)/ulib/%.c.o: %.c $(wildcard kernel/*.h user/*.h user/lib/*.h)
+$(B)/ulib/%.c.o: %.c $(wildcard kernel/*.h user/*.h user/lib/*.h servers/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 

@@ -16,8 +16,8 @@ struct req {
   uint64 badge;               // the calling task, set by the kernel: who is asking
   uint64 label, w[4];         // the message
   uint64 buflen;              // bytes of the buffer offered with the call
-  int rights;                 // BUF_R | BUF_W: what the server may do with it
   uint64 rlabel, rw[4];       // the reply the handler fills in (rlabel: 0 or an error)
+  int rights;                 // BUF_R | BUF_W: what the server may do with it
   int deferred;               // set by defer(): no reply now
 };
 
