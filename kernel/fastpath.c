@@ -6,7 +6,8 @@
 // This works because a thread blocked in IPC keeps no state on its kernel stack:
 // all that is left to do when it wakes is to return ipc_ret to user mode. So the
 // partner's kernel frames (if it blocked in the general path) are simply dropped,
-// and the thread that blocks here gets a context that resumes in ipc_resume().
+// and the thread that blocks here only notes where to resume (ipc_resume()) if the
+// general path wakes it: the scheduler makes it a context then (sched.c, run_ctx).
 #include "kernel.h"
 
 // trapvec.S: into tf's user mode with a0..a6 as given and every other register from tf.
@@ -54,8 +55,7 @@ void general_path(uint64 a0, uint64 a1, uint64 a2, uint64 a3, uint64 a4, uint64 
 INLINE __attribute__((noreturn)) void hand_off(struct cpu *c, struct thread *cur, struct thread *next,
                                                void (*resume)(void), uint64 a0, uint64 tag, uint64 w0,
                                                uint64 w1, uint64 w2, uint64 w3, uint64 a6) {
-  cur->ctx.ra = (uint64)resume;
-  cur->ctx.sp = (uint64)cur->tf;
+  cur->resume = resume;
   c->cur = next;
   next->state = T_RUNNING;
   if (c->as != next->task) {               // vm_switch, for a user task
@@ -101,7 +101,7 @@ INLINE struct endpoint *fast_ep(uint64 h) {
 // The thread whose latest call the token names, in any state (token_thread's test
 // without its check of the state, which the fast path checks anyway).
 INLINE struct thread *fast_caller(uint64 token) {
-  uint64 slot = (token & 0xffff) - 1;
+  uint64 slot = TOKEN_SLOT(token);
   struct thread *t = &threads[slot];
   asm("" : "+r"(t));      // keep the address: GCC would compute it (a multiply) again and again
   return slot < NTHREAD && t->call_token == token ? t : 0;
@@ -122,7 +122,6 @@ void fastpath_call(uint64 h, uint64 tag, uint64 w0, uint64 w1, uint64 w2, uint64
       ipc_trace)
     general_path(h, tag, w0, w1, w2, w3, buf);
   ep->recvq = r->next;
-  cur->fault_call = 0;
   cur->buf = buf;
   cur->buftag = tag;
   cur->reply_from = ep->owner;
@@ -152,7 +151,7 @@ void fastpath_reply_recv(uint64 h, uint64 tag, uint64 w0, uint64 w1, uint64 w2, 
     struct trapframe *ctf = c->tf;
     hand_off(hart, cur, c, ipc_resume, ctf->a0, ctf->a1, ctf->a2, ctf->a3, ctf->a4, ctf->a5, ctf->a6);
   }
-  hand_off(hart, cur, c, ipc_resume, 0, tag, w0, w1, w2, w3, 0);
+  hand_off(hart, cur, c, ipc_resume, 0, tag, w0, w1, w2, w3, token);
 }
 
 // A page fault's call (user_fault; prepared in cur: msg_*, is_call, fault_call) to a

@@ -55,7 +55,7 @@ struct thread {
   struct task *reply_from;    // T_REPLY: the task allowed to answer
   uint64 buf, buftag;         // T_REPLY: buffer offered with the call, and its tag (length, rights)
   uint64 handle;              // names this thread (slot + 1, generation): thread_stop
-  uint64 call_token;          // names its latest call (slot + 1, call number): replies, copies
+  uint64 call_token;          // names its latest call (CALL_TOKEN: slot + 1, call number): replies, copies
   void *chan;                 // T_SLEEP: what it sleeps on
   uint64 wake_at;             // T_SLEEP: deadline (ns of guest time), 0 = none
   int stopping;               // asked to stop; kernel sleeps return E_INTR
@@ -63,6 +63,8 @@ struct thread {
   uint64 msg_tag, msg_w[4];   // T_SEND: the message to deliver
   int64 ipc_ret;              // what the blocked IPC system call returns in a0
   struct ksub *ksub;          // the kernel-hosted subsystem it runs in (khost.h), or 0
+  void (*resume)(void);       // blocked on the IPC fast path, which leaves no kernel context:
+                              // where it resumes if the scheduler runs it (sched.c, run_ctx)
   __attribute__((aligned(16))) char kstack[KSTACK_SIZE];
 };
 
@@ -126,21 +128,26 @@ void userret(struct trapframe *tf) __attribute__((noreturn));
 void swtch(struct context *old, struct context *new);
 
 // lock.c: the big kernel lock, held whenever a hart runs kernel code outside idle
-extern volatile int bkl;
-extern volatile uint64 bkl_waiters;
+// The lock word and the harts sleeping for it, side by side (trapvec.S's fast_exit
+// reads both from one address).
+struct bkl {
+  volatile int held;
+  volatile uint64 waiters;    // harts sleeping in bkl_wait
+};
+extern struct bkl bkl;
 void bkl_wait(void);
 
 INLINE void bkl_acquire(void) {
-  if (__atomic_exchange_n(&bkl, 1, __ATOMIC_ACQUIRE))
+  if (__atomic_exchange_n(&bkl.held, 1, __ATOMIC_ACQUIRE))
     bkl_wait();
 }
 
 void sbi_send_ipi_mask(uint64 mask);
 INLINE void bkl_release(void) {
-  __atomic_store_n(&bkl, 0, __ATOMIC_RELEASE);
+  __atomic_store_n(&bkl.held, 0, __ATOMIC_RELEASE);
   __sync_synchronize();
-  if (bkl_waiters)
-    sbi_send_ipi_mask(bkl_waiters);     // wake the sleepers (lock.c)
+  if (bkl.waiters)
+    sbi_send_ipi_mask(bkl.waiters);     // wake the sleepers (lock.c)
 }
 
 // sbi.c
@@ -332,18 +339,20 @@ INLINE struct thread *handle_thread(uint64 h) {
   return &threads[slot];
 }
 
-// A reply token names one call, not a thread: the caller's slot + 1 and a call number
-// that each delivered call moves on. The numbers are counted per slot and never go
-// back (thread_alloc keeps them), so a token kept from an earlier call of the same
-// thread (or of a thread that had its slot) answers nothing.
+// A reply token names one call, not a thread: the caller's slot + 1 (high bits, so a
+// token is positive) and a call number that each delivered call moves on. The numbers
+// are counted per slot and never go back (thread_alloc keeps them), so a token kept
+// from an earlier call of the same thread (or of a thread that had its slot) answers
+// nothing.
+#define CALL_TOKEN(slot1, n) ((uint64)(slot1) << 48 | (n))
+#define TOKEN_SLOT(token) (((token) >> 48) - 1)
 INLINE uint64 call_token(struct thread *caller) {
-  caller->call_token += 1 << 16;
-  return caller->call_token;
+  return ++caller->call_token;
 }
 
 // The thread whose latest call the token names, if it still exists.
 INLINE struct thread *token_thread(uint64 token) {
-  uint64 slot = (token & 0xffff) - 1;
+  uint64 slot = TOKEN_SLOT(token);
   if (slot >= NTHREAD || threads[slot].call_token != token || threads[slot].state == T_FREE)
     return 0;
   return &threads[slot];

@@ -5,8 +5,7 @@
 // The print lock is separate so that a panic can print whatever holds the BKL.
 #include "kernel.h"
 
-volatile int bkl;
-volatile uint64 bkl_waiters;          // harts sleeping in bkl_wait
+struct bkl bkl;
 
 #define BKL_SPIN_US 20                 // how long a waiting hart spins before it sleeps
 
@@ -22,19 +21,19 @@ volatile uint64 bkl_waiters;          // harts sleeping in bkl_wait
 void bkl_wait(void) {
   uint64 end = r_time() + BKL_SPIN_US * timebase / 1000000;
   while (r_time() < end)
-    if (!bkl && !__atomic_exchange_n(&bkl, 1, __ATOMIC_ACQUIRE))
+    if (!bkl.held && !__atomic_exchange_n(&bkl.held, 1, __ATOMIC_ACQUIRE))
       return;
   uint64 bit = 1UL << mycpu()->id, sie = csrr(sie);
   csrw(sie, SIE_SSIE);
-  __atomic_fetch_or(&bkl_waiters, bit, __ATOMIC_SEQ_CST);
+  __atomic_fetch_or(&bkl.waiters, bit, __ATOMIC_SEQ_CST);
   for (;;) {
     csrc(sip, SIE_SSIE);
     __sync_synchronize();
-    if (!bkl && !__atomic_exchange_n(&bkl, 1, __ATOMIC_ACQUIRE))
+    if (!bkl.held && !__atomic_exchange_n(&bkl.held, 1, __ATOMIC_ACQUIRE))
       break;
     wfi();
   }
-  __atomic_fetch_and(&bkl_waiters, ~bit, __ATOMIC_SEQ_CST);
+  __atomic_fetch_and(&bkl.waiters, ~bit, __ATOMIC_SEQ_CST);
   csrw(sie, sie);
 }
 

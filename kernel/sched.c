@@ -86,6 +86,18 @@ void make_runnable(struct thread *t) {
   rq_push(t);
 }
 
+// The context to switch to t with. A thread that blocked on the IPC fast path
+// (fastpath.c) left none, only where it resumes: a context that starts there on its
+// empty kernel stack, which is all it needs (it keeps nothing on its kernel stack).
+static struct context *run_ctx(struct thread *t) {
+  if (t->resume) {
+    t->ctx.ra = (uint64)t->resume;
+    t->ctx.sp = (uint64)t->tf;
+    t->resume = 0;
+  }
+  return &t->ctx;
+}
+
 // Run next on this hart in place of the current thread (whose state is already set).
 static void run(struct thread *next) {
   struct cpu *c = mycpu();
@@ -93,7 +105,7 @@ static void run(struct thread *next) {
   c->cur = next;
   next->state = T_RUNNING;
   vm_switch(next->task);
-  swtch(&cur->ctx, &next->ctx);
+  swtch(&cur->ctx, run_ctx(next));
 }
 
 // Direct hand-off used by the IPC fast path: no run queue involved.
@@ -102,8 +114,11 @@ int switch_to(struct thread *next) {
   return 0;
 }
 
-// The current thread stops running (it blocked, exited or yielded).
+// The current thread stops running (it blocked, exited or yielded). Its context is
+// saved here, so it resumes here, whatever a fast-path hand-off that ran it last left
+// in resume.
 void sched_block(void) {
+  curthread()->resume = 0;
   struct thread *next = rq_pop();
   if (next) {
     run(next);
@@ -168,7 +183,7 @@ void scheduler(void) {
       c->cur = t;
       t->state = T_RUNNING;
       vm_switch(t->task);
-      swtch(&c->idle_ctx, &t->ctx);
+      swtch(&c->idle_ctx, run_ctx(t));
       continue;
     }
     vm_switch(0);
@@ -256,11 +271,11 @@ struct thread *thread_alloc(struct task *task, int prio) {
     if (t->state != T_FREE)
       continue;
     uint32 gen = t->gen + 1;
-    uint64 calls = t->call_token >> 16;      // call numbers go on (call_token)
+    uint64 calls = t->call_token & ((1UL << 48) - 1);   // call numbers go on (call_token)
     memset(t, 0, (uint64)&t->kstack - (uint64)t);
     t->id = i;
     t->gen = gen;
-    t->call_token = HANDLE(i + 1, calls);
+    t->call_token = CALL_TOKEN(i + 1, calls);
     t->handle = HANDLE(i + 1, gen);
     t->task = task;
     t->prio = prio < 0 ? 0 : prio >= NPRIO ? NPRIO - 1 : prio;

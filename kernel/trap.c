@@ -28,6 +28,7 @@ void trap_init_hart(void) {
 }
 
 _Static_assert(__builtin_offsetof(struct cpu, user) == 176, "trapvec.S's CPU_USER");
+_Static_assert(__builtin_offsetof(struct bkl, waiters) == 8, "trapvec.S's fast_exit");
 
 // From trapvec.S (which cleared mycpu()->user and, for a system call, moved epc past
 // the ecall).

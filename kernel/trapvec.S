@@ -42,7 +42,6 @@ trapvec:
         ld      tp, TF_CPU(sp)
         fence   rw, w                   # this hart's user accesses are done before
         sw      zero, CPU_USER(tp)      # it says so (task_kill may wait for this)
-        li      s0, 0                   # end of the frame-pointer chain
         csrr    s1, sepc
         addi    t0, t0, -8              # scause 8: ecall from user mode
         bnez    t0, 1f
@@ -67,6 +66,8 @@ trapvec:
         sd      x14, REG(14)(sp)
         sd      x15, REG(15)(sp)
         sd      x16, REG(16)(sp)
+        li      s0, 0                   # end of the frame-pointer chain (the fast path's
+                                        # ends at the user's s0: backtrace stops there)
         mv      a0, sp                  # the kernel stack grows down from the trap frame
         call    usertrap
         # usertrap and the fast paths return only through userret
@@ -114,11 +115,10 @@ fast_wait:
 .globl fast_exit
 fast_exit:
         sd      tp, TF_CPU(a7)
-        li      t0, 1
-        sw      t0, CPU_USER(tp)
+        sw      tp, CPU_USER(tp)        # any nonzero word: tp's low half is one
         la      t0, bkl
-        amoswap.w.aqrl zero, zero, (t0) # release, ordered before the load below
-        ld      t1, bkl_waiters
+        amoswap.w.aqrl zero, zero, (t0) # release (bkl.held), ordered before the load of
+        ld      t1, 8(t0)               # bkl.waiters
         beqz    t1, user_regs
         # wake the harts sleeping for the lock (lock.c): the SBI call needs a0..a7
         mv      sp, a7
