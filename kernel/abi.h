@@ -7,7 +7,8 @@
 //   a0 = reply token (> 0 if the sender waits for a reply, 0 if not) or error (< 0),
 //   a1 = tag, a2..a5 = words, a6 = badge (the sender task's identity, set by the kernel).
 // A system call may change t1..t6 (the kernel does not save them on ecall); every
-// other register except a0..a6 keeps its value.
+// other register except a0..a6 keeps its value. After a call's reply, a6 holds
+// nothing of use (the fast path leaves the call's token there).
 #pragma once
 
 // ---- system call numbers ----

@@ -228,7 +228,7 @@ static inline uint64 rdtime(void) {
   return x;
 }
 #define ROUNDS 1000
-#define FAST_LIMIT 700       // instructions per round trip: reference 430, general path only 1,040
+#define FAST_LIMIT 700       // instructions per round trip: reference 327, general path only 1,282
 // QEMU virt's time CSR ticks at 10 MHz (the machine's, not the kernel's figure: kernel
 // code under test could bend any figure it reports, bootinfo's timebase included).
 #define VIRT_TIMEBASE 10000000UL

@@ -41,7 +41,7 @@ TESTS = [
     lab("ipc-queue-smp2", "ipcqueue", "ipcorder queue", 5, cpus=2, deps=["ipc-queue"]),
     lab("ipc-trace", "ipctrace", "ipclab trace", 5, expect=TRACE, deps=PING),
     lab("ipc-fault", "ipcfault", "ipclab fault", 5, deps=PING),
-    # Round trips measured by the client in guest instructions (fast path: ~430).
+    # Round trips measured by the client in guest instructions (fast path: ~330).
     lab("ipc-fastpath", "ipcspeed", "ipclab speed", 5, deps=PING),
     # The fast path changes nothing the general path would do: it counts once there
     # is a fast path (without one, nothing could change).
