@@ -99,9 +99,12 @@ static struct context *run_ctx(struct thread *t) {
 }
 
 // Run next on this hart in place of the current thread (whose state is already set).
+// cur's context is saved here, so it resumes here, whatever a fast-path hand-off that
+// ran it last left in resume.
 static void run(struct thread *next) {
   struct cpu *c = mycpu();
   struct thread *cur = c->cur;
+  cur->resume = 0;
   c->cur = next;
   next->state = T_RUNNING;
   vm_switch(next->task);
@@ -114,17 +117,15 @@ int switch_to(struct thread *next) {
   return 0;
 }
 
-// The current thread stops running (it blocked, exited or yielded). Its context is
-// saved here, so it resumes here, whatever a fast-path hand-off that ran it last left
-// in resume.
+// The current thread stops running (it blocked, exited or yielded).
 void sched_block(void) {
-  curthread()->resume = 0;
   struct thread *next = rq_pop();
   if (next) {
     run(next);
   } else {
     struct cpu *c = mycpu();
     struct thread *cur = c->cur;
+    cur->resume = 0;          // its context is saved here (as in run)
     c->cur = 0;
     swtch(&cur->ctx, &c->idle_ctx);
   }
