@@ -73,8 +73,8 @@ INLINE __attribute__((noreturn)) void hand_off(struct cpu *c, struct thread *cur
 
 // next resumes with every register as its trap frame holds it (a fault call's resume, a
 // message the general path's ipc_deliver wrote there).
-static void __attribute__((noreturn, noinline)) hand_off_tf(struct thread *cur, struct thread *next,
-                                                            void (*resume)(void), uint64 a0) {
+INLINE __attribute__((noreturn)) void hand_off_tf(struct thread *cur, struct thread *next, void (*resume)(void),
+                                                  uint64 a0) {
   struct trapframe *tf = next->tf;
   hand_off(mycpu(), cur, next, resume, a0, tf->a1, tf->a2, tf->a3, tf->a4, tf->a5, tf->a6);
 }
