@@ -71,16 +71,35 @@ static int64 cons(uint64 label, uint64 w0, uint64 w1, void *p, uint64 len, int r
 }
 
 // ---- reads and writes: FS_BLOCK means defer ----
+// A read or write without a buffer has its bytes in the message words (at most
+// FS_INLINE, fsproto.h): the request's w2, w3 for a write, the reply's rw1, rw2 for a
+// read. Small transfers (a pipe's byte, a line of the shell) so need no bulk copy.
+
+static uint64 rw_len(struct req *r) { return r->buflen ? r->buflen : r->w[1]; }
+
+static int64 from_client(struct req *r, uint64 off, void *dst, uint64 n) {
+  if (r->buflen)
+    return ipc_copy_from(r->token, off, dst, n);
+  memmove(dst, (char *)&r->w[2] + off, n);
+  return 0;
+}
+
+static int64 to_client(struct req *r, uint64 off, const void *src, uint64 n) {
+  if (r->buflen)
+    return ipc_copy_to(r->token, off, src, n);
+  memmove((char *)&r->rw[1] + off, src, n);
+  return 0;
+}
 
 static int64 read_console(struct req *r) {
   struct msg m;
-  uint64 n = r->buflen < CONS_MAXLINE ? r->buflen : CONS_MAXLINE;
+  uint64 n = rw_len(r) < CONS_MAXLINE ? rw_len(r) : CONS_MAXLINE;
   int64 e = cons(CONS_READ, n, 0, buf, n, BUF_W, &m);
   if (e < 0)
     return e == E_DEAD ? E_DEAD : E_INVAL;
   if (m.w[1])
     return FS_BLOCK;                           // no line yet: the console will notify us
-  if ((e = ipc_copy_to(r->token, 0, buf, m.w[0])) < 0)
+  if ((e = to_client(r, 0, buf, m.w[0])) < 0)
     return e;                                  // (the line is gone: the console gave it)
   r->rw[0] = m.w[0];
   return 0;
@@ -88,27 +107,28 @@ static int64 read_console(struct req *r) {
 
 static int64 write_console(struct req *r) {
   struct msg m;
-  for (uint64 off = 0; off < r->buflen;) {
-    uint64 n = r->buflen - off < CHUNK ? r->buflen - off : CHUNK;
-    int64 e = ipc_copy_from(r->token, off, buf, n);
+  uint64 len = rw_len(r);
+  for (uint64 off = 0; off < len;) {
+    uint64 n = len - off < CHUNK ? len - off : CHUNK;
+    int64 e = from_client(r, off, buf, n);
     if (e < 0 || (e = cons(CONS_WRITE, 0, 0, buf, n, BUF_R, &m)) < 0)
       return off ? (int64)(r->rw[0] = off, 0) : e;
     off += n;
   }
-  r->rw[0] = r->buflen;
+  r->rw[0] = len;
   return 0;
 }
 
 // The core delivers a read's bytes straight from its cache or pipe to the client:
 // client is the request (file_read(f, r, n)), off the place in its buffer.
 int fsh_copyout(void *client, uint64 off, const void *src, uint64 n) {
-  int64 e = ipc_copy_to(((struct req *)client)->token, off, src, n);
+  int64 e = to_client(client, off, src, n);
   return e < 0 ? e : 0;
 }
 
 // An inode's bytes, or a pipe's (FS_BLOCK: empty, its writer open).
 static int64 read_file(struct req *r, struct file *f) {
-  int64 k = r->buflen ? file_read(f, r, r->buflen) : 0;
+  int64 k = rw_len(r) ? file_read(f, r, rw_len(r)) : 0;
   if (k == FS_BLOCK || k < 0)
     return k;                                  // a failed copy: nothing consumed
   file_consume(f, k);                          // only what the client got
@@ -118,11 +138,12 @@ static int64 read_file(struct req *r, struct file *f) {
 
 // *done: bytes already written (a pipe write that waits goes on where it stopped).
 static int64 write_file(struct req *r, struct file *f, uint64 *done) {
-  while (*done < r->buflen) {
-    uint64 n = r->buflen - *done < CHUNK ? r->buflen - *done : CHUNK;
+  uint64 len = rw_len(r);
+  while (*done < len) {
+    uint64 n = len - *done < CHUNK ? len - *done : CHUNK;
     if (f->type == FD_INODE && n > WRITE_MAX)
       n = WRITE_MAX;                           // a transaction fits in the log
-    int64 k = ipc_copy_from(r->token, *done, buf, n);
+    int64 k = from_client(r, *done, buf, n);
     if (k < 0)
       return *done ? (int64)(r->rw[0] = *done, 0) : k;
     log_begin();
@@ -143,7 +164,7 @@ static int64 write_file(struct req *r, struct file *f, uint64 *done) {
 static int64 rw(struct req *r, uint64 *done) {
   struct file *f = fd_file(fdtab_of(r->badge, 0), r->w[0]);
   int write = r->label == FS_WRITE;
-  if (!f || (write ? !f->writable : !f->readable))
+  if (!f || (write ? !f->writable : !f->readable) || (!r->buflen && r->w[1] > FS_INLINE))
     return E_INVAL;
   if (f->type == FD_SOCKET) {                  // the client asks the network server itself
     r->rw[0] = f->sock, r->rw[1] = f->key;
