@@ -188,17 +188,20 @@ static struct pipe *waits_on(struct req *r) {
 static int64 park(struct req *r, uint64 done) {
   struct park *p = 0;
   int mine = 0;
-  for (int i = 0; i < NPARK; i++) {
+  for (int i = 0, left = nparked; i < NPARK && (left > 0 || !p); i++) {
     if (!parks[i].used)
       p = p ? p : &parks[i];
     else
-      mine += parks[i].r.badge == r->badge;
+      mine += parks[i].r.badge == r->badge, left--;
   }
   if (!p || mine >= FS_MAXWAIT)
     return E_NOMEM;
-  struct pipe *on = waits_on(r);
   defer(r);
-  *p = (struct park){1, *r, done, on, on ? on->stamp : 0};
+  p->r = *r;                                   // (field by field: no struct built first)
+  p->done = done;
+  p->pipe = waits_on(r);
+  p->seen = p->pipe ? p->pipe->stamp : 0;
+  p->used = 1;
   nparked++;
   return 0;
 }
