@@ -77,17 +77,23 @@ static int64 cons(uint64 label, uint64 w0, uint64 w1, void *p, uint64 len, int r
 
 static uint64 rw_len(struct req *r) { return r->buflen ? r->buflen : r->w[1]; }
 
+// A few bytes: a plain loop (memmove's word-at-a-time set-up costs more).
+static void copy_small(char *dst, const char *src, uint64 n) {
+  for (uint64 i = 0; i < n; i++)
+    dst[i] = src[i];
+}
+
 static int64 from_client(struct req *r, uint64 off, void *dst, uint64 n) {
   if (r->buflen)
     return ipc_copy_from(r->token, off, dst, n);
-  memmove(dst, (char *)&r->w[2] + off, n);
+  copy_small(dst, (char *)&r->w[2] + off, n);
   return 0;
 }
 
 static int64 to_client(struct req *r, uint64 off, const void *src, uint64 n) {
   if (r->buflen)
     return ipc_copy_to(r->token, off, src, n);
-  memmove((char *)&r->rw[1] + off, src, n);
+  copy_small((char *)&r->rw[1] + off, src, n);
   return 0;
 }
 
@@ -146,9 +152,13 @@ static int64 write_file(struct req *r, struct file *f, uint64 *done) {
     int64 k = from_client(r, *done, buf, n);
     if (k < 0)
       return *done ? (int64)(r->rw[0] = *done, 0) : k;
-    log_begin();
-    k = file_write(f, buf, n);
-    log_end();                                 // committed before the reply
+    if (f->type == FD_PIPE) {
+      k = file_write(f, buf, n);               // a pipe: no disk, no transaction
+    } else {
+      log_begin();
+      k = file_write(f, buf, n);
+      log_end();                               // committed before the reply
+    }
     if (k == FS_BLOCK)
       return FS_BLOCK;
     if (k < 0 || fs_ioerror)
@@ -161,8 +171,8 @@ static int64 write_file(struct req *r, struct file *f, uint64 *done) {
   return 0;
 }
 
-static int64 rw(struct req *r, uint64 *done) {
-  struct file *f = fd_file(fdtab_of(r->badge, 0), r->w[0]);
+// f: the file of the request's fd (0: none).
+static int64 rw(struct req *r, struct file *f, uint64 *done) {
   int write = r->label == FS_WRITE;
   if (!f || (write ? !f->writable : !f->readable) || (!r->buflen && r->w[1] > FS_INLINE))
     return E_INVAL;
@@ -177,15 +187,11 @@ static int64 rw(struct req *r, uint64 *done) {
 
 // ---- deferred requests ----
 
-// What a request that got FS_BLOCK waits on: its pipe, or 0 for the console.
-static struct pipe *waits_on(struct req *r) {
-  struct fdtab *t = fdtab_of(r->badge, 0);
-  struct file *f = fd_file(t, r->w[0]);
-  return f && f->type == FD_PIPE ? f->pipe : 0;
-}
+// What a request on f that got FS_BLOCK waits on: its pipe, or 0 for the console.
+static struct pipe *waits_on(struct file *f) { return f->type == FD_PIPE ? f->pipe : 0; }
 
 // 0, or E_NOMEM: too many waiting requests, or FS_MAXWAIT of this client's already.
-static int64 park(struct req *r, uint64 done) {
+static int64 park(struct req *r, uint64 done, struct pipe *on) {
   struct park *p = 0;
   int mine = 0;
   for (int i = 0, left = nparked; i < NPARK && (left > 0 || !p); i++) {
@@ -199,7 +205,7 @@ static int64 park(struct req *r, uint64 done) {
   defer(r);
   p->r = *r;                                   // (field by field: no struct built first)
   p->done = done;
-  p->pipe = waits_on(r);
+  p->pipe = on;
   p->seen = p->pipe ? p->pipe->stamp : 0;
   p->used = 1;
   nparked++;
@@ -220,9 +226,10 @@ static void retry(int console) {
       if (p->pipe ? p->pipe->stamp == p->seen : !console)
         continue;
       fs_ioerror = 0;
-      int64 e = rw(&p->r, &p->done);
+      struct file *f = fd_file(fdtab_of(p->r.badge, 0), p->r.w[0]);   // (it may be closed now)
+      int64 e = rw(&p->r, f, &p->done);
       if (e == FS_BLOCK) {
-        p->pipe = waits_on(&p->r);             // (its own partial write stamped it too)
+        p->pipe = waits_on(f);                 // (its own partial write stamped it too)
         p->seen = p->pipe ? p->pipe->stamp : 0;
         continue;
       }
@@ -321,12 +328,14 @@ static int64 request(struct req *r, struct fdtab *t) {
   int64 e, fd1;
   uint64 done = 0;
   struct stat st;
+  struct file *f;
   switch (r->label) {
   case FS_OPEN: return do_open(r, t);
   case FS_READ:
   case FS_WRITE:
-    e = rw(r, &done);
-    if (e == FS_BLOCK && (e = park(r, done)) < 0 && done)
+    f = fd_file(t, r->w[0]);
+    e = rw(r, f, &done);
+    if (e == FS_BLOCK && (e = park(r, done, waits_on(f))) < 0 && done)
       return r->rw[0] = done, 0;               // no room to wait: what was written
     return e;
   case FS_CLOSE:
@@ -356,13 +365,12 @@ static int64 request(struct req *r, struct fdtab *t) {
     r->rw[1] = log_blocks;
     return 0;
   case FS_SOCKET: return new_socket(r, t);
-  case FS_SOCKOF: {
-    struct file *f = fd_file(t, r->w[0]);
+  case FS_SOCKOF:
+    f = fd_file(t, r->w[0]);
     if (!f || f->type != FD_SOCKET)
       return E_INVAL;
     r->rw[0] = f->sock, r->rw[1] = f->key;
     return 0;
-  }
   }
   return E_INVAL;
 }

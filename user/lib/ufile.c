@@ -62,11 +62,17 @@ static int small(const void *buf, uint64 n) {
                             (a >= USTACK_TOP - 4096 && a <= USTACK_TOP - n));
 }
 
+// A few bytes: a plain loop (memmove's word-at-a-time set-up costs more).
+static void copy_small(char *dst, const char *src, uint64 n) {
+  for (uint64 i = 0; i < n; i++)
+    dst[i] = src[i];
+}
+
 // FS_READ or FS_WRITE of n <= FS_INLINE bytes at buf (small) in the words.
 static int64 fs_words(uint64 label, int fd, char *buf, uint64 n, uint64 *w) {
   struct msg m = {.tag = TAG(label, 0, 0), .w = {fd, n}};
   if (label == FS_WRITE)
-    memmove(&m.w[2], buf, n);
+    copy_small((char *)&m.w[2], buf, n);
   int64 r = ipc_call(EP_FS, &m, 0);
   if (r < 0)
     return r;
@@ -77,7 +83,7 @@ static int64 fs_words(uint64 label, int fd, char *buf, uint64 n, uint64 *w) {
   if (w[0] > n)
     return E_INVAL;                    // more than we asked for: a bad reply
   if (label == FS_READ)
-    memmove(buf, &m.w[1], w[0]);
+    copy_small(buf, (char *)&m.w[1], w[0]);
   return 0;
 }
 
