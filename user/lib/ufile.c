@@ -69,7 +69,7 @@ static void copy_small(char *dst, const char *src, uint64 n) {
 }
 
 // FS_READ or FS_WRITE of n <= FS_INLINE bytes at buf (small) in the words.
-static int64 fs_words(uint64 label, int fd, char *buf, uint64 n, uint64 *w) {
+static inline int64 fs_words(uint64 label, int fd, char *buf, uint64 n, uint64 *w) {
   struct msg m = {.tag = TAG(label, 0, 0), .w = {fd, n}};
   if (label == FS_WRITE)
     copy_small((char *)&m.w[2], buf, n);
