@@ -11,6 +11,8 @@
 //   - paths and data move by bulk copy with the request's token; a failed copy
 //     changes nothing (copy in before writing; copy out, then consume); a read's
 //     bytes go straight from the cache or the pipe to the client (fsh_copyout);
+//     a read or write of at most FS_INLINE bytes without a buffer has them in the
+//     message words instead (fsproto.h);
 //   - blocks and console lines are messages to the disk and console drivers, whose
 //     failures (E_DEAD: the driver is gone) become errors for the client, never a hang;
 //   - a request that changes the disk is one transaction, committed before the reply;
@@ -421,7 +423,8 @@ int main(int argc, char *argv[]) {
 //: // boundary layer inside the kernel: port it to messages, badges, deferred replies
 //: // and bulk copies). The core (fs.h) asks its host for the disk: fsh_disk_read,
 //: // fsh_disk_write (DISK_READ, DISK_WRITEV to EP_DISK); and to deliver a read's
-//: // bytes to the client: fsh_copyout (ipc_copy_to).
+//: // bytes to the client: fsh_copyout (ipc_copy_to; or, for a read that came without
+//: // a buffer, the reply's words: fsproto.h's FS_INLINE).
 //: int fsh_disk_read(uint blockno, void *dst) { return E_DEAD; }
 //: int fsh_disk_write(const uint *where, void *const *src, int n) { return E_DEAD; }
 //: int fsh_copyout(void *client, uint64 off, const void *src, uint64 n) { return E_DEAD; }
