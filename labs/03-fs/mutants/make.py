@@ -41,8 +41,8 @@ mut("hang-never-serves", 1, "the file server spins instead of serving (a hung su
 mut("write-no-transaction", 2, "file writes run outside a transaction (as if writei logged by itself): never committed",
     (FS, WRITE_LOG, "      k = file_write(f, buf, n);               // writei logs its blocks\n"))
 mut("badge-named-table", 3, "a request's w1 names whose table to use (it is the process server's, for FS_OPEN only)",
-    (FS, "    struct fdtab *t = fdtab_of(r->badge, 1);",
-     "    struct fdtab *t = fdtab_of(r->w[1] ? r->w[1] : r->badge, 1);   // on behalf of"))
+    (FS, "    f = fd_file(t, r->w[0]);\n    e = rw(r, f, &done);",
+     "    f = fd_file(r->w[1] && r->buflen ? fdtab_of(r->w[1], 0) : t, r->w[0]);   // on behalf of\n    e = rw(r, f, &done);"))
 mut("exit-anyone", 3, "FS_FORK/EXEC/EXIT are accepted from any task",
     (FS, "    e = r->badge == (uint64)ep_owner(EP_PROC) ? process(r) : E_PERM;", "    e = process(r);"))
 mut("pipe-reader-lost", 4, "a reader of an empty pipe is deferred but only a console line retries it",
