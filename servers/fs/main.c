@@ -107,6 +107,8 @@ static int64 read_console(struct req *r) {
     return e == E_DEAD ? E_DEAD : E_INVAL;
   if (m.w[1])
     return FS_BLOCK;                           // no line yet: the console will notify us
+  if (m.w[0] > n)
+    return E_INVAL;                            // more than we asked for: a bad reply
   if ((e = to_client(r, 0, buf, m.w[0])) < 0)
     return e;                                  // (the line is gone: the console gave it)
   r->rw[0] = m.w[0];
