@@ -57,15 +57,34 @@ static int get_path(struct kreq *r, uint64 off, char *path) {
 }
 
 // ---- reads and writes ----
+// A read or write without a buffer has its bytes in the message words (at most
+// FS_INLINE, fsproto.h): the request's w2, w3 for a write, the reply's rw1, rw2 for a
+// read.
+
+static uint64 rw_len(struct kreq *r) { return r->buflen ? r->buflen : r->w[1]; }
+
+static int64 from_caller(struct kreq *r, uint64 off, void *dst, uint64 n) {
+  if (r->buflen)
+    return kcopyin(r, off, dst, n);
+  memmove(dst, (char *)&r->w[2] + off, n);
+  return n;
+}
+
+static int64 to_caller(struct kreq *r, uint64 off, const void *src, uint64 n) {
+  if (r->buflen)
+    return kcopyout(r, off, src, n);
+  memmove((char *)&r->rw[1] + off, src, n);
+  return n;
+}
 
 static int64 read_console(struct kreq *r) {
-  uint64 take, n = r->buflen < CONS_MAXLINE ? r->buflen : CONS_MAXLINE;
+  uint64 take, n = rw_len(r) < CONS_MAXLINE ? rw_len(r) : CONS_MAXLINE;
   int64 k;
 
   while ((k = kconsole_read(buf, n, &take)) == CONS_NONE)
     if (ksleep(&fs, &kconsole_lines, 0) < 0)
       return E_INTR;
-  if (k < 0 || (k = kcopyout(r, 0, buf, k)) < 0) {
+  if (k < 0 || (k = to_caller(r, 0, buf, k)) < 0) {
     return k;
   }
   kconsole_take(take);
@@ -75,7 +94,7 @@ static int64 read_console(struct kreq *r) {
 
 // The core delivers a read's bytes straight into the caller's buffer (file_read).
 int fsh_copyout(void *client, uint64 off, const void *src, uint64 n) {
-  int64 e = kcopyout(client, off, src, n);
+  int64 e = to_caller(client, off, src, n);
   return e < 0 ? e : 0;
 }
 
@@ -86,7 +105,7 @@ static int64 read_file(struct kreq *r, struct fdtab *t) {
     struct file *f = fd_file(t, r->w[0]);
     if (!f || !f->readable)
       return E_INVAL;
-    int64 k = r->buflen ? file_read(f, r, r->buflen) : 0;
+    int64 k = rw_len(r) ? file_read(f, r, rw_len(r)) : 0;
     if (k == FS_BLOCK) {
       if (ksleep(&fs, &pipes_moved, 0) < 0)
         return E_INTR;
@@ -102,15 +121,15 @@ static int64 read_file(struct kreq *r, struct fdtab *t) {
 }
 
 static int64 write_file(struct kreq *r, struct fdtab *t) {
-  uint64 tot = 0;
-  while (tot < r->buflen) {
+  uint64 tot = 0, len = rw_len(r);
+  while (tot < len) {
     struct file *f = fd_file(t, r->w[0]);
     if (!f || !f->writable)
       return E_INVAL;
-    uint64 n = r->buflen - tot < CHUNK ? r->buflen - tot : CHUNK;
+    uint64 n = len - tot < CHUNK ? len - tot : CHUNK;
     if (f->type == FD_INODE && n > WRITE_MAX)
       n = WRITE_MAX;
-    int64 k = kcopyin(r, tot, buf, n);        // copy first: a failed copy changes nothing
+    int64 k = from_caller(r, tot, buf, n);    // copy first: a failed copy changes nothing
     if (k < 0)
       return tot ? (int64)(r->rw[0] = tot, 0) : k;
     if (f->type == FD_DEVICE) {
@@ -185,8 +204,11 @@ static int64 request(struct kreq *r, struct fdtab *t) {
   struct stat st;
   switch (r->label) {
   case FS_OPEN: return do_open(r, t);
-  case FS_READ: return do_read(r, t);
-  case FS_WRITE: return write_file(r, t);
+  case FS_READ:
+  case FS_WRITE:
+    if (!r->buflen && r->w[1] > FS_INLINE)
+      return E_INVAL;
+    return r->label == FS_READ ? do_read(r, t) : write_file(r, t);
   case FS_CLOSE:
     log_begin();
     e = fd_close(t, r->w[0]);

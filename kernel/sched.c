@@ -59,8 +59,8 @@ static void wake_idle(struct cpu *c) {
 // another and then blocks (a call, a reply and wait) hand over its own hart, with no
 // other hart disturbed and no thread moved between harts.
 void kick_others(void) {
-  if (!rq_mask)
-    return;
+  if (!rq_mask || ncpu < 2)
+    return;                     // (one hart: no other to kick; cpus[] has NCPU places to scan)
   struct cpu *me = mycpu(), *victim = 0;
   int p = top_bit(rq_mask);
   for (int i = 0; i < ncpu_ids; i++) {

@@ -6,7 +6,10 @@
 //   FS_OPEN     w0 = omode, w1 = on behalf of (proc only); rw0 = fd
 //               buffer R: path\0
 //   FS_READ     w0 = fd; buffer W                          rw0 = bytes (0: end of file)
+//               or, no buffer: w1 = n <= FS_INLINE         rw0 = bytes, rw1, rw2: the bytes
 //   FS_WRITE    w0 = fd; buffer R                          rw0 = bytes
+//               or, no buffer: w1 = n <= FS_INLINE,        rw0 = bytes
+//               w2, w3: the bytes
 //   FS_CLOSE    w0 = fd                                    -
 //   FS_DUP      w0 = fd                                    rw0 = new fd
 //   FS_PIPE     -                                          rw0 = read fd, rw1 = write fd
@@ -52,4 +55,5 @@
 #define FS_RESTART_BIT (1UL << 1) // notification (the supervisor): the console driver was restarted
 #define MAXPATH   128
 #define NOFILE    16             // open files per process
+#define FS_INLINE 16             // bytes a read or write may carry in the message words
 #define FS_MAXWAIT 8             // a client's reads and writes waiting at once; one more: E_NOMEM

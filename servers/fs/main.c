@@ -11,6 +11,8 @@
 //   - paths and data move by bulk copy with the request's token; a failed copy
 //     changes nothing (copy in before writing; copy out, then consume); a read's
 //     bytes go straight from the cache or the pipe to the client (fsh_copyout);
+//     a read or write of at most FS_INLINE bytes without a buffer has them in the
+//     message words instead (fsproto.h);
 //   - blocks and console lines are messages to the disk and console drivers, whose
 //     failures (E_DEAD: the driver is gone) become errors for the client, never a hang;
 //   - a request that changes the disk is one transaction, committed before the reply;
@@ -71,16 +73,43 @@ static int64 cons(uint64 label, uint64 w0, uint64 w1, void *p, uint64 len, int r
 }
 
 // ---- reads and writes: FS_BLOCK means defer ----
+// A read or write without a buffer has its bytes in the message words (at most
+// FS_INLINE, fsproto.h): the request's w2, w3 for a write, the reply's rw1, rw2 for a
+// read. Small transfers (a pipe's byte, a line of the shell) so need no bulk copy.
+
+static uint64 rw_len(struct req *r) { return r->buflen ? r->buflen : r->w[1]; }
+
+// A few bytes: a plain loop (memmove's word-at-a-time set-up costs more).
+static void copy_small(char *dst, const char *src, uint64 n) {
+  for (uint64 i = 0; i < n; i++)
+    dst[i] = src[i];
+}
+
+static int64 from_client(struct req *r, uint64 off, void *dst, uint64 n) {
+  if (r->buflen)
+    return ipc_copy_from(r->token, off, dst, n);
+  copy_small(dst, (char *)&r->w[2] + off, n);
+  return 0;
+}
+
+static int64 to_client(struct req *r, uint64 off, const void *src, uint64 n) {
+  if (r->buflen)
+    return ipc_copy_to(r->token, off, src, n);
+  copy_small((char *)&r->rw[1] + off, src, n);
+  return 0;
+}
 
 static int64 read_console(struct req *r) {
   struct msg m;
-  uint64 n = r->buflen < CONS_MAXLINE ? r->buflen : CONS_MAXLINE;
+  uint64 n = rw_len(r) < CONS_MAXLINE ? rw_len(r) : CONS_MAXLINE;
   int64 e = cons(CONS_READ, n, 0, buf, n, BUF_W, &m);
   if (e < 0)
     return e == E_DEAD ? E_DEAD : E_INVAL;
   if (m.w[1])
     return FS_BLOCK;                           // no line yet: the console will notify us
-  if ((e = ipc_copy_to(r->token, 0, buf, m.w[0])) < 0)
+  if (m.w[0] > n)
+    return E_INVAL;                            // more than we asked for: a bad reply
+  if ((e = to_client(r, 0, buf, m.w[0])) < 0)
     return e;                                  // (the line is gone: the console gave it)
   r->rw[0] = m.w[0];
   return 0;
@@ -88,27 +117,28 @@ static int64 read_console(struct req *r) {
 
 static int64 write_console(struct req *r) {
   struct msg m;
-  for (uint64 off = 0; off < r->buflen;) {
-    uint64 n = r->buflen - off < CHUNK ? r->buflen - off : CHUNK;
-    int64 e = ipc_copy_from(r->token, off, buf, n);
+  uint64 len = rw_len(r);
+  for (uint64 off = 0; off < len;) {
+    uint64 n = len - off < CHUNK ? len - off : CHUNK;
+    int64 e = from_client(r, off, buf, n);
     if (e < 0 || (e = cons(CONS_WRITE, 0, 0, buf, n, BUF_R, &m)) < 0)
       return off ? (int64)(r->rw[0] = off, 0) : e;
     off += n;
   }
-  r->rw[0] = r->buflen;
+  r->rw[0] = len;
   return 0;
 }
 
 // The core delivers a read's bytes straight from its cache or pipe to the client:
 // client is the request (file_read(f, r, n)), off the place in its buffer.
 int fsh_copyout(void *client, uint64 off, const void *src, uint64 n) {
-  int64 e = ipc_copy_to(((struct req *)client)->token, off, src, n);
+  int64 e = to_client(client, off, src, n);
   return e < 0 ? e : 0;
 }
 
 // An inode's bytes, or a pipe's (FS_BLOCK: empty, its writer open).
 static int64 read_file(struct req *r, struct file *f) {
-  int64 k = r->buflen ? file_read(f, r, r->buflen) : 0;
+  int64 k = rw_len(r) ? file_read(f, r, rw_len(r)) : 0;
   if (k == FS_BLOCK || k < 0)
     return k;                                  // a failed copy: nothing consumed
   file_consume(f, k);                          // only what the client got
@@ -118,16 +148,21 @@ static int64 read_file(struct req *r, struct file *f) {
 
 // *done: bytes already written (a pipe write that waits goes on where it stopped).
 static int64 write_file(struct req *r, struct file *f, uint64 *done) {
-  while (*done < r->buflen) {
-    uint64 n = r->buflen - *done < CHUNK ? r->buflen - *done : CHUNK;
+  uint64 len = rw_len(r);
+  while (*done < len) {
+    uint64 n = len - *done < CHUNK ? len - *done : CHUNK;
     if (f->type == FD_INODE && n > WRITE_MAX)
       n = WRITE_MAX;                           // a transaction fits in the log
-    int64 k = ipc_copy_from(r->token, *done, buf, n);
+    int64 k = from_client(r, *done, buf, n);
     if (k < 0)
       return *done ? (int64)(r->rw[0] = *done, 0) : k;
-    log_begin();
-    k = file_write(f, buf, n);
-    log_end();                                 // committed before the reply
+    if (f->type == FD_PIPE) {
+      k = file_write(f, buf, n);               // a pipe: no disk, no transaction
+    } else {
+      log_begin();
+      k = file_write(f, buf, n);
+      log_end();                               // committed before the reply
+    }
     if (k == FS_BLOCK)
       return FS_BLOCK;
     if (k < 0 || fs_ioerror)
@@ -140,10 +175,10 @@ static int64 write_file(struct req *r, struct file *f, uint64 *done) {
   return 0;
 }
 
-static int64 rw(struct req *r, uint64 *done) {
-  struct file *f = fd_file(fdtab_of(r->badge, 0), r->w[0]);
+// f: the file of the request's fd (0: none).
+static int64 rw(struct req *r, struct file *f, uint64 *done) {
   int write = r->label == FS_WRITE;
-  if (!f || (write ? !f->writable : !f->readable))
+  if (!f || (write ? !f->writable : !f->readable) || (!r->buflen && r->w[1] > FS_INLINE))
     return E_INVAL;
   if (f->type == FD_SOCKET) {                  // the client asks the network server itself
     r->rw[0] = f->sock, r->rw[1] = f->key;
@@ -156,28 +191,27 @@ static int64 rw(struct req *r, uint64 *done) {
 
 // ---- deferred requests ----
 
-// What a request that got FS_BLOCK waits on: its pipe, or 0 for the console.
-static struct pipe *waits_on(struct req *r) {
-  struct fdtab *t = fdtab_of(r->badge, 0);
-  struct file *f = fd_file(t, r->w[0]);
-  return f && f->type == FD_PIPE ? f->pipe : 0;
-}
+// What a request on f that got FS_BLOCK waits on: its pipe, or 0 for the console.
+static struct pipe *waits_on(struct file *f) { return f->type == FD_PIPE ? f->pipe : 0; }
 
 // 0, or E_NOMEM: too many waiting requests, or FS_MAXWAIT of this client's already.
-static int64 park(struct req *r, uint64 done) {
+static int64 park(struct req *r, uint64 done, struct pipe *on) {
   struct park *p = 0;
   int mine = 0;
-  for (int i = 0; i < NPARK; i++) {
+  for (int i = 0, left = nparked; i < NPARK && (left > 0 || !p); i++) {
     if (!parks[i].used)
       p = p ? p : &parks[i];
     else
-      mine += parks[i].r.badge == r->badge;
+      mine += parks[i].r.badge == r->badge, left--;
   }
   if (!p || mine >= FS_MAXWAIT)
     return E_NOMEM;
-  struct pipe *on = waits_on(r);
   defer(r);
-  *p = (struct park){1, *r, done, on, on ? on->stamp : 0};
+  p->r = *r;                                   // (field by field: no struct built first)
+  p->done = done;
+  p->pipe = on;
+  p->seen = p->pipe ? p->pipe->stamp : 0;
+  p->used = 1;
   nparked++;
   return 0;
 }
@@ -196,9 +230,10 @@ static void retry(int console) {
       if (p->pipe ? p->pipe->stamp == p->seen : !console)
         continue;
       fs_ioerror = 0;
-      int64 e = rw(&p->r, &p->done);
+      struct file *f = fd_file(fdtab_of(p->r.badge, 0), p->r.w[0]);   // (it may be closed now)
+      int64 e = rw(&p->r, f, &p->done);
       if (e == FS_BLOCK) {
-        p->pipe = waits_on(&p->r);             // (its own partial write stamped it too)
+        p->pipe = waits_on(f);                 // (its own partial write stamped it too)
         p->seen = p->pipe ? p->pipe->stamp : 0;
         continue;
       }
@@ -297,12 +332,14 @@ static int64 request(struct req *r, struct fdtab *t) {
   int64 e, fd1;
   uint64 done = 0;
   struct stat st;
+  struct file *f;
   switch (r->label) {
   case FS_OPEN: return do_open(r, t);
   case FS_READ:
   case FS_WRITE:
-    e = rw(r, &done);
-    if (e == FS_BLOCK && (e = park(r, done)) < 0 && done)
+    f = fd_file(t, r->w[0]);
+    e = rw(r, f, &done);
+    if (e == FS_BLOCK && (e = park(r, done, waits_on(f))) < 0 && done)
       return r->rw[0] = done, 0;               // no room to wait: what was written
     return e;
   case FS_CLOSE:
@@ -332,13 +369,12 @@ static int64 request(struct req *r, struct fdtab *t) {
     r->rw[1] = log_blocks;
     return 0;
   case FS_SOCKET: return new_socket(r, t);
-  case FS_SOCKOF: {
-    struct file *f = fd_file(t, r->w[0]);
+  case FS_SOCKOF:
+    f = fd_file(t, r->w[0]);
     if (!f || f->type != FD_SOCKET)
       return E_INVAL;
     r->rw[0] = f->sock, r->rw[1] = f->key;
     return 0;
-  }
   }
   return E_INVAL;
 }
@@ -389,7 +425,8 @@ int main(int argc, char *argv[]) {
 //: // boundary layer inside the kernel: port it to messages, badges, deferred replies
 //: // and bulk copies). The core (fs.h) asks its host for the disk: fsh_disk_read,
 //: // fsh_disk_write (DISK_READ, DISK_WRITEV to EP_DISK); and to deliver a read's
-//: // bytes to the client: fsh_copyout (ipc_copy_to).
+//: // bytes to the client: fsh_copyout (ipc_copy_to; or, for a read that came without
+//: // a buffer, the reply's words: fsproto.h's FS_INLINE).
 //: int fsh_disk_read(uint blockno, void *dst) { return E_DEAD; }
 //: int fsh_disk_write(const uint *where, void *const *src, int n) { return E_DEAD; }
 //: int fsh_copyout(void *client, uint64 off, const void *src, uint64 n) { return E_DEAD; }

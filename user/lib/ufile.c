@@ -49,11 +49,49 @@ int link(const char *old, const char *new) {
   return fs(FS_LINK, 0, 0, buf, a + b, BUF_R, 0) < 0 ? -1 : 0;
 }
 
+// A read or write of at most FS_INLINE bytes carries them in the message words, with
+// no bulk copy (fsproto.h), when its buffer is memory we may touch ourselves: our data
+// and bss, or the top page of the stack (present, or a fault our pager serves). Any
+// other buffer goes by bulk copy, where the kernel checks it: a bad pointer gets -1,
+// never our death.
+extern char _data_start[], _bss_end[];    // user.ld
+
+static int small(const void *buf, uint64 n) {
+  uint64 a = (uint64)buf;
+  return n <= FS_INLINE && ((a >= (uint64)_data_start && a <= (uint64)_bss_end - n) ||
+                            (a >= USTACK_TOP - 4096 && a <= USTACK_TOP - n));
+}
+
+// A few bytes: a plain loop (memmove's word-at-a-time set-up costs more).
+static void copy_small(char *dst, const char *src, uint64 n) {
+  for (uint64 i = 0; i < n; i++)
+    dst[i] = src[i];
+}
+
+// FS_READ or FS_WRITE of n <= FS_INLINE bytes at buf (small) in the words.
+static inline int64 fs_words(uint64 label, int fd, char *buf, uint64 n, uint64 *w) {
+  struct msg m = {.tag = TAG(label, 0, 0), .w = {fd, n}};
+  if (label == FS_WRITE)
+    copy_small((char *)&m.w[2], buf, n);
+  int64 r = ipc_call(EP_FS, &m, 0);
+  if (r < 0)
+    return r;
+  for (int i = 0; i < 4; i++)
+    w[i] = m.w[i];
+  if ((r = TAG_LABEL(m.tag) ? (short)TAG_LABEL(m.tag) : 0) < 0)
+    return r;
+  if (w[0] > n)
+    return E_INVAL;                    // more than we asked for: a bad reply
+  if (label == FS_READ)
+    copy_small(buf, (char *)&m.w[1], w[0]);
+  return 0;
+}
+
 int read(int fd, void *buf, int n) {
   uint64 w[4];
   if (n < 0)
     return -1;
-  int64 e = fs(FS_READ, fd, 0, buf, n, BUF_W, w);
+  int64 e = small(buf, n) ? fs_words(FS_READ, fd, buf, n, w) : fs(FS_READ, fd, 0, buf, n, BUF_W, w);
   if (e == FS_SOCKREF)                 // a socket: the network server has the data
     e = sock_read(w[0], w[1], buf, n), w[0] = e;
   return e < 0 ? -1 : (int)w[0];
@@ -67,7 +105,9 @@ int write(int fd, const void *buf, int n) {
   if (n < 0)
     return -1;
   while (done < n) {
-    int64 e = fs(FS_WRITE, fd, 0, (const char *)buf + done, n - done, BUF_R, w);
+    const char *p = (const char *)buf + done;
+    int64 e = small(p, n - done) ? fs_words(FS_WRITE, fd, (char *)p, n - done, w)
+                                 : fs(FS_WRITE, fd, 0, p, n - done, BUF_R, w);
     if (e == FS_SOCKREF)
       return sock_write(w[0], w[1], buf, n) < 0 ? -1 : n;
     if (e < 0 && done == 0 && (fd == 1 || fd == 2) && (e == E_BADHANDLE || e == E_DEAD ||

@@ -189,6 +189,47 @@ static void exhaust(void) {
   unlink("after");
 }
 
+// Reads and writes of at most FS_INLINE bytes from and to our bss or stack carry the
+// bytes in the message words (fsproto.h); longer ones, and the heap's, go by bulk
+// copy. Each size around the limit, each kind of buffer to each, every byte checked.
+static void small_transfers(void) {
+  int p[2];
+  char stackbuf[FS_INLINE + 8], *heap = malloc(FS_INLINE + 8);
+  char *kinds[] = {stackbuf, buf, heap};
+  CHECK(heap && pipe(p) == 0, "pipe");
+  for (int n = 0; n <= FS_INLINE + 2; n++) {
+    for (int a = 0; a < 3; a++) {
+      for (int b = 0; b < 3; b++) {
+        if (a == b)
+          continue;
+        for (int i = 0; i < n + 4; i++)
+          kinds[a][i] = 'a' + (n + 3 * a + i) % 26, kinds[b][i] = 0;
+        CHECK(write(p[1], kinds[a], n) == n && read(p[0], kinds[b], n) == n, "%d bytes", n);
+        int same = memcmp(kinds[a], kinds[b], n) == 0;
+        for (int i = n; i < n + 4; i++)
+          same &= kinds[b][i] == 0;
+        CHECK(same, "%d bytes from buffer %d to %d: other bytes, or more", n, a, b);
+      }
+    }
+  }
+  close(p[0]);
+  close(p[1]);
+  // a file: the offset moves by what was written and read, in the words or not
+  int fd = open("small", O_CREATE | O_RDWR);
+  CHECK(write(fd, "0123456789abcdef", FS_INLINE) == FS_INLINE, "write of %d bytes", FS_INLINE);
+  memmove(stackbuf, "ghijklmnopqrstuvw", FS_INLINE + 1);
+  CHECK(write(fd, stackbuf, FS_INLINE + 1) == FS_INLINE + 1, "write of %d bytes", FS_INLINE + 1);
+  close(fd);
+  fd = open("small", O_RDONLY);
+  CHECK(read(fd, stackbuf, 3) == 3 && read(fd, buf, FS_INLINE) == FS_INLINE && read(fd, heap, 20) == 14 &&
+            memcmp(stackbuf, "012", 3) == 0 && memcmp(buf, "3456789abcdefghi", FS_INLINE) == 0 &&
+            memcmp(heap, "jklmnopqrstuvw", 14) == 0 && read(fd, stackbuf, 1) == 0,
+        "a file read back in small pieces");
+  close(fd);
+  unlink("small");
+  free(heap);
+}
+
 static void pipes(void) {
   int p[2];
   CHECK(pipe(p) == 0, "pipe");
@@ -226,6 +267,7 @@ static void pipes(void) {
   close(p[1]);
   CHECK(read(p[0], buf, 10) == 2 && read(p[0], buf, 10) == 0, "end of file after the writer closed");
   close(p[0]);
+  small_transfers();
   // a blocked writer and a blocked reader, killed
   pipe(p);
   int w = fork();
@@ -279,6 +321,17 @@ static void badinput(void) {
   CHECK(read(fd, fresh + 4096, 10) == 10 && memcmp(fresh + 4096, "# mv6", 5) == 0,
         "a read into a page not present lost bytes");
   close(fd);
+  close(fd);
+  // no more than FS_INLINE bytes in a request's words, whatever the length says
+  fd = open("t", O_RDWR);
+  struct msg im = {.tag = TAG(FS_WRITE, 0, 0), .w = {fd, FS_INLINE + 1, 0x4847464544434241, 0x504f4e4d4c4b4a49}};
+  ipc_call(EP_FS, &im, 0);
+  CHECK((short)TAG_LABEL(im.tag) == E_INVAL, "FS_WRITE of %d bytes in the words: %d", FS_INLINE + 1,
+        (short)TAG_LABEL(im.tag));
+  im = (struct msg){.tag = TAG(FS_READ, 0, 0), .w = {fd, -1UL}};
+  ipc_call(EP_FS, &im, 0);
+  CHECK((short)TAG_LABEL(im.tag) == E_INVAL, "FS_READ of -1 bytes in the words: %d", (short)TAG_LABEL(im.tag));
+  CHECK(fstat(fd, &st) == 0 && st.size == 16, "a refused write wrote: size %d", (int)st.size);
   close(fd);
   // garbage to the servers: an error each, and they go on
   struct msg m = {.tag = TAG(FS_FORK, 0, 0), .w = {1, 2}};
