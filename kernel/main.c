@@ -63,9 +63,9 @@ void start(uint64 hartid, uint64 dtb) {
   ncpu_ids = NCPU;                       // hart ids need not be dense; cpus[] has room for all
   __sync_synchronize();
   boot_done = 1;
-  kprintf("%d hart%s, sbi:%s%s%s%s%s%s, misaligned loads %s\n", ncpu, ncpu > 1 ? "s" : "",
+  kprintf("%d hart%s, sbi:%s%s%s%s%s%s, misaligned accesses %s\n", ncpu, ncpu > 1 ? "s" : "",
           has_time ? " time" : "", has_ipi ? " ipi" : "", has_hsm ? " hsm" : "", has_srst ? " srst" : "",
-          has_rfence ? " rfence" : "", has_dbcn ? " dbcn" : "", misaligned_fast ? "used" : "avoided (slow)");
+          has_rfence ? " rfence" : "", has_dbcn ? " dbcn" : "", misaligned_fast ? "used" : "avoided (slow here)");
   bkl_release();
   scheduler();
 }
