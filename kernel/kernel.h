@@ -313,6 +313,8 @@ void alarms_fire(uint64 now);
 // string.c
 void *memset(void *dst, int c, uint64 n);
 void *memmove(void *dst, const void *src, uint64 n);
+extern int misaligned_fast;      // memmove uses misaligned loads (misaligned_probe found them fast)
+void misaligned_probe(void);
 void *memcpy(void *dst, const void *src, uint64 n);
 int memcmp(const void *a, const void *b, uint64 n);
 int strncmp(const char *a, const char *b, uint64 n);

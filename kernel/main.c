@@ -50,6 +50,7 @@ void start(uint64 hartid, uint64 dtb) {
   if (bootarg("trace", buf, sizeof buf, 0) && strncmp(buf, "ipc", 4) == 0)
     ipc_trace = 1;                       // make trace: log IPC from the start
   prof_init();
+  misaligned_probe();
   kprintf("memory: %d MiB, %d KiB kernel pool, user memory from %p\n",
           (int)((ram_end - RAMBASE) >> 20), (int)(KPOOL_SIZE >> 10), kpool_end);
   bkl_acquire();
@@ -62,9 +63,9 @@ void start(uint64 hartid, uint64 dtb) {
   ncpu_ids = NCPU;                       // hart ids need not be dense; cpus[] has room for all
   __sync_synchronize();
   boot_done = 1;
-  kprintf("%d hart%s, sbi:%s%s%s%s%s%s\n", ncpu, ncpu > 1 ? "s" : "", has_time ? " time" : "",
-          has_ipi ? " ipi" : "", has_hsm ? " hsm" : "", has_srst ? " srst" : "", has_rfence ? " rfence" : "",
-          has_dbcn ? " dbcn" : "");
+  kprintf("%d hart%s, sbi:%s%s%s%s%s%s, misaligned accesses %s\n", ncpu, ncpu > 1 ? "s" : "",
+          has_time ? " time" : "", has_ipi ? " ipi" : "", has_hsm ? " hsm" : "", has_srst ? " srst" : "",
+          has_rfence ? " rfence" : "", has_dbcn ? " dbcn" : "", misaligned_fast ? "used" : "avoided (slow here)");
   bkl_release();
   scheduler();
 }

@@ -99,6 +99,8 @@ static int64 sys_task_find(struct thread *cur, uint64 uname) {
 
 int64 sys_mech(struct thread *cur, struct trapframe *tf) {
   int err;
+  if (tf->a7 == SYS_map)        // first: a pager maps a page for every fault it serves
+    return cur->task->rights & (R_MAP | R_MAPSELF) ? sys_map(cur, tf->a0, tf->a1, tf->a2, tf->a3) : E_PERM;
   if (tf->a7 == SYS_task_find)
     return sys_task_find(cur, tf->a0);
   if (tf->a7 == SYS_task_alive)
@@ -112,7 +114,7 @@ int64 sys_mech(struct thread *cur, struct trapframe *tf) {
   static const int need[NSYSCALL] = {
     [SYS_task_create] = R_TASK, [SYS_task_kill] = R_TASK, [SYS_thread_start] = R_THREAD,
     [SYS_thread_stop] = R_THREAD, [SYS_task_watch] = R_THREAD | R_RESPAWN, [SYS_unmap] = R_MAP,
-    [SYS_map] = R_MAP | R_MAPSELF, [SYS_mmio_map] = R_UART | R_VIRTIO | R_NET,
+    [SYS_mmio_map] = R_UART | R_VIRTIO | R_NET,
     [SYS_irq_route] = R_UART | R_VIRTIO | R_NET, [SYS_irq_ack] = R_UART | R_VIRTIO | R_NET, [SYS_poweroff] = R_POWER,
     [SYS_respawn] = R_RESPAWN,
   };
@@ -133,7 +135,6 @@ int64 sys_mech(struct thread *cur, struct trapframe *tf) {
     task_kill(tk, 0);          // the caller reports why, if it wants to
     return 0;
   }
-  case SYS_map: return sys_map(cur, tf->a0, tf->a1, tf->a2, tf->a3);
   case SYS_unmap: {
     struct task *tk = task_lookup(tf->a0, &err);
     if (!tk)

@@ -6,6 +6,7 @@
 // flush every hart. A map adds no fence; a fault on a page that is in fact mapped
 // (a stale invalid entry) is retried after a local fence (trap.c).
 #include "kernel.h"
+#include "memmove.h"
 
 pagetable_t kernel_pt;
 
@@ -96,9 +97,9 @@ int pt_unmap(pagetable_t pt, uint64 va) {
   return 0;
 }
 
-// Checks one user page for a read or a write through its *user* permissions.
-static int upage(pagetable_t pt, uint64 va, int write, uint64 *pa) {
-  pte_t *pte = pt_walk(pt, va, 0);
+// Checks a user page's PTE (0: no table) for a read or a write through its *user*
+// permissions.
+static int upte(pte_t *pte, int write, uint64 *pa) {
   if (!pte || !(*pte & PTE_V))
     return E_NOTPRESENT;
   pte_t e = *pte;
@@ -113,16 +114,25 @@ static int upage(pagetable_t pt, uint64 va, int write, uint64 *pa) {
   return 0;
 }
 
+// The level-0 PTE of page va, given pte, that of the page before it (or 0): the next
+// entry of the same table unless va starts a new one, so a range costs one walk per
+// 2 MiB.
+static pte_t *pte_next(pagetable_t pt, pte_t *pte, uint64 va) {
+  return pte && PX(0, va) != 0 ? pte + 1 : pt_walk(pt, va, 0);
+}
+
 // 0 if every page of [va, va+len) allows the access; else the first error. A copy
 // checks its whole range first, so a failed copy writes nothing.
 int uaccess_check(pagetable_t pt, uint64 va, uint64 len, int write) {
   if (!user_range(va, len))
     return E_BADADDR;
-  uint64 pa;
+  uint64 need = PTE_V | PTE_U | PTE_R | (write ? PTE_W : 0), ram = ram_end - RAMBASE, pa;
+  pte_t *pte = 0;
   for (uint64 a = PGROUNDDOWN(va); a < va + len; a += PGSIZE) {
-    int r = upage(pt, a, write, &pa);
-    if (r < 0)
-      return r;
+    pte = pte_next(pt, pte, a);
+    // Every bit wanted there and the frame in RAM, in one test; upte says what is wrong.
+    if (!pte || (*pte & need) != need || PTE2PA(*pte) - RAMBASE >= ram)
+      return upte(pte, write, &pa);
   }
   return 0;
 }
@@ -131,7 +141,7 @@ int uaccess_check(pagetable_t pt, uint64 va, uint64 len, int write) {
 static int upage_at(pagetable_t pt, uint64 va, uint64 len, int write, uint64 *pa) {
   if (!user_range(va, len))
     return E_BADADDR;
-  int r = upage(pt, PGROUNDDOWN(va), write, pa);
+  int r = upte(pt_walk(pt, PGROUNDDOWN(va), 0), write, pa);
   *pa += va & (PGSIZE - 1);
   return r;
 }
@@ -150,22 +160,26 @@ int copy_between(pagetable_t dpt, uint64 dva, pagetable_t spt, uint64 sva, uint6
   }
   if ((dpt && (r = uaccess_check(dpt, dva, len, 1)) < 0) || (spt && (r = uaccess_check(spt, sva, len, 0)) < 0))
     return r;
+  // Piece by piece, each within one page of each side: a side looks its next page
+  // up (the next PTE, mostly) only when it has used up the last (left = 0); the
+  // kernel's side is one piece.
+  pte_t *dpte = 0, *spte = 0;
+  uint64 dpa = dva, spa = sva, dleft = dpt ? 0 : len, sleft = spt ? 0 : len;
   while (len > 0) {
-    uint64 dpa = dva, spa = sva, n = len;
-    if (dpt) {
-      upage(dpt, PGROUNDDOWN(dva), 1, &dpa);
-      dpa += dva & (PGSIZE - 1);
-      if (PGSIZE - (dva & (PGSIZE - 1)) < n)
-        n = PGSIZE - (dva & (PGSIZE - 1));
+    if (dleft == 0) {
+      dpte = pte_next(dpt, dpte, PGROUNDDOWN(dva));
+      dleft = PGSIZE - (dva & (PGSIZE - 1));
+      dpa = PTE2PA(*dpte) + (dva & (PGSIZE - 1));
     }
-    if (spt) {
-      upage(spt, PGROUNDDOWN(sva), 0, &spa);
-      spa += sva & (PGSIZE - 1);
-      if (PGSIZE - (sva & (PGSIZE - 1)) < n)
-        n = PGSIZE - (sva & (PGSIZE - 1));
+    if (sleft == 0) {
+      spte = pte_next(spt, spte, PGROUNDDOWN(sva));
+      sleft = PGSIZE - (sva & (PGSIZE - 1));
+      spa = PTE2PA(*spte) + (sva & (PGSIZE - 1));
     }
-    memmove((void *)dpa, (void *)spa, n);
-    dva += n, sva += n, len -= n;
+    uint64 n = dleft < sleft ? dleft : sleft;
+    n = n < len ? n : len;
+    memmove_words((void *)dpa, (void *)spa, n, misaligned_fast);   // inline: no call a piece
+    dpa += n, spa += n, dva += n, sva += n, dleft -= n, sleft -= n, len -= n;
   }
   return 0;
 }

@@ -84,7 +84,7 @@ int atoi(const char *s) {
 }
 
 // Word at a time whatever the alignment (kernel/memmove.h says how).
-void *memmove(void *dst, const void *src, int len) { return memmove_words(dst, src, len > 0 ? len : 0); }
+void *memmove(void *dst, const void *src, int len) { return memmove_words(dst, src, len > 0 ? len : 0, 0); }
 
 int memcmp(const void *s1, const void *s2, uint n) {
   const char *p1 = s1, *p2 = s2;
