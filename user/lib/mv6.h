@@ -112,7 +112,7 @@ static inline void thread_exit(void) { sys0(SYS_thread_exit); }
 // A lock among the threads of one task (thread.c): a waiter spins, giving its hart away
 // (SYS_yield) at each turn, so it suits short critical sections only.
 struct tlock {
-  int held;
+  uint64 held;                  // a whole word: RV64's amoswap.d needs no sign extension after it
 };
 void tlock_wait(struct tlock *l);
 static inline void tlock_acquire(struct tlock *l) {
