@@ -217,6 +217,8 @@ static void notified(uint64 bits) {
 
 int main(int argc, char *argv[]) {
   exec_setup();
+  if (tlock_init(&ptable_lock) < 0)
+    printf("proc: no endpoint for the table's lock: a waiting worker yields instead\n");
   struct proc *p = ptable_new(0);
   int64 t = exec_start(0, "init", 1, "init");
   if (t < 0) {
