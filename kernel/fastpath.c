@@ -115,7 +115,7 @@ void fastpath_reply_recv(struct trapframe *tf) {
   struct thread *c = token_thread(tf->a6);
   struct endpoint *ep = fast_ep(tf->a0);
   if (!c || !ep || c->state != T_REPLY || c->reply_from != cur->task || c->stopping ||
-      (c->fault_call && TAG_LABEL(tf->a1) != 0) ||
+      (c->fault_call && TAG_LABEL(tf->a1) != 0 && !fault_map(c, cur, tf)) ||
       !none_above(c->prio) || ep->owner != cur->task || ep->bits || ep->sendq || ipc_trace)
     usertrap_ecall(tf);
   int fault = c->fault_call;

@@ -86,6 +86,16 @@ void fault_resume(void) {
   usertrapret();
 }
 
+// A pager's FAULT_MAP reply on the general path (reply, reply_recv), where the reply
+// names its call by token: fault_map (sysmech.c) for a fault call that waits for the
+// current task's reply.
+void fault_map_token(uint64 token, struct trapframe *tf) {
+  struct thread *cur = curthread(), *t;
+  if (TAG_LABEL(tf->a1) == FAULT_MAP && token && (t = token_thread(token)) && t->state == T_REPLY &&
+      t->reply_from == cur->task && t->fault_call)
+    fault_map(t, cur, tf);
+}
+
 // SYS_fault_in (va, write): make the caller's page at va present (and writable), by
 // the same call to its pager that a load or store fault there would make, except that
 // a refusal is an error for the caller, not its death. The user library brings in a

@@ -25,23 +25,46 @@ static int irq_right(int irq) {
   return irq == UART0_IRQ ? R_UART : irq >= 1 && irq <= 8 ? virtio_right(irq - 1) : 0;
 }
 
+// 0 if task `by` may map frame pa at va in tk with perm (SYS_map, a FAULT_MAP reply),
+// else the error.
+INLINE int map_check(struct task *by, struct task *tk, uint64 va, uint64 pa, uint64 perm) {
+  int rights = by->rights;
+  if (!(rights & R_MAP) && !(tk == by && (rights & R_MAPSELF) && !(perm & MAP_W)))
+    return E_PERM;
+  if ((va | pa) & (PGSIZE - 1) || !user_range(va, PGSIZE))
+    return E_BADADDR;
+  extern char __bootimg_start[], __bootimg_end[];
+  if (pa < user_mem_start || pa >= ram_end) {
+    // Kernel frames and firmware memory are never mapped; the boot image read-only.
+    if (pa < (uint64)__bootimg_start || pa >= (uint64)__bootimg_end || (perm & MAP_W))
+      return E_BADADDR;
+  }
+  if (!(perm & MAP_R) || (perm & ~(MAP_R | MAP_W | MAP_X | MAP_COW)))
+    return E_INVAL;
+  return 0;
+}
+
+// The reply (in tf: a1 = tag, a2.. = words) of the pager to t's fault call, if its
+// label is FAULT_MAP: w0's page mapped to frame w1 with perm w2 in t's task, as
+// SYS_map would map it for the pager, and the reply made a plain resume (label 0):
+// returns 1. A mapping refused makes the reply a refusal (label 1: the task is
+// killed). Any other reply is left as it is; 0.
+int fault_map(struct thread *t, struct thread *pager, struct trapframe *tf) {
+  if (TAG_LABEL(tf->a1) != FAULT_MAP)
+    return 0;
+  int ok = map_check(pager->task, t->task, tf->a2, tf->a3, tf->a4) == 0 &&
+           pt_map(t->task->pt, tf->a2, tf->a3, (int)tf->a4) == 0;
+  tf->a1 = TAG(ok ? 0 : 1, 0, 0);
+  return ok;
+}
+
 static int64 sys_map(struct thread *cur, uint64 tb, uint64 va, uint64 pa, uint64 perm) {
   int err;
   struct task *tk = task_lookup(tb, &err);
   if (!tk)
     return err;
-  int rights = cur->task->rights;
-  if (!(rights & R_MAP) && !(tk == cur->task && (rights & R_MAPSELF) && !(perm & MAP_W)))
-    return E_PERM;
-  if ((va | pa) & (PGSIZE - 1) || !user_range(va, PGSIZE))
-    return E_BADADDR;
-  extern char __bootimg_start[], __bootimg_end[];
-  int bootimg = pa >= (uint64)__bootimg_start && pa < (uint64)__bootimg_end;
-  if ((pa < user_mem_start() || pa >= ram_end) && !(bootimg && !(perm & MAP_W)))
-    return E_BADADDR;        // kernel frames and firmware memory are never mapped (the boot image read-only)
-  if (!(perm & MAP_R) || (perm & ~(MAP_R | MAP_W | MAP_X | MAP_COW)))
-    return E_INVAL;
-  return pt_map(tk->pt, va, pa, perm);
+  int r = map_check(cur->task, tk, va, pa, perm);
+  return r < 0 ? r : pt_map(tk->pt, va, pa, perm);
 }
 
 static int64 sys_mmio_map(struct thread *cur, uint64 va, uint64 pa, uint64 len) {

@@ -96,11 +96,23 @@ static void arm(void) {
 // again at once, forever, so it is refused.
 static int page_fault(uint64 scause) { return scause == 12 || scause == 13 || scause == 15; }
 
-// A fault: its reply label (0 resumes, 1 kills), or the request is deferred.
-static void fault(struct req *r) {
-  struct space *s = space_of(r->badge);
+extern struct req *answering;      // main.c: pages_map puts r's own page in its reply
+
+// Answers fault r (a page of s, or s = 0): its reply label 0 resumes the thread,
+// FAULT_MAP maps its page and resumes it (pages_map), 1 kills its task. The error.
+static int answer_fault(struct req *r, struct space *s) {
+  r->rlabel = 0;
+  answering = r;
   int e = s && page_fault(r->w[1]) ? space_fault(s, r->w[0], r->w[1]) : E_INVAL;
-  r->rlabel = e == 0 ? 0 : 1;
+  answering = 0;
+  if (e != 0)
+    r->rlabel = 1;
+  return e;
+}
+
+// A fault: answered, or the request is deferred.
+static void fault(struct req *r) {
+  int e = answer_fault(r, space_of(r->badge));
   if (e != E_NOMEM)
     return;
   for (int i = 0; i < NWAIT; i++)
@@ -120,11 +132,9 @@ static void retry(void) {
     struct waiter *w = &waiting[i];
     if (!w->until)
       continue;
-    struct space *s = space_of(w->r.badge);
-    int e = s ? space_fault(s, w->r.w[0], w->r.w[1]) : E_INVAL;
+    int e = answer_fault(&w->r, space_of(w->r.badge));
     if (e == E_NOMEM && now < w->until)
       continue;
-    w->r.rlabel = e == 0 ? 0 : 1;
     answer(&w->r);
     w->until = 0;
   }
