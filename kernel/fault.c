@@ -91,7 +91,7 @@ void fault_resume(void) {
 // current task's reply.
 void fault_map_token(uint64 token, struct trapframe *tf) {
   struct thread *cur = curthread(), *t;
-  if (TAG_LABEL(tf->a1) == FAULT_MAP && token && (t = token_thread(token)) && t->state == T_REPLY &&
+  if (token && (t = token_thread(token)) && t->state == T_REPLY &&
       t->reply_from == cur->task && t->fault_call)
     fault_map(t, cur, tf);
 }

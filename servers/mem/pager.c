@@ -230,7 +230,8 @@ void pager_notify(uint64 bits) { retry(); }
 // @lab 04 stub
 //: // TODO (lab 04): answer every request to EP_MEM (servers/mem/mem.h; compare
 //: // kernel/kmem.c, which answers the same ones in the kernel): page faults (L_FAULT:
-//: // reply label 0 resumes the thread, any other kills its task; a fault that is not a
+//: // reply label 0 resumes the thread, FAULT_MAP maps w0..w2 and resumes it (optional,
+//: // kernel/abi.h), any other kills its task; a fault that is not a
 //: // page fault, scause 12, 13 or 15, is refused), MEM_SBRK, MEM_STAT,
 //: // MEM_DMA (only for tasks that are not processes), and from the process server only
 //: // (the owner of EP_PROC) MEM_NEWAS, MEM_REGION, MEM_WRITE (a bulk copy from the
