@@ -106,18 +106,10 @@ void fastpath_call(struct trapframe *tf) {
   hand_off(cur, r, 1, ipc_resume);
 }
 
-// Entered from trapvec.S for SYS_reply_recv: a0 = endpoint, a1..a5 = reply,
-// a6 = token of the caller to answer. A pager's "resume" reply to a fault call
-// (label 0) takes this path too: the faulting thread goes back to the instruction
-// that faulted with its registers untouched.
-void fastpath_reply_recv(struct trapframe *tf) {
-  struct thread *cur = fast_enter(tf);
-  struct thread *c = token_thread(tf->a6);
-  struct endpoint *ep = fast_ep(tf->a0);
-  if (!c || !ep || c->state != T_REPLY || c->reply_from != cur->task || c->stopping ||
-      (c->fault_call && TAG_LABEL(tf->a1) != 0 && !fault_map(c, cur, tf)) ||
-      !none_above(c->prio) || ep->owner != cur->task || ep->bits || ep->sendq || ipc_trace)
-    usertrap_ecall(tf);
+// The end of a fast reply: c gets it (a fault call resumes with its registers
+// untouched), cur waits on ep, and the hart goes to c.
+INLINE __attribute__((noreturn)) void reply_hand_off(struct trapframe *tf, struct thread *cur, struct thread *c,
+                                                     struct endpoint *ep) {
   int fault = c->fault_call;
   c->fault_call = 0;
   if (!fault)
@@ -128,6 +120,39 @@ void fastpath_reply_recv(struct trapframe *tf) {
   cur->next = ep->recvq;
   ep->recvq = cur;
   hand_off(cur, c, !fault, ipc_resume);
+}
+
+// c waits for cur's reply and may take it on the fast path through ep, whatever its
+// label (see hand_off).
+INLINE int reply_ok(struct thread *cur, struct thread *c, struct endpoint *ep) {
+  return c && ep && c->state == T_REPLY && c->reply_from == cur->task && !c->stopping && none_above(c->prio) &&
+         ep->owner == cur->task && !ep->bits && !ep->sendq && !ipc_trace;
+}
+
+// A fault call's reply other than a plain resume: a pager's FAULT_MAP reply has its
+// page mapped (fault_map, sysmech.c) and then the same hand-off as a resume; any other
+// (a mapping refused too) goes on to the general path, which kills the task. Out of
+// line, so that the other replies pay nothing for it.
+static __attribute__((noinline, noreturn)) void fast_fault_reply(struct trapframe *tf, struct thread *cur,
+                                                                 struct thread *c, struct endpoint *ep) {
+  if (TAG_LABEL(tf->a1) == FAULT_MAP && fault_map(c, cur, tf))
+    reply_hand_off(tf, cur, c, ep);
+  usertrap_ecall(tf);
+}
+
+// Entered from trapvec.S for SYS_reply_recv: a0 = endpoint, a1..a5 = reply,
+// a6 = token of the caller to answer. A pager's "resume" reply to a fault call
+// (label 0, or FAULT_MAP) takes this path too: the faulting thread goes back to the
+// instruction that faulted with its registers untouched.
+void fastpath_reply_recv(struct trapframe *tf) {
+  struct thread *cur = fast_enter(tf);
+  struct thread *c = token_thread(tf->a6);
+  struct endpoint *ep = fast_ep(tf->a0);
+  if (!reply_ok(cur, c, ep))
+    usertrap_ecall(tf);
+  if (c->fault_call && TAG_LABEL(tf->a1) != 0)
+    fast_fault_reply(tf, cur, c, ep);
+  reply_hand_off(tf, cur, c, ep);
 }
 
 // A page fault's call (user_fault; prepared in cur: msg_*, is_call, fault_call) to a
