@@ -40,7 +40,8 @@ void ipc_resume(void) {
 //    The fast path leaves such a partner to the general path, which exits it.
 //  - the end of user_fault, for a fault call: fault_call cleared, and the task killed
 //    if the pager refused. So a fault call takes the fast path only for a resume
-//    (reply label 0), and the fast path clears fault_call itself.
+//    (reply label 0, or FAULT_MAP once its page is mapped), and the fast path clears
+//    fault_call itself.
 INLINE __attribute__((noreturn)) void hand_off(struct thread *cur, struct thread *next, int set_a0,
                                                void (*resume)(void)) {
   struct cpu *c = mycpu();
@@ -122,13 +123,6 @@ INLINE __attribute__((noreturn)) void reply_hand_off(struct trapframe *tf, struc
   hand_off(cur, c, !fault, ipc_resume);
 }
 
-// c waits for cur's reply and may take it on the fast path through ep, whatever its
-// label (see hand_off).
-INLINE int reply_ok(struct thread *cur, struct thread *c, struct endpoint *ep) {
-  return c && ep && c->state == T_REPLY && c->reply_from == cur->task && !c->stopping && none_above(c->prio) &&
-         ep->owner == cur->task && !ep->bits && !ep->sendq && !ipc_trace;
-}
-
 // A fault call's reply other than a plain resume: a pager's FAULT_MAP reply has its
 // page mapped (fault_map, sysmech.c) and then the same hand-off as a resume; any other
 // (a mapping refused too) goes on to the general path, which kills the task. Out of
@@ -148,7 +142,8 @@ void fastpath_reply_recv(struct trapframe *tf) {
   struct thread *cur = fast_enter(tf);
   struct thread *c = token_thread(tf->a6);
   struct endpoint *ep = fast_ep(tf->a0);
-  if (!reply_ok(cur, c, ep))
+  if (!c || !ep || c->state != T_REPLY || c->reply_from != cur->task || c->stopping ||
+      !none_above(c->prio) || ep->owner != cur->task || ep->bits || ep->sendq || ipc_trace)
     usertrap_ecall(tf);
   if (c->fault_call && TAG_LABEL(tf->a1) != 0)
     fast_fault_reply(tf, cur, c, ep);
