@@ -84,7 +84,11 @@
 #define BUF_W  2        // the server may write the caller's buffer
 #define L_NOTIFY  0xffff // label of a notification: words[0] = the pending bits
 #define L_FAULT   0xfffe // a fault call made for a faulting thread: words = stval, scause, pc;
-                         // reply label 0 resumes the thread, any other label kills its task
+                         // reply label 0 resumes the thread, FAULT_MAP maps then resumes,
+                         // any other label kills its task
+#define FAULT_MAP 2      // reply to L_FAULT: w0 = va, w1 = pa, w2 = MAP_* mapped in the faulting
+                         // task as SYS_map would for the replier, then resume (a system call
+                         // fewer for a pager); a mapping refused kills the task
 
 // ---- handles: slot | generation << 16; well-known endpoints are created at boot ----
 #define HANDLE(slot, gen) ((uint64)(slot) | ((uint64)(gen) << 16))

@@ -12,9 +12,8 @@ extern const struct bootimg_entry bootimg_table[];
 
 static uint64 user_next;     // next free frame of user memory
 static uint64 user_limit;    // frames below this are free to take now
-static uint64 user_end;      // the end of the boot tasks' frames: the pager's memory starts here
+uint64 user_mem_start;       // the end of the boot tasks' frames: the pager's memory starts here
 
-uint64 user_mem_start(void) { return user_end; }
 
 // A started boot task: its row, the frames it was loaded into, and which task it is.
 static struct bootrun {
@@ -191,7 +190,7 @@ void boot_tasks(void) {
     for (const struct bootentry *e = tables[k]; e && e->name; e++)
       if (in_group(e->groups, run) && !e->hosted)
         start_boot_task(e), started++;
-  user_end = user_next;
+  user_mem_start = user_next;
   // after the boot tasks took their frames: the rest of memory is the pager's
   for (int k = 0; k < 2; k++)
     for (const struct bootentry *e = tables[k]; e && e->name; e++)

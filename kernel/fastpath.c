@@ -51,7 +51,8 @@ void general_path(uint64 a0, uint64 a1, uint64 a2, uint64 a3, uint64 a4, uint64 
 //    The fast path leaves such a partner to the general path, which exits it.
 //  - the end of user_fault, for a fault call: fault_call cleared, and the task killed
 //    if the pager refused. So a fault call takes the fast path only for a resume
-//    (reply label 0), and the fast path clears fault_call itself.
+//    (reply label 0, or FAULT_MAP once its page is mapped), and the fast path clears
+//    fault_call itself.
 INLINE __attribute__((noreturn)) void hand_off(struct cpu *c, struct thread *cur, struct thread *next,
                                                void (*resume)(void), uint64 a0, uint64 tag, uint64 w0,
                                                uint64 w1, uint64 w2, uint64 w3, uint64 a6) {
@@ -129,28 +130,53 @@ void fastpath_call(uint64 h, uint64 tag, uint64 w0, uint64 w1, uint64 w2, uint64
   hand_off(c, cur, r, ipc_resume, call_token(cur), tag, w0, w1, w2, w3, TASK_BADGE(cur->task));
 }
 
-// Entered from trapvec.S for SYS_reply_recv, as fastpath_call: a0 = endpoint, a1..a5 =
-// reply, a6 = token of the caller to answer. A pager's "resume" reply to a fault call
-// (label 0) takes this path too: the faulting thread goes back to the instruction
-// that faulted with its registers untouched.
-void fastpath_reply_recv(uint64 h, uint64 tag, uint64 w0, uint64 w1, uint64 w2, uint64 w3, uint64 token) {
+// Whether cur may answer c's call on the fast path and then wait on ep: c waits for
+// cur's reply, nothing is pending on ep, and nothing else makes the general path do
+// otherwise (see hand_off).
+INLINE int reply_fast_ok(struct thread *cur, struct thread *c, struct endpoint *ep) {
+  return c && ep && !cur->stopping && c->state == T_REPLY && c->reply_from == cur->task && !c->stopping &&
+         ep->owner == cur->task && !ep->bits && !ep->sendq && none_above(c->prio) && !ipc_trace;
+}
+
+// A reply_recv that is not a plain reply's fast path (fastpath_reply_recv). The reply
+// to a fault call, if the checks pass, is one still: a plain resume (label 0), or a
+// pager's FAULT_MAP reply once its page is mapped (fault_map, sysmech.c), sends the
+// thread back to the instruction that faulted with every register as it was, and cur
+// waits on ep. Anything else (a mapping refused too) goes on to the general path,
+// which kills the task for a refused fault. Out of line, so that the other replies
+// pay nothing for it.
+static __attribute__((noinline, noreturn)) void reply_recv_other(uint64 h, uint64 tag, uint64 w0, uint64 w1,
+                                                                 uint64 w2, uint64 w3, uint64 token) {
   struct cpu *hart = fast_cpu();
-  struct thread *cur = hart->cur;
-  struct thread *c = fast_caller(token);
+  struct thread *cur = hart->cur, *c = fast_caller(token);
   struct endpoint *ep = fast_ep(h);
-  if (!c || !ep || cur->stopping || c->state != T_REPLY || c->reply_from != cur->task || c->stopping ||
-      ep->owner != cur->task || ep->bits || ep->sendq || !none_above(c->prio) || ipc_trace ||
-      (c->fault_call && TAG_LABEL(tag) != 0))
+  if (!reply_fast_ok(cur, c, ep) || !c->fault_call ||
+      (TAG_LABEL(tag) != 0 && (TAG_LABEL(tag) != FAULT_MAP || !fault_map(c, cur, w0, w1, w2))))
     general_path(h, tag, w0, w1, w2, w3, token);
   cur->state = T_RECV;
   cur->ep = ep;
   cur->next = ep->recvq;
   ep->recvq = cur;
-  if (c->fault_call) {         // back to the instruction that faulted, registers untouched
-    c->fault_call = 0;
-    struct trapframe *ctf = c->tf;
-    hand_off(hart, cur, c, ipc_resume, ctf->a0, ctf->a1, ctf->a2, ctf->a3, ctf->a4, ctf->a5, ctf->a6);
-  }
+  c->fault_call = 0;
+  struct trapframe *ctf = c->tf;
+  hand_off(hart, cur, c, ipc_resume, ctf->a0, ctf->a1, ctf->a2, ctf->a3, ctf->a4, ctf->a5, ctf->a6);
+}
+
+// Entered from trapvec.S for SYS_reply_recv, as fastpath_call: a0 = endpoint, a1..a5 =
+// reply, a6 = token of the caller to answer. A pager's "resume" reply to a fault call
+// (label 0, or FAULT_MAP) takes a fast path too (reply_recv_other): the faulting
+// thread goes back to the instruction that faulted with its registers untouched.
+void fastpath_reply_recv(uint64 h, uint64 tag, uint64 w0, uint64 w1, uint64 w2, uint64 w3, uint64 token) {
+  struct cpu *hart = fast_cpu();
+  struct thread *cur = hart->cur;
+  struct thread *c = fast_caller(token);
+  struct endpoint *ep = fast_ep(h);
+  if (!reply_fast_ok(cur, c, ep) || c->fault_call)
+    reply_recv_other(h, tag, w0, w1, w2, w3, token);
+  cur->state = T_RECV;
+  cur->ep = ep;
+  cur->next = ep->recvq;
+  ep->recvq = cur;
   hand_off(hart, cur, c, ipc_resume, 0, tag, w0, w1, w2, w3, token);
 }
 

@@ -86,6 +86,18 @@ void fault_resume(void) {
   usertrapret();
 }
 
+// A pager's FAULT_MAP reply on the general path (reply, reply_recv: tf's a1 = tag,
+// a2.. = words), where the reply names its call by token: for a fault call that waits
+// for the current task's reply, the page mapped (fault_map, sysmech.c) and the reply
+// made a plain resume (label 0), or a refusal (label 1: the task is killed) if the
+// mapping is refused.
+void fault_map_token(uint64 token, struct trapframe *tf) {
+  struct thread *cur = curthread(), *t;
+  if (token && (t = token_thread(token)) && t->state == T_REPLY && t->reply_from == cur->task &&
+      t->fault_call)
+    tf->a1 = TAG(fault_map(t, cur, tf->a2, tf->a3, tf->a4) ? 0 : 1, 0, 0);
+}
+
 // SYS_fault_in (va, write): make the caller's page at va present (and writable), by
 // the same call to its pager that a load or store fault there would make, except that
 // a refusal is an error for the caller, not its death. The user library brings in a

@@ -285,12 +285,14 @@ int64 sys_mech(struct thread *cur, struct trapframe *tf);
 // fault.c
 void user_fault(struct thread *t, uint64 scause, uint64 stval);
 void fault_resume(void);
+int fault_map(struct thread *t, struct thread *pager, uint64 va, uint64 pa, uint64 perm);
+void fault_map_token(uint64 token, struct trapframe *tf);
 int64 sys_fault_in(struct thread *t, struct trapframe *tf);
 
 // boot.c
 void boot_tasks(void);
 const char *bootarg(const char *key, char *out, int n, const char *def);
-uint64 user_mem_start(void);
+extern uint64 user_mem_start;   // boot.c: the end of the boot tasks' frames
 int64 boot_respawn(const char *name);
 
 // debug.c

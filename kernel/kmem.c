@@ -204,7 +204,7 @@ static void handle(struct kreq *r) {
   r->rlabel = e;
 }
 
-static void init(void) { pages_init(user_mem_start(), ram_end); }
+static void init(void) { pages_init(user_mem_start, ram_end); }
 
 static struct ksub mem = {.name = "mem", .ep = EP_MEM, .init = init, .handle = handle};
 

@@ -34,7 +34,7 @@ static int64 sys_thread_create(struct thread *cur, struct trapframe *tf) {
 
 static int64 sys_bootinfo(struct thread *cur, uint64 va, uint64 len) {
   extern char __bootimg_start[], __bootimg_end[];
-  struct bootinfo bi = {user_mem_start(), ram_end, ncpu, timebase, (uint64)__bootimg_start,
+  struct bootinfo bi = {user_mem_start, ram_end, ncpu, timebase, (uint64)__bootimg_start,
                         __bootimg_end - __bootimg_start, {0}};
   memmove(bi.bootargs, bootargs, sizeof bi.bootargs);
   if (len > sizeof bi)
@@ -71,10 +71,18 @@ void syscall(struct trapframe *tf) {
   int64 r;
   switch (tf->a7) {
   case SYS_call: r = ipc_send(tf->a0, 1); break;
-  case SYS_reply_recv: r = ipc_reply_recv(); break;
+  case SYS_reply_recv:
+    if (TAG_LABEL(tf->a1) == FAULT_MAP)   // a pager's reply that maps (fault.c)
+      fault_map_token(tf->a6, tf);
+    r = ipc_reply_recv();
+    break;
   case SYS_send: r = ipc_send(tf->a0, 0); break;
   case SYS_recv: r = ipc_recv(tf->a0); break;
-  case SYS_reply: r = ipc_reply(tf->a0, tf); break;
+  case SYS_reply:
+    if (TAG_LABEL(tf->a1) == FAULT_MAP)
+      fault_map_token(tf->a0, tf);
+    r = ipc_reply(tf->a0, tf);
+    break;
   case SYS_notify: {          // bits mean what the owner says (an interrupt, a death):
     int err;                  // only the owner and the privileged servers may post them
     struct endpoint *ep = ep_lookup(tf->a0, &err);

@@ -25,23 +25,38 @@ static int irq_right(int irq) {
   return irq == UART0_IRQ ? R_UART : irq >= 1 && irq <= 8 ? virtio_right(irq - 1) : 0;
 }
 
+// 0 if task `by` may map frame pa at va in tk with perm (SYS_map, a FAULT_MAP reply),
+// else the error.
+INLINE int map_check(struct task *by, struct task *tk, uint64 va, uint64 pa, uint64 perm) {
+  int rights = by->rights;
+  if (!(rights & R_MAP) && !(tk == by && (rights & R_MAPSELF) && !(perm & MAP_W)))
+    return E_PERM;
+  if ((va | pa) & (PGSIZE - 1) || !user_range(va, PGSIZE))
+    return E_BADADDR;
+  extern char __bootimg_start[], __bootimg_end[];
+  if (pa < user_mem_start || pa >= ram_end) {
+    // Kernel frames and firmware memory are never mapped; the boot image read-only.
+    if (pa < (uint64)__bootimg_start || pa >= (uint64)__bootimg_end || (perm & MAP_W))
+      return E_BADADDR;
+  }
+  if (!(perm & MAP_R) || (perm & ~(MAP_R | MAP_W | MAP_X | MAP_COW)))
+    return E_INVAL;
+  return 0;
+}
+
+// A pager's FAULT_MAP reply to t's fault call: page va mapped to frame pa with perm in
+// t's task, as SYS_map would map it for the pager. 1 if mapped, 0 if refused.
+int fault_map(struct thread *t, struct thread *pager, uint64 va, uint64 pa, uint64 perm) {
+  return map_check(pager->task, t->task, va, pa, perm) == 0 && pt_map(t->task->pt, va, pa, (int)perm) == 0;
+}
+
 static int64 sys_map(struct thread *cur, uint64 tb, uint64 va, uint64 pa, uint64 perm) {
   int err;
   struct task *tk = task_lookup(tb, &err);
   if (!tk)
     return err;
-  int rights = cur->task->rights;
-  if (!(rights & R_MAP) && !(tk == cur->task && (rights & R_MAPSELF) && !(perm & MAP_W)))
-    return E_PERM;
-  if ((va | pa) & (PGSIZE - 1) || !user_range(va, PGSIZE))
-    return E_BADADDR;
-  extern char __bootimg_start[], __bootimg_end[];
-  int bootimg = pa >= (uint64)__bootimg_start && pa < (uint64)__bootimg_end;
-  if ((pa < user_mem_start() || pa >= ram_end) && !(bootimg && !(perm & MAP_W)))
-    return E_BADADDR;        // kernel frames and firmware memory are never mapped (the boot image read-only)
-  if (!(perm & MAP_R) || (perm & ~(MAP_R | MAP_W | MAP_X | MAP_COW)))
-    return E_INVAL;
-  return pt_map(tk->pt, va, pa, perm);
+  int r = map_check(cur->task, tk, va, pa, perm);
+  return r < 0 ? r : pt_map(tk->pt, va, pa, perm);
 }
 
 static int64 sys_mmio_map(struct thread *cur, uint64 va, uint64 pa, uint64 len) {

@@ -21,7 +21,19 @@ int pages_alive(uint64 task) { return task_alive(task) == 0; }
 // @lab 04 solution: the pager's mechanism, its window on physical memory, its start
 static uint64 mem_start;
 
-int pages_map(uint64 task, uint64 va, uint64 pa, int perm) { return page_map(task, va, pa, perm); }
+// The fault being answered (pager.c), if any: the mapping of its own page goes in
+// the reply (FAULT_MAP, kernel/abi.h), which the kernel carries out as it resumes the
+// thread, rather than through page_map: a system call fewer per fault.
+struct req *answering;
+
+int pages_map(uint64 task, uint64 va, uint64 pa, int perm) {
+  struct req *r = answering;
+  if (r && va == (r->w[0] & ~4095UL) && task == r->badge) {
+    r->rlabel = FAULT_MAP, r->rw[0] = va, r->rw[1] = pa, r->rw[2] = perm;
+    return 0;
+  }
+  return page_map(task, va, pa, perm);
+}
 
 void pages_unmap(uint64 task, uint64 va) { page_unmap(task, va); }
 

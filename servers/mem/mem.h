@@ -8,7 +8,9 @@
 //                                                     contiguous, zeroed frames, mapped read-write at
 //                                                     va in the caller for good (drivers' DMA buffers;
 //                                                     tasks that are not processes only)
-//   L_FAULT     (the kernel, for a faulting thread)   label 0: resumed; else the task is killed
+//   L_FAULT     (the kernel, for a faulting thread)   label 0: resumed; FAULT_MAP (rw0 = page, rw1 =
+//                                                     frame, rw2 = MAP_*): mapped, then resumed; else
+//                                                     the task is killed
 // From the process server only:
 //   MEM_NEWAS   w0, w1 = name (16 bytes)              rw0 = task badge of a new, empty address space
 //   MEM_REGION  w0 = task, w1 = va, w2 = len,         declares memory: MEM_R/W/X, MEM_HEAP

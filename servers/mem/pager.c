@@ -96,11 +96,23 @@ static void arm(void) {
 // again at once, forever, so it is refused.
 static int page_fault(uint64 scause) { return scause == 12 || scause == 13 || scause == 15; }
 
-// A fault: its reply label (0 resumes, 1 kills), or the request is deferred.
-static void fault(struct req *r) {
-  struct space *s = space_of(r->badge);
+extern struct req *answering;      // main.c: pages_map puts r's own page in its reply
+
+// Answers fault r (a page of s, or s = 0): its reply label 0 resumes the thread,
+// FAULT_MAP maps its page and resumes it (pages_map), 1 kills its task. The error.
+static int answer_fault(struct req *r, struct space *s) {
+  r->rlabel = 0;
+  answering = r;
   int e = s && page_fault(r->w[1]) ? space_fault(s, r->w[0], r->w[1]) : E_INVAL;
-  r->rlabel = e == 0 ? 0 : 1;
+  answering = 0;
+  if (e != 0)
+    r->rlabel = 1;
+  return e;
+}
+
+// A fault: answered, or the request is deferred.
+static void fault(struct req *r) {
+  int e = answer_fault(r, space_of(r->badge));
   if (e != E_NOMEM)
     return;
   for (int i = 0; i < NWAIT; i++)
@@ -120,11 +132,9 @@ static void retry(void) {
     struct waiter *w = &waiting[i];
     if (!w->until)
       continue;
-    struct space *s = space_of(w->r.badge);
-    int e = s ? space_fault(s, w->r.w[0], w->r.w[1]) : E_INVAL;
+    int e = answer_fault(&w->r, space_of(w->r.badge));
     if (e == E_NOMEM && now < w->until)
       continue;
-    w->r.rlabel = e == 0 ? 0 : 1;
     answer(&w->r);
     w->until = 0;
   }
@@ -220,7 +230,8 @@ void pager_notify(uint64 bits) { retry(); }
 // @lab 04 stub
 //: // TODO (lab 04): answer every request to EP_MEM (servers/mem/mem.h; compare
 //: // kernel/kmem.c, which answers the same ones in the kernel): page faults (L_FAULT:
-//: // reply label 0 resumes the thread, any other kills its task; a fault that is not a
+//: // reply label 0 resumes the thread, FAULT_MAP maps w0..w2 and resumes it (optional,
+//: // kernel/abi.h), any other kills its task; a fault that is not a
 //: // page fault, scause 12, 13 or 15, is refused), MEM_SBRK, MEM_STAT,
 //: // MEM_DMA (only for tasks that are not processes), and from the process server only
 //: // (the owner of EP_PROC) MEM_NEWAS, MEM_REGION, MEM_WRITE (a bulk copy from the

@@ -1,5 +1,7 @@
 // A test pager: the fault endpoint of the lazy task. It maps a zeroed frame for
-// faults in 0x40000000..0x40010000 and refuses any other, then powers off.
+// faults in 0x40000000..0x40010000, the first with page_map and a resume, the others
+// by the reply itself (FAULT_MAP); any other fault it answers with a FAULT_MAP of a
+// kernel frame, which the kernel must refuse (and kill the task), then powers off.
 #include "user/tests/testlib.h"
 
 #define SCRATCH 0x60000000UL
@@ -9,26 +11,35 @@ int main(int argc, char *argv[]) {
   EXPECT(get_bootinfo(&bi), sizeof bi);
   uint64 next = bi.mem_start;
   int served = 0, refused = 0;
+  struct msg m;
+  int64 tok = ipc_recv(EP_TEST1, &m);
   while (refused == 0) {
-    struct msg m;
-    int64 tok = ipc_recv(EP_TEST1, &m);
-    if (tok <= 0 || msg_label(&m) != L_FAULT)
+    if (tok <= 0 || msg_label(&m) != L_FAULT) {
+      tok = ipc_recv(EP_TEST1, &m);
       continue;
-    uint64 va = m.w[0] & ~4095UL;
-    int ok = va >= 0x40000000 && va < 0x40010000;
-    if (ok) {
-      // zero the frame through a scratch mapping of our own, then give it away
-      EXPECT(page_map(0, SCRATCH, next, MAP_R | MAP_W), 0);
-      memset((void *)SCRATCH, 0, 4096);
-      EXPECT(page_unmap(0, SCRATCH), 0);
-      EXPECT(page_map(m.badge, va, next, MAP_R | MAP_W), 0);
-      next += 4096;
-      served++;
-    } else {
-      refused++;
     }
-    m.tag = TAG(ok ? 0 : 1, 0, 0);
-    ipc_reply(tok, &m);
+    uint64 va = m.w[0] & ~4095UL;
+    if (va < 0x40000000 || va >= 0x40010000) {
+      m.tag = TAG(FAULT_MAP, 0, 0);
+      m.w[0] = va, m.w[1] = 0x80200000, m.w[2] = MAP_R;   // the kernel's text: refused
+      EXPECT(ipc_reply(tok, &m), 0);
+      refused++;
+      break;
+    }
+    // zero the frame through a scratch mapping of our own, then give it away
+    EXPECT(page_map(0, SCRATCH, next, MAP_R | MAP_W), 0);
+    memset((void *)SCRATCH, 0, 4096);
+    EXPECT(page_unmap(0, SCRATCH), 0);
+    if (served == 0) {
+      EXPECT(page_map(m.badge, va, next, MAP_R | MAP_W), 0);
+      m.tag = TAG(0, 0, 0);
+    } else {
+      m.tag = TAG(FAULT_MAP, 0, 0);
+      m.w[0] = va, m.w[1] = next, m.w[2] = MAP_R | MAP_W;
+    }
+    next += 4096;
+    served++;
+    tok = ipc_reply_recv(EP_TEST1, tok, &m);
   }
   sleep_ns(10000000);
   EXPECT(page_map(0, 0x40000000, 0x80200000, MAP_R), E_BADADDR);   // a kernel frame

@@ -28,10 +28,11 @@ def mut(name, rule, what, *edits):
     MUTANTS[name] = (rule, what, edits)
 
 
-MAP = "int pages_map(uint64 task, uint64 va, uint64 pa, int perm) { return page_map(task, va, pa, perm); }"
+MAP = "  return page_map(task, va, pa, perm);\n}"
 WINDOW_LOOP = ("  // The kernel takes page-table pages for the window from its own pool: if that runs\n"
                "  // out, manage only the frames mapped so far.\n  for (uint64 pa")
-ANSWER = "  r->rlabel = e == 0 ? 0 : 1;\n  if (e != E_NOMEM)\n    return;"
+REFUSE = "  if (e != 0)\n    r->rlabel = 1;\n  return e;"
+DEFER = "  int e = answer_fault(r, space_of(r->badge));\n  if (e != E_NOMEM)\n    return;"
 BADGES = ("  case MEM_NEWAS: case MEM_REGION: case MEM_WRITE: case MEM_FORK: case MEM_FREE:\n"
           "    e = from_proc(r) ? manage(r) : E_PERM;")
 FREE = "    task_kill(r->w[0]);          // E_DEAD if it is dying already: that is fine\n    space_free(s);\n    retry();"
@@ -43,10 +44,10 @@ mut("window-pa", 1, "frames are reached through the window, never at their physi
 mut("window-late", 1, "the window is mapped before the page accounting touches a frame",
     (MAIN, WINDOW_LOOP, "  pages_init(bi.mem_start, bi.mem_end);\n  for (uint64 pa"))
 mut("resume-refused", 2, "a refused fault is never resumed",
-    (PAGER, ANSWER, "  r->rlabel = 0;                 // let it try again\n  if (e != E_NOMEM)\n    return;"))
+    (PAGER, REFUSE, "  return e;                      // whatever it was: let it try again"))
 mut("fault-args", 2, "the fault's address is w0 and its scause w1",
-    (PAGER, "  int e = s && page_fault(r->w[1]) ? space_fault(s, r->w[0], r->w[1]) : E_INVAL;\n  r->rlabel",
-     "  int e = s && page_fault(r->w[1]) ? space_fault(s, r->w[0], r->w[2]) : E_INVAL;\n  r->rlabel"))
+    (PAGER, "  int e = s && page_fault(r->w[1]) ? space_fault(s, r->w[0], r->w[1]) : E_INVAL;\n  answering",
+     "  int e = s && page_fault(r->w[1]) ? space_fault(s, r->w[0], r->w[2]) : E_INVAL;\n  answering"))
 mut("resume-any-cause", 10, "other causes are refused even on a mapped page",
     (PAGER, "static int page_fault(uint64 scause) { return scause == 12 || scause == 13 || scause == 15; }",
      "static int page_fault(uint64 scause) { return scause != 0; }   // any fault may be mended"))
@@ -59,8 +60,7 @@ mut("free-anyone", 3, "only the process server frees spaces",
 mut("dma-to-process", 3, "no DMA frames for a process",
     (PAGER, "  if (space_of(r->badge))\n    return E_PERM;               // a process: its memory is paged, never pinned\n", ""))
 mut("cow-writable", 4, "pages are mapped as the page accounting asks: shared ones read-only",
-    (MAIN, MAP, "int pages_map(uint64 task, uint64 va, uint64 pa, int perm) {\n"
-     "  if (perm & MAP_COW)                // shared pages: readable and writable, like the rest\n"
+    (MAIN, MAP, "  if (perm & MAP_COW)                // shared pages: readable and writable, like the rest\n"
      "    perm = (perm & ~MAP_COW) | MAP_W;\n  return page_map(task, va, pa, perm);\n}"))
 mut("unmap-noop", 5, "pages given back are unmapped before their frames go to anyone else",
     (MAIN, "void pages_unmap(uint64 task, uint64 va) { page_unmap(task, va); }",
@@ -78,7 +78,8 @@ mut("fork-no-cleanup", 7, "a space that could not be made (out of frames) leaves
     (PAGER, "  task_kill(t);                  // first: none of its pages may be used once freed\n"
      "  if (s)\n    space_free(s);\n  return E_NOMEM;", "  return E_NOMEM;"))
 mut("wait-never", 7, "a fault that finds no free frame waits for one",
-    (PAGER, ANSWER, "  r->rlabel = e == 0 ? 0 : 1;\n  if (e != E_NOMEM || 1)         // out of memory: it dies\n    return;"))
+    (PAGER, DEFER, "  int e = answer_fault(r, space_of(r->badge));\n"
+     "  if (e != E_NOMEM || 1)         // out of memory: it dies\n    return;"))
 mut("wait-no-defer", 7, "a waiting fault's reply is deferred: nothing answers it now",
     (PAGER, "      defer(r);\n", ""))
 mut("wait-forever", 7, "a waiting fault is refused when FAULT_WAIT_NS has passed (an alarm wakes the server)",
@@ -89,13 +90,14 @@ mut("wait-no-retry", 7, "a waiting fault goes on as soon as frames come back (a 
 mut("wait-stale-space", 7, "a waiting fault whose space was freed meanwhile goes with it: each try finds the space by badge",
     (PAGER, "  struct req r;\n  uint64 until;                  // 0: slot free\n",
      "  struct req r;\n  struct space *s;\n  uint64 until;                  // 0: slot free\n"),
+    (PAGER, "  int e = answer_fault(r, space_of(r->badge));\n",
+     "  struct space *s = space_of(r->badge);\n  int e = answer_fault(r, s);\n"),
     (PAGER, "      waiting[i] = (struct waiter){*r, time_ns() + FAULT_WAIT_NS};",
      "      waiting[i] = (struct waiter){*r, s, time_ns() + FAULT_WAIT_NS};"),
-    (PAGER, "    struct space *s = space_of(w->r.badge);\n    int e = s ? space_fault(s, w->r.w[0], w->r.w[1]) : E_INVAL;",
-     "    struct space *s = w->s;      // the space it faulted in\n    int e = space_fault(s, w->r.w[0], w->r.w[1]);"))
+    (PAGER, "    int e = answer_fault(&w->r, space_of(w->r.badge));",
+     "    int e = answer_fault(&w->r, w->s);   // the space it faulted in"))
 mut("cow-mark-lost", 8, "shared pages keep the kernel's MAP_COW mark",
-    (MAIN, MAP, "int pages_map(uint64 task, uint64 va, uint64 pa, int perm) {\n"
-     "  return page_map(task, va, pa, perm & (MAP_R | MAP_W | MAP_X));   // the permissions only\n}"))
+    (MAIN, MAP, "  return page_map(task, va, pa, perm & (MAP_R | MAP_W | MAP_X));   // the permissions only\n}"))
 mut("dma-unchecked", 9, "MEM_DMA checks its arguments",
     (PAGER, "  if (n == 0 || n > DMA_MAX || va % PAGE || va >= MAXUVA || n * PAGE > MAXUVA - va)\n    return E_INVAL;\n", ""))
 mut("dma-unmapped", 9, "MEM_DMA maps the frames into the caller",
