@@ -111,7 +111,7 @@ static void run(struct thread *next) {
   swtch(&cur->ctx, run_ctx(next));
 }
 
-// Direct hand-off used by the IPC fast path: no run queue involved.
+// Direct hand-off (the general IPC path, to a receiver it woke): no run queue involved.
 int switch_to(struct thread *next) {
   run(next);
   return 0;
