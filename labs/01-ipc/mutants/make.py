@@ -60,24 +60,24 @@ mut("stale-sendq-tail", 4, "nothing queued is lost (sendq_tail kept exact)",
     (IPC, "    ep->sendq = s->next;\n    if (!ep->sendq)\n      ep->sendq_tail = 0;\n",
      "    ep->sendq = s->next;\n"))
 mut("fast-rr-ignores-pending", 8, "reply_recv takes the fast path only when nothing is pending on the endpoint",
-    (FP, "ep->owner != cur->task || ep->bits || ep->sendq || !none_above", "ep->owner != cur->task || !none_above"))
+    (FP, "ep->owner == cur->task && !ep->bits && !ep->sendq && none_above", "ep->owner == cur->task && none_above"))
 mut("fast-call-ignores-prio", 8, "call takes the fast path only when no runnable thread outranks the receiver",
     (FP, "r->stopping || !none_above(r->prio) || (len", "r->stopping || (len"))
 mut("fast-rr-ignores-prio", 8, "reply_recv takes the fast path only when no runnable thread outranks the caller",
-    (FP, "ep->sendq || !none_above(c->prio) || ipc_trace", "ep->sendq || ipc_trace"))
+    (FP, "!ep->sendq && none_above(c->prio) && !ipc_trace", "!ep->sendq && !ipc_trace"))
 mut("fast-call-kernel-buffer", 8, "call takes the fast path only when an offered buffer lies in user space",
     (FP, "  uint64 len = TAG_LEN(tag);\n", ""),
     (FP, "!none_above(r->prio) || (len && !user_range(buf, len)) ||\n      ipc_trace)",
      "!none_above(r->prio) ||\n      ipc_trace)"))
 mut("fast-ignores-trace", 10, "with tracing on, every call and reply takes the general path and is logged",
     (FP, "(len && !user_range(buf, len)) ||\n      ipc_trace)", "(len && !user_range(buf, len)))"),
-           (FP, "!none_above(c->prio) || ipc_trace ||", "!none_above(c->prio) ||"))
+           (FP, "none_above(c->prio) && !ipc_trace;", "none_above(c->prio);"))
 mut("no-reply-trace", 10, "ipc_reply prints the reply's line: ipc: reply SERVER -> CLIENT label L",
     (IPC, "  if (ipc_trace)\n    kprintf(\"ipc: reply %s -> %s label %d\\n\", cur->task->name, t->task->name, (int)TAG_LABEL(src->a1));\n", ""))
 mut("no-fastpath", 9, "a round trip between a waiting server and its client takes the fast path both ways (under 700 instructions)",
     (FP, "  struct endpoint *ep = fast_ep(h);\n  struct thread *r = ep ? ep->recvq : 0;",
      "  struct endpoint *ep = fast_ep(h);\n  struct thread *r = 0;   // always the general path\n  (void)ep;"),
-           (FP, "  if (!c || !ep || cur->stopping", "  if (1 || !c || !ep || cur->stopping"))
+           (FP, "  if (!reply_fast_ok(cur, c, ep) || c->fault_call)", "  if (1 || !reply_fast_ok(cur, c, ep) || c->fault_call)"))
 mut("notify-no-wake", 5, "a thread waiting in recv gets the bits at once",
     (IPC, "  struct thread *r = ep->recvq;\n  if (r && ep->bits) {\n    ep->recvq = r->next;\n    deliver_bits(ep, r);\n    make_runnable(r);\n  }\n", ""))
 mut("bits-not-cleared", 5, "a receive returns the bits once, then they clear",
