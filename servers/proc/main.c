@@ -170,10 +170,6 @@ static void handle(struct req *r) {
     r->rlabel = E_PERM;         // not a process
     return;
   }
-  if (r->label == PROC_GETPID) {     // the commonest request: before the switch's jump table
-    r->rw[0] = p->pid;
-    return;
-  }
   switch (r->label) {
   case PROC_FORK: do_fork(r, p); return;
   case PROC_EXIT:
@@ -182,6 +178,7 @@ static void handle(struct req *r) {
     return;
   case PROC_WAIT: do_wait(r, p); return;
   case PROC_KILL: do_kill(r, p); return;
+  case PROC_GETPID: r->rw[0] = p->pid; return;
   case PROC_EXEC: exec_request(r, p); return;
   case PROC_SLEEP: do_sleep(r, p); return;
   case PROC_UPTIME: r->rw[0] = time_ns() / TICK_NS; return;
@@ -217,8 +214,6 @@ static void notified(uint64 bits) {
 
 int main(int argc, char *argv[]) {
   exec_setup();
-  if (tlock_init(&ptable_lock) < 0)
-    printf("proc: no endpoint for the table's lock: a waiting worker yields instead\n");
   struct proc *p = ptable_new(0);
   int64 t = exec_start(0, "init", 1, "init");
   if (t < 0) {

@@ -12,27 +12,9 @@ int64 thread_create(void (*fn)(void *), void *arg, void *stack, uint64 stacksize
   return sys4(SYS_thread_create, _thread_start, sp, 0, prio);
 }
 
-int tlock_init(struct tlock *l) {
-  l->held = 0;
-  l->ep = ep_create();
-  return l->ep < 0 ? (int)l->ep : 0;
-}
-
-// tlock_acquire found the lock held: mark it waited for (2) and sleep until a release
-// notifies the lock's endpoint, then try again. Marking it 2 may undo another
-// acquirer's 1, but that acquirer then waits here too and marks it 2 again before it
-// sleeps, so the last release still notifies. Without an endpoint (tlock_init failed),
-// a waiter yields its hart instead.
+// tlock_acquire found the lock held.
 void tlock_wait(struct tlock *l) {
-  struct msg m;
-  while (__atomic_exchange_n(&l->held, 2, __ATOMIC_ACQUIRE))
-    if (l->ep <= 0 || ipc_recv(l->ep, &m) < 0)
-      sys0(SYS_yield);
-}
-
-// A release found the lock waited for: wake one waiter (a notification is kept until
-// received, so a waiter that has not slept yet does not miss it).
-void tlock_wake(struct tlock *l) {
-  if (l->ep > 0)
-    ipc_notify(l->ep, 1);
+  do
+    sys0(SYS_yield);            // the holder may be on this hart: let it run
+  while (__atomic_exchange_n(&l->held, 1, __ATOMIC_ACQUIRE));
 }
