@@ -1,14 +1,11 @@
 // The process server (stage 2 on): Unix processes over the kernel's tasks, on
-// EP_PROC, with two workers of the server loop (servers/lib/server.h). The process
+// EP_PROC, with one worker of the server loop (servers/lib/server.h). The process
 // table and its rules are shared with the kernel's version (ptable.c); this file and
 // exec.c are the server's boundary layer (kernel/kproc.c is the kernel's):
 //   - a request is a message; the caller is the process whose task is its badge;
-//   - a worker never waits for a client: wait and sleep are deferred replies, their
-//     tokens kept in the process's entry and answered when a child exits or the
-//     alarm on EP_PROC says the time has come;
-//   - the workers take turns at the table (ptable_lock): the second worker is there
-//     so that, on two harts, two clients' calls and replies (most of a small
-//     request's cost) go on at once, each on its client's hart;
+//   - the one worker never waits for a client: wait and sleep are deferred replies,
+//     their tokens kept in the process's entry and answered when a child exits or
+//     the alarm on EP_PROC says the time has come;
 //   - address spaces and files come from the memory and file servers by messages,
 //     which can fail (E_NOMEM; E_DEAD when the server is gone, or E_BADHANDLE when
 //     there never was one: a boot group without a file system);
@@ -162,8 +159,6 @@ static void do_ps(struct req *r) {
   r->rw[0] = n;
 }
 
-static struct tlock ptable_lock;   // held while a worker handles a request or a notification
-
 static void handle(struct req *r) {
   struct proc *p = ptable_by_task(r->badge);
   if (!p) {
@@ -187,16 +182,9 @@ static void handle(struct req *r) {
   r->rlabel = E_INVAL;
 }
 
-static void handle_locked(struct req *r) {
-  tlock_acquire(&ptable_lock);
-  handle(r);
-  tlock_release(&ptable_lock);
-}
-
 // Notifications on EP_PROC: deaths (task_watch), our alarm, ^P from the console.
 static void notified(uint64 bits) {
   static struct procinfo list[NPROC];
-  tlock_acquire(&ptable_lock);
   if (bits & PROC_DIED)
     for (int i = 0; i < NPROC; i++)
       if (ptable[i].state == P_ALIVE && task_alive(ptable[i].task) != 0)
@@ -209,7 +197,6 @@ static void notified(uint64 bits) {
     for (int i = 0; i < n; i++)
       printf("%3d %4d %-6s %-6s %s\n", list[i].pid, list[i].ppid, list[i].state, list[i].wait, list[i].name);
   }
-  tlock_release(&ptable_lock);
 }
 
 int main(int argc, char *argv[]) {
@@ -223,7 +210,7 @@ int main(int argc, char *argv[]) {
     ptable_exec(p, t, "init");
     ptable_run(p, t);
   }
-  serve(EP_PROC, 2, handle_locked, notified);
+  serve(EP_PROC, 1, handle, notified);
   return 0;
 }
 // @lab 02 stub

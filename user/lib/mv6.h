@@ -109,18 +109,6 @@ static inline int64 thread_start(uint64 task, uint64 pc, uint64 sp, uint64 arg, 
 int64 thread_create(void (*fn)(void *), void *arg, void *stack, uint64 stacksize, int prio);
 static inline void thread_exit(void) { sys0(SYS_thread_exit); }
 
-// A lock among the threads of one task (thread.c): a waiter spins, giving its hart away
-// (SYS_yield) at each turn, so it suits short critical sections only.
-struct tlock {
-  int held;
-};
-void tlock_wait(struct tlock *l);
-static inline void tlock_acquire(struct tlock *l) {
-  if (__atomic_exchange_n(&l->held, 1, __ATOMIC_ACQUIRE))
-    tlock_wait(l);
-}
-static inline void tlock_release(struct tlock *l) { __atomic_store_n(&l->held, 0, __ATOMIC_RELEASE); }
-
 // The boot table's argument for this task.
 extern uint64 task_arg;
 // The arguments main got: 0 in a boot task, which is not a process (exec gives a
