@@ -165,6 +165,10 @@ static void handle(struct req *r) {
     r->rlabel = E_PERM;         // not a process
     return;
   }
+  if (r->label == PROC_GETPID) {     // the commonest request: before the switch's jump table
+    r->rw[0] = p->pid;
+    return;
+  }
   switch (r->label) {
   case PROC_FORK: do_fork(r, p); return;
   case PROC_EXIT:
@@ -173,7 +177,6 @@ static void handle(struct req *r) {
     return;
   case PROC_WAIT: do_wait(r, p); return;
   case PROC_KILL: do_kill(r, p); return;
-  case PROC_GETPID: r->rw[0] = p->pid; return;
   case PROC_EXEC: exec_request(r, p); return;
   case PROC_SLEEP: do_sleep(r, p); return;
   case PROC_UPTIME: r->rw[0] = time_ns() / TICK_NS; return;
