@@ -10,7 +10,8 @@
 // general path wakes it: the scheduler makes it a context then (sched.c, run_ctx).
 #include "kernel.h"
 
-// trapvec.S: into tf's user mode with a0..a6 as given and every other register from tf.
+// trapvec.S: into tf's user mode with a0..a6 as given and every other register from
+// tf, in tf's address space (tf->satp, loaded after the lock is released).
 void fast_exit(uint64 a0, uint64 a1, uint64 a2, uint64 a3, uint64 a4, uint64 a5, uint64 a6,
                struct trapframe *tf) __attribute__((noreturn));
 
@@ -59,10 +60,6 @@ INLINE __attribute__((noreturn)) void hand_off(struct cpu *c, struct thread *cur
   cur->resume = resume;
   c->cur = next;
   next->state = T_RUNNING;
-  if (c->as != next->task) {               // vm_switch, for a user task
-    c->as = next->task;
-    csrw(satp, next->task->satp);
-  }
   c->nfast++;
   // a jump, not a call: nothing of this frame is needed again
   register uint64 r0 asm("a0") = a0, r1 asm("a1") = tag, r2 asm("a2") = w0, r3 asm("a3") = w1;

@@ -16,6 +16,7 @@ struct trapframe {
   uint64 t3, t4, t5, t6;
   uint64 epc;                 // user pc
   struct cpu *cpu;            // this hart, loaded into tp on entry
+  uint64 satp;                // its task's address space (fast_exit loads it)
 };
 
 // Callee-saved registers for swtch().
@@ -28,7 +29,7 @@ struct cpu {
   struct context idle_ctx;    // swtch() here to idle
   int id;                     // hart id
   int idle;                   // waiting in wfi
-  struct task *as;            // address space loaded in satp (0 = kernel only)
+  uint64 satp;                // what this hart loaded in satp last (vm_switch, fast_exit)
   uint64 nfast;               // IPC fast-path hand-offs on this hart
   uint64 next_tick;           // time of this hart's next timer interrupt; 0 = stopped (idle)
   uint64 idle_insns;          // instret that passed while idle in wfi (STAT_IDLE)
@@ -368,11 +369,13 @@ INLINE int user_range(uint64 va, uint64 len) {
 }
 
 // Loads t's address space (0: the kernel's) unless this hart has it already: a
-// satp write is slow on QEMU, which flushes its whole TLB on each.
+// satp write is slow on QEMU, which flushes its whole TLB on each. (Each live task
+// has an ASID of its own, so equal satp values mean the same address space.)
 INLINE void vm_switch(struct task *t) {
   struct cpu *c = mycpu();
-  if (c->as == t)
+  uint64 satp = t ? t->satp : MAKE_SATP(kernel_pt, 0);
+  if (c->satp == satp)
     return;
-  c->as = t;
-  csrw(satp, t ? t->satp : MAKE_SATP(kernel_pt, 0));
+  c->satp = satp;
+  csrw(satp, satp);
 }

@@ -282,6 +282,7 @@ struct thread *thread_alloc(struct task *task, int prio) {
     t->prio = prio < 0 ? 0 : prio >= NPRIO ? NPRIO - 1 : prio;
     t->tf = (struct trapframe *)((uint64)(t->kstack + KSTACK_SIZE - sizeof(struct trapframe)) & ~15UL);
     memset(t->tf, 0, sizeof *t->tf);
+    t->tf->satp = task->satp;
     t->ctx.ra = (uint64)thread_entry;
     t->ctx.sp = (uint64)t->tf;
     t->state = T_STOPPED;     // until started

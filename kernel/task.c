@@ -83,7 +83,7 @@ void thread_stop(struct thread *t) {
 }
 
 static void task_free(struct task *tk) {
-  if (mycpu()->as == tk)
+  if (mycpu()->satp == tk->satp)
     vm_switch(0);             // not on the page table we free
   pt_destroy(tk->pt);
   sbi_remote_sfence();        // the ASID will be reused

@@ -28,6 +28,8 @@ void trap_init_hart(void) {
 }
 
 _Static_assert(__builtin_offsetof(struct cpu, user) == 176, "trapvec.S's CPU_USER");
+_Static_assert(__builtin_offsetof(struct cpu, satp) == 128, "trapvec.S's CPU_SATP");
+_Static_assert(__builtin_offsetof(struct trapframe, satp) == 33 * 8, "trapvec.S's TF_SATP");
 _Static_assert(__builtin_offsetof(struct bkl, waiters) == 8, "trapvec.S's fast_exit");
 
 // From trapvec.S (which cleared mycpu()->user and, for a system call, moved epc past

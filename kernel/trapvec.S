@@ -7,6 +7,8 @@
 #define REG(n) ((n)-1)*8
 #define TF_EPC 31*8
 #define TF_CPU 32*8
+#define TF_SATP 33*8
+#define CPU_SATP 128            // offsetof(struct cpu, satp), checked in trap.c
 #define CPU_USER 176            // offsetof(struct cpu, user), checked in trap.c
 
 .section .text
@@ -109,16 +111,25 @@ fast_wait:
 # fast_exit(a0..a6, tf = a7): the end of an IPC fast path: return into the user mode
 # of the thread whose trap frame is tf, with a0..a6 as given (its message) and every
 # other register from tf. First say this hart runs user code and release the big
-# kernel lock. From then on the stack the fast path ran on may be taken by another
-# hart: only the partner thread's own, below tf, may be used. sstatus needs no
-# change: this hart trapped from user mode by ecall just now.
+# kernel lock; then load tf's address space unless the hart has it already (as
+# vm_switch does): outside the lock, because under QEMU a satp write flushes the
+# whole TLB, the dearest part of a hand-off in real time, and other harts need not
+# wait for it. (The task cannot go away meanwhile: task_kill waits for a hart that
+# says it runs user code.) From then on the stack the fast path ran on may be taken
+# by another hart: only the partner thread's own, below tf, may be used. sstatus
+# needs no change: this hart trapped from user mode by ecall just now.
 .globl fast_exit
 fast_exit:
         sd      tp, TF_CPU(a7)
         sw      tp, CPU_USER(tp)        # any nonzero word: tp's low half is one
         la      t0, bkl
         amoswap.w.aqrl zero, zero, (t0) # release (bkl.held), ordered before the load of
-        ld      t1, 8(t0)               # bkl.waiters
+        ld      t1, TF_SATP(a7)         # bkl.waiters below
+        ld      t2, CPU_SATP(tp)
+        beq     t1, t2, 1f
+        sd      t1, CPU_SATP(tp)
+        csrw    satp, t1
+1:      ld      t1, 8(t0)               # bkl.waiters
         beqz    t1, user_regs
         # wake the harts sleeping for the lock (lock.c): the SBI call needs a0..a7
         mv      sp, a7

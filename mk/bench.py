@@ -135,7 +135,7 @@ def scale():
                     got.setdefault((work, cpus), []).append((int(f[2]), int(f[7])))
                     if m := re.search(r"2: (\d+) (\d+) (\d+)\)", ln):
                         counts.setdefault((work, cpus), []).append(tuple(map(int, m.groups())))
-    for work in ("getpid", "pipe", "fswrite"):
+    for work in ("getpid", "pipe", "fswrite", "ping", "compute"):
         one, two = got.get((work, 1), []), got.get((work, 2), [])
         if len(one) < 3 or len(two) < 3:
             print(f"bench: scale_{work} unmeasured scalebench did not finish", flush=True)

@@ -3,13 +3,17 @@
 // and CPUS=2 (mk/bench.py --scale): with K = 2, a system that scales finishes in about
 // half the time on two harts. Workloads: getpid loops (the process server), pipe round
 // trips between a client and its own child (the file server), file writers each in a
-// directory of its own (the file server and the disk).
+// directory of its own (the file server and the disk), ping pairs (a client calling a
+// server of its own: the kernel's IPC and nothing else), and a compute loop with no
+// system call at all: what this host's QEMU gives two harts at best.
 #include "user/tests/testlib.h"
 #include "kernel/fcntl.h"
 
 #define GETPIDS 20000
 #define TRIPS 2000
 #define WRITES 128              // 512-byte writes: 64 KiB per writer
+#define PINGS 20000
+#define SPINS 20000000
 
 static void getpids(void) {
   int pid = getpid();
@@ -50,6 +54,39 @@ static void writer(int k) {
   CHECK(unlink(file) == 0 && unlink(dir) == 0, "unlink");
 }
 
+// A ping pair: this process serves an endpoint of its own to its child, which calls it
+// PINGS times and then says it is done (label 2).
+static void pingpair(void) {
+  int64 ep = ep_create();
+  CHECK(ep > 0, "ep_create: %s", errstr(ep));
+  if (fork() == 0) {
+    for (int i = 0; i < PINGS; i++) {
+      struct msg m = {.tag = TAG(1, 0, 0), .w = {i}};
+      CHECK(ipc_call(ep, &m, 0) == 0 && m.w[0] == (uint64)i + 1, "ping %d", i);
+    }
+    struct msg m = {.tag = TAG(2, 0, 0)};
+    CHECK(ipc_call(ep, &m, 0) == 0, "last ping");
+    exit(test_failures ? 1 : 0);
+  }
+  struct msg m;
+  int64 token = ipc_recv(ep, &m);
+  while (token > 0 && TAG_LABEL(m.tag) == 1) {
+    m.w[0]++;
+    token = ipc_reply_recv(ep, token, &m);
+  }
+  CHECK(token > 0, "pong: %s", errstr(token));
+  ipc_reply(token, &m);
+  int status = -1;
+  wait(&status);
+  CHECK(status == 0, "the pinging child failed");
+}
+
+static void spin(void) {
+  volatile uint64 x = 0;
+  for (uint64 i = 0; i < SPINS; i++)
+    x += i;
+}
+
 struct counts {
   int fast, slow, ipi;          // IPC fast and general paths, IPIs sent
 };
@@ -65,8 +102,12 @@ static uint64 run(int k, int work, struct counts *n) {
         getpids();
       else if (work == 1)
         pipes();
-      else
+      else if (work == 2)
         writer(i);
+      else if (work == 3)
+        pingpair();
+      else
+        spin();
       exit(test_failures ? 1 : 0);
     }
   }
@@ -83,10 +124,10 @@ static uint64 run(int k, int work, struct counts *n) {
 }
 
 int main(int argc, char *argv[]) {
-  static const char *names[] = {"getpid", "pipe", "fswrite"};
+  static const char *names[] = {"getpid", "pipe", "fswrite", "ping", "compute"};
   int ncpu = kstat(STAT_NCPU);
   struct counts a, b;
-  for (int work = 0; work < 3; work++) {
+  for (int work = 0; work < 5; work++) {
     run(1, work, &a);                      // warm: caches, the first faults
     uint64 one = run(1, work, &a), two = run(2, work, &b);
     printf("bench: scale_%s_cpus%d %d us for 1 client, %d us for 2 (fast/slow/ipi 1: %d %d %d, 2: %d %d %d)\n",
