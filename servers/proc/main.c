@@ -1,11 +1,14 @@
 // The process server (stage 2 on): Unix processes over the kernel's tasks, on
-// EP_PROC, with one worker of the server loop (servers/lib/server.h). The process
+// EP_PROC, with two workers of the server loop (servers/lib/server.h). The process
 // table and its rules are shared with the kernel's version (ptable.c); this file and
 // exec.c are the server's boundary layer (kernel/kproc.c is the kernel's):
 //   - a request is a message; the caller is the process whose task is its badge;
-//   - the one worker never waits for a client: wait and sleep are deferred replies,
-//     their tokens kept in the process's entry and answered when a child exits or
-//     the alarm on EP_PROC says the time has come;
+//   - a worker never waits for a client: wait and sleep are deferred replies, their
+//     tokens kept in the process's entry and answered when a child exits or the
+//     alarm on EP_PROC says the time has come;
+//   - the workers take turns at the table (ptable_lock), except for getpid: the
+//     second worker is there so that, on two harts, two clients' small requests (whose
+//     cost is mostly the call and the reply) go on at once, each on its client's hart;
 //   - address spaces and files come from the memory and file servers by messages,
 //     which can fail (E_NOMEM; E_DEAD when the server is gone, or E_BADHANDLE when
 //     there never was one: a boot group without a file system);
@@ -159,14 +162,12 @@ static void do_ps(struct req *r) {
   r->rw[0] = n;
 }
 
+static struct tlock ptable_lock;   // held while a worker changes the table
+
 static void handle(struct req *r) {
   struct proc *p = ptable_by_task(r->badge);
   if (!p) {
     r->rlabel = E_PERM;         // not a process
-    return;
-  }
-  if (r->label == PROC_GETPID) {     // the commonest request: before the switch's jump table
-    r->rw[0] = p->pid;
     return;
   }
   switch (r->label) {
@@ -177,6 +178,7 @@ static void handle(struct req *r) {
     return;
   case PROC_WAIT: do_wait(r, p); return;
   case PROC_KILL: do_kill(r, p); return;
+  case PROC_GETPID: r->rw[0] = p->pid; return;
   case PROC_EXEC: exec_request(r, p); return;
   case PROC_SLEEP: do_sleep(r, p); return;
   case PROC_UPTIME: r->rw[0] = time_ns() / TICK_NS; return;
@@ -185,9 +187,28 @@ static void handle(struct req *r) {
   r->rlabel = E_INVAL;
 }
 
+// getpid, the commonest request, is answered without the lock: it only reads the
+// caller's own entry, whose task and pid no other request changes while the caller
+// waits for this reply (another worker may be filling or emptying other entries
+// meanwhile, but none of those can hold the caller's task).
+static void handle_locked(struct req *r) {
+  if (r->label == PROC_GETPID) {
+    struct proc *p = ptable_by_task(r->badge);
+    if (p)
+      r->rw[0] = p->pid;
+    else
+      r->rlabel = E_PERM;
+    return;
+  }
+  tlock_acquire(&ptable_lock);
+  handle(r);
+  tlock_release(&ptable_lock);
+}
+
 // Notifications on EP_PROC: deaths (task_watch), our alarm, ^P from the console.
 static void notified(uint64 bits) {
   static struct procinfo list[NPROC];
+  tlock_acquire(&ptable_lock);
   if (bits & PROC_DIED)
     for (int i = 0; i < NPROC; i++)
       if (ptable[i].state == P_ALIVE && task_alive(ptable[i].task) != 0)
@@ -200,10 +221,13 @@ static void notified(uint64 bits) {
     for (int i = 0; i < n; i++)
       printf("%3d %4d %-6s %-6s %s\n", list[i].pid, list[i].ppid, list[i].state, list[i].wait, list[i].name);
   }
+  tlock_release(&ptable_lock);
 }
 
 int main(int argc, char *argv[]) {
   exec_setup();
+  if (tlock_init(&ptable_lock) < 0)
+    printf("proc: no endpoint for the table's lock: a waiting worker yields instead\n");
   struct proc *p = ptable_new(0);
   int64 t = exec_start(0, "init", 1, "init");
   if (t < 0) {
@@ -213,7 +237,7 @@ int main(int argc, char *argv[]) {
     ptable_exec(p, t, "init");
     ptable_run(p, t);
   }
-  serve(EP_PROC, 1, handle, notified);
+  serve(EP_PROC, 2, handle_locked, notified);
   return 0;
 }
 // @lab 02 stub

@@ -44,13 +44,18 @@ void ptable_drop(struct proc *p) { p->state = P_FREE; }
 
 // Every request looks its sender up: the last one found is tried first (checked again,
 // as it may have died since), which spares the scan for a process asking repeatedly.
+// `last` is read once: the process server's workers look up getpid's caller without
+// the table's lock, and another worker may move `last` meanwhile.
 struct proc *ptable_by_task(uint64 task) {
   static struct proc *last = ptable;
-  if (last->state == P_ALIVE && last->task == task)
-    return last;
+  struct proc *p = __atomic_load_n(&last, __ATOMIC_RELAXED);
+  if (p->state == P_ALIVE && p->task == task)
+    return p;
   for (int i = 0; i < NPROC; i++)
-    if (ptable[i].state == P_ALIVE && ptable[i].task == task)
-      return last = &ptable[i];
+    if (ptable[i].state == P_ALIVE && ptable[i].task == task) {
+      __atomic_store_n(&last, &ptable[i], __ATOMIC_RELAXED);
+      return &ptable[i];
+    }
   return 0;
 }
 

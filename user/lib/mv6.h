@@ -109,6 +109,26 @@ static inline int64 thread_start(uint64 task, uint64 pc, uint64 sp, uint64 arg, 
 int64 thread_create(void (*fn)(void *), void *arg, void *stack, uint64 stacksize, int prio);
 static inline void thread_exit(void) { sys0(SYS_thread_exit); }
 
+// A lock among the threads of one task (thread.c). A waiter blocks in ipc_recv on the
+// lock's own endpoint until a release notifies it, so it never keeps a thread of lower
+// priority from running (a spinning waiter could starve the thread the holder waits
+// for). held: 0 free, 1 held, 2 held and maybe waited for (then a release notifies).
+struct tlock {
+  uint64 held;                  // a whole word: RV64's amoswap.d needs no sign extension after it
+  int64 ep;                     // from tlock_init: where waiters sleep
+};
+int tlock_init(struct tlock *l);
+void tlock_wait(struct tlock *l);
+void tlock_wake(struct tlock *l);
+static inline void tlock_acquire(struct tlock *l) {
+  if (__atomic_exchange_n(&l->held, 1, __ATOMIC_ACQUIRE))
+    tlock_wait(l);
+}
+static inline void tlock_release(struct tlock *l) {
+  if (__atomic_exchange_n(&l->held, 0, __ATOMIC_RELEASE) == 2)
+    tlock_wake(l);
+}
+
 // The boot table's argument for this task.
 extern uint64 task_arg;
 // The arguments main got: 0 in a boot task, which is not a process (exec gives a
