@@ -116,7 +116,7 @@ ROUNDS = 5
 def scale():
     """Median wall times of scalebench at CPUS=1 and 2, and the ratios; with the
     kernel's counts for two clients on two harts (IPC fast and general paths, IPIs)."""
-    got, counts = {}, {}
+    got, counts, failed = {}, {}, set()
     for _ in range(ROUNDS):
         for cpus in (1, 2):
             cmd = QEMU[:]
@@ -132,15 +132,24 @@ def scale():
                 lines.append(ln)
             p.kill()
             p.wait()
+            fail = False            # a FAIL line (a client's check) taints the workload's next figure
             for ln in lines:
                 f = ln.split()
+                fail = fail or ln.startswith("FAIL")
                 if ln.startswith("bench: scale_") and len(f) >= 10:
                     work = f[1].split("_")[1]
+                    if fail:
+                        failed.add(work)
+                        fail = False
+                        continue
                     got.setdefault((work, cpus), []).append((int(f[2]), int(f[7])))
                     if m := re.search(r"2: (\d+) (\d+) (\d+)\)", ln):
                         counts.setdefault((work, cpus), []).append(tuple(map(int, m.groups())))
     for work in ("getpid", "pipe", "fswrite", "ping", "compute"):
         one, two = got.get((work, 1), []), got.get((work, 2), [])
+        if work in failed:
+            print(f"bench: scale_{work} unmeasured a client's checks failed (FAIL lines)", flush=True)
+            continue
         if len(one) < ROUNDS or len(two) < ROUNDS:
             print(f"bench: scale_{work} unmeasured scalebench did not finish", flush=True)
             continue

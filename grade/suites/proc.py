@@ -94,6 +94,15 @@ for stage in (1, 2, 3, 4):
                           auth=[rf"^proctest: {case} ok$"],
                           end=r"^init: proctest exited", budget=3))
 
+# A child's first getpid while its fork is being finished, on two harts in real time
+# (the reference process server's second worker answers getpid without the table's
+# lock; it once answered such a child "not a process"), at every stage.
+for stage in (1, 2, 3, 4):
+    TESTS.append(Test(name=f"forkpid-s{stage}", suite="proc", stage=stage, disk=True, cpus=2, icount=False,
+                      boot="run=fs prog=proctest arg=forkpid", forbid=FORBID,
+                      expect=[r"^init: pid 1, starting proctest$", r"^init: proctest exited with status 0$"],
+                      auth=[r"^proctest: forkpid ok$"], end=r"^init: proctest exited", budget=3))
+
 # The fuzzer (issue 14; user/tests/fuzz.c): an ordinary process's random system calls
 # and messages to every server, then health and leak checks, and fsck from the host.
 # make check runs fixed seeds; `make fuzz SEED=s N=n` runs fuzz-custom (MV6_FUZZ=s:n).

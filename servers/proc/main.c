@@ -187,18 +187,19 @@ static void handle(struct req *r) {
   r->rlabel = E_INVAL;
 }
 
-// getpid, the commonest request, is answered without the lock: it only reads the
-// caller's own entry, whose task and pid no other request changes while the caller
-// waits for this reply (another worker may be filling or emptying other entries
-// meanwhile, but none of those can hold the caller's task).
+// getpid, the commonest request, is answered without the lock when the caller's
+// entry is there: it reads only that entry, whose task and pid no other request
+// changes while the caller waits for this reply (another worker may be filling or
+// emptying other entries meanwhile, but none of those can hold the caller's task).
+// A caller not found may be a child whose fork the other worker is still finishing
+// (the child runs before ptable_run marks its entry alive): the lock waits for that.
 static void handle_locked(struct req *r) {
   if (r->label == PROC_GETPID) {
     struct proc *p = ptable_by_task(r->badge);
-    if (p)
+    if (p) {
       r->rw[0] = p->pid;
-    else
-      r->rlabel = E_PERM;
-    return;
+      return;
+    }
   }
   tlock_acquire(&ptable_lock);
   handle(r);

@@ -428,8 +428,34 @@ static void nofs(void) {
   reap(pids, want, 3, "nofs");
 }
 
+// A child asks its pid at once, while its fork is still being finished (in a process
+// server with several workers, another worker may take the child's first request
+// before the fork's worker has entered it in the table), and while another process
+// keeps asking its own: every answer is the pid fork gave the parent (the status
+// carries its low bits back), and the asker's never changes.
+static void forkpid(void) {
+  int asker = fork();
+  if (asker == 0) {
+    int me = getpid();
+    while (getpid() == me)
+      ;
+    exit(1);                      // a wrong answer: the parent's kill finds us gone
+  }
+  for (int round = 0; round < 60; round++) {
+    int pid = fork();
+    if (pid == 0)
+      exit(getpid() & 0x7f);
+    int status = -1;
+    CHECK(pid > 0 && wait(&status) == pid && status == (pid & 0x7f), "round %d: child %d said %d", round, pid,
+          status);
+  }
+  kill(asker);
+  int status = 0;
+  CHECK(wait(&status) == asker && status == -1, "the asker's getpid changed (status %d)", status);
+}
+
 static struct test_case cases[] = {
-  {"concurrent", concurrent}, {"sleepers", sleepers}, {"killrules", killrules}, {"orphans", orphans},
+  {"forkpid", forkpid}, {"concurrent", concurrent}, {"sleepers", sleepers}, {"killrules", killrules}, {"orphans", orphans},
   {"ps", pslist}, {"halfmade", halfmade}, {"pipelines", pipelines}, {"nofs", nofs},
 };
 
