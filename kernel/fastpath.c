@@ -40,7 +40,8 @@ void general_path(uint64 a0, uint64 a1, uint64 a2, uint64 a3, uint64 a4, uint64 
 // cur blocks (its state already set); next, which waits in IPC, runs now, with a0..a6
 // as given (its message: a0 = what the IPC returns, tag, four words, a6). If the
 // general path wakes cur instead, it resumes in `resume` (ipc_resume; fault_resume
-// for a fault call).
+// for a fault call). next's address space is loaded by fast_exit, after the lock is
+// released.
 //
 // The jump into next's user mode skips what the general path does on its way out
 // (usertrapret, and the code after the wait), so the fast path must never need it:
