@@ -1,7 +1,9 @@
 // A test pager: the fault endpoint of the lazy task. It maps a zeroed frame for
 // faults in 0x40000000..0x40010000, the first with page_map and a resume, the others
-// by the reply itself (FAULT_MAP); any other fault it answers with a FAULT_MAP of a
-// kernel frame, which the kernel must refuse (and kill the task), then powers off.
+// by the reply itself (FAULT_MAP: the second by SYS_reply, the rest by reply_recv);
+// any other fault it answers with a FAULT_MAP of a kernel frame, which the kernel must
+// refuse (and kill the task), then powers off. The refusal goes by reply_recv while
+// the faulting thread waits, so the IPC fast path meets it first (and must pass it on).
 #include "user/tests/testlib.h"
 
 #define SCRATCH 0x60000000UL
@@ -20,9 +22,11 @@ int main(int argc, char *argv[]) {
     }
     uint64 va = m.w[0] & ~4095UL;
     if (va < 0x40000000 || va >= 0x40010000) {
+      int64 wake = ep_create();         // received on after the reply; an alarm ends the wait
+      EXPECT(wake > 0 && alarm_ns(wake, 1, 10000000) == 0, 1);
       m.tag = TAG(FAULT_MAP, 0, 0);
       m.w[0] = va, m.w[1] = 0x80200000, m.w[2] = MAP_R;   // the kernel's text: refused
-      EXPECT(ipc_reply(tok, &m), 0);
+      EXPECT(ipc_reply_recv(wake, tok, &m), 0);           // 0: the alarm's notification
       refused++;
       break;
     }
@@ -38,8 +42,12 @@ int main(int argc, char *argv[]) {
       m.w[0] = va, m.w[1] = next, m.w[2] = MAP_R | MAP_W;
     }
     next += 4096;
-    served++;
-    tok = ipc_reply_recv(EP_TEST1, tok, &m);
+    if (served++ == 1) {
+      EXPECT(ipc_reply(tok, &m), 0);
+      tok = ipc_recv(EP_TEST1, &m);
+    } else {
+      tok = ipc_reply_recv(EP_TEST1, tok, &m);
+    }
   }
   sleep_ns(10000000);
   EXPECT(page_map(0, 0x40000000, 0x80200000, MAP_R), E_BADADDR);   // a kernel frame
