@@ -14,7 +14,6 @@ static uint64 user_next;     // next free frame of user memory
 static uint64 user_limit;    // frames below this are free to take now
 uint64 user_mem_start;       // the end of the boot tasks' frames: the pager's memory starts here
 
-
 // A started boot task: its row, the frames it was loaded into, and which task it is.
 static struct bootrun {
   const struct bootentry *e;

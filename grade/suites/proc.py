@@ -94,9 +94,10 @@ for stage in (1, 2, 3, 4):
                           auth=[rf"^proctest: {case} ok$"],
                           end=r"^init: proctest exited", budget=3))
 
-# A child's first getpid while its fork is being finished, on two harts in real time
-# (the reference process server's second worker answers getpid without the table's
-# lock; it once answered such a child "not a process"), at every stage.
+# getpid across fork on two harts in real time, at every stage: the reference process
+# server's second worker answers getpid without the table's lock, and once answered a
+# child whose fork was still being finished "not a process" (a race this test meets
+# only when the host delays the fork's worker: proctest.c, forkpid).
 for stage in (1, 2, 3, 4):
     TESTS.append(Test(name=f"forkpid-s{stage}", suite="proc", stage=stage, disk=True, cpus=2, icount=False,
                       boot="run=fs prog=proctest arg=forkpid", forbid=FORBID,

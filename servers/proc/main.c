@@ -162,7 +162,8 @@ static void do_ps(struct req *r) {
   r->rw[0] = n;
 }
 
-static struct tlock ptable_lock;   // held while a worker changes the table
+// Held while a worker handles a request (but a found caller's getpid) or a notification.
+static struct tlock ptable_lock;
 
 static void handle(struct req *r) {
   struct proc *p = ptable_by_task(r->badge);

@@ -1,6 +1,7 @@
 // The process table and its rules (ptable.h): decisions only. Both hosts of the
 // process subsystem run these under their own serialisation (the kernel's lock of the
-// subsystem, the server's one worker), so nothing here locks.
+// subsystem, the server's table lock), so nothing here locks; only ptable_by_task is
+// also called without it (the server's getpid).
 #include "servers/proc/ptable.h"
 
 struct proc ptable[NPROC];

@@ -432,7 +432,9 @@ static void nofs(void) {
 // server with several workers, another worker may take the child's first request
 // before the fork's worker has entered it in the table), and while another process
 // keeps asking its own: every answer is the pid fork gave the parent (the status
-// carries its low bits back), and the asker's never changes.
+// carries its low bits back), and the asker's never changes. (The window is a few
+// hundred instructions: this meets it only when the host delays the fork's worker,
+// so a pass does not prove the race handled; a wrong pid fails it whenever it shows.)
 static void forkpid(void) {
   int asker = fork();
   if (asker == 0) {
