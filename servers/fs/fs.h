@@ -39,10 +39,12 @@ int bwrite_one(struct buf *b);
 
 // log.c
 void log_init(void);
-void log_begin(void);
+int log_begin(void);               // 0, or FS_BLOCK: wait for a commit, then again
 void log_write(struct buf *b);
-void log_end(void);
-extern uint64 log_commits, log_blocks;
+uint64 log_end(void);              // the operation's transaction: done when log_committed reaches it
+void log_flush(void);
+extern uint64 log_committed, log_failed, log_commits, log_blocks;
+extern int log_coming;             // (a host serving one request at a time never sees FS_BLOCK)
 
 // inode.c
 void iinit(void);

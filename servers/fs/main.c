@@ -1,5 +1,5 @@
 // The file server: the file core (bio.c, log.c, inode.c, file.c, fsops.c) in a task
-// of its own, on EP_FS, with one worker. The server's way (kernel/kfs.c is the same
+// of its own, on EP_FS, with two workers. The server's way (kernel/kfs.c is the same
 // boundary layer in the kernel's way; the two are duplication by design):
 //   - a request is a message; the caller's badge is its identity: its fd table is
 //     the core's table of that owner, and FS_FORK/EXEC/EXIT come from the process
@@ -15,7 +15,8 @@
 //     message words instead (fsproto.h);
 //   - blocks and console lines are messages to the disk and console drivers, whose
 //     failures (E_DEAD: the driver is gone) become errors for the client, never a hang;
-//   - a request that changes the disk is one transaction, committed before the reply;
+//   - a request that changes the disk is an operation of the log, committed before the
+//     reply; two workers let two clients' operations share one commit (group commit);
 //   - a socket's fd holds the network server's socket: reads and writes go there (the
 //     client's library asks it, FS_SOCKREF), and the last close closes it.
 #include "servers/lib/server.h"
@@ -43,7 +44,65 @@ struct park {
 
 static struct park parks[NPARK];
 static int nparked;            // parks in use (the first free one is taken: they gather at the start)
-static char buf[CHUNK];        // one worker: one request at a time
+static char buf[CHUNK];        // the core lock guards it (never kept across a wait)
+
+// ---- two workers over one core ----
+// The core lock is held while a worker runs the core or the state above, and let go
+// only where a worker waits: for a commit (op_begin, op_end), for a client's other
+// request (one request of a client at a time, so that what a request holds -- the
+// client's fd table, its files -- stays while it waits), and while a commit's blocks
+// are on their way to the disk (fsh_disk_write; no operation is open then, and the
+// blocks are pinned). A waiting worker sleeps on change_ep until a commit or a
+// request ends.
+#define WORKERS 2
+static struct tlock core;
+static int64 change_ep;
+static int nwaiting;
+static uint64 serving[WORKERS];  // the badges of the requests being handled (0: none)
+
+// Sleep until a commit or a request ends; the lock is let go meanwhile.
+static void wait_change(void) {
+  int err = fs_ioerror;          // (this request's: others reset it meanwhile)
+  struct msg m;
+  nwaiting++;
+  tlock_release(&core);
+  ipc_recv(change_ep, &m);
+  tlock_acquire(&core);
+  if (--nwaiting > 0)
+    ipc_notify(change_ep, 1);    // pass it on: each waiter looks again
+  fs_ioerror = err;
+}
+
+static void changed(void) {
+  if (nwaiting > 0)
+    ipc_notify(change_ep, 1);
+}
+
+static int busy(uint64 badge) {
+  for (int i = 0; i < WORKERS; i++)
+    if (serving[i] == badge)
+      return 1;
+  return 0;
+}
+
+static void op_begin(void) {
+  while (log_begin() == FS_BLOCK)
+    wait_change();
+  changed();                     // (it may have committed others' operations first)
+}
+
+// The operation's transaction is on the disk when this returns (fs_ioerror if not).
+static void op_end(void) {
+  uint64 t = log_end();
+  changed();
+  while (log_committed < t) {
+    wait_change();
+    log_flush();                 // (the operation we waited for never came)
+    changed();
+  }
+  if (log_failed == t)
+    fs_ioerror = 1;
+}
 
 // ---- the disk and the console, by message ----
 // A driver the supervisor restarts is called again (call_restartable): its clients
@@ -62,7 +121,11 @@ int fsh_disk_write(const uint *where, void *const *src, int n) {
     memmove(v + DISK_VHDR + i * BSIZE, src[i], BSIZE);
   }
   struct msg m = {.tag = TAG(DISK_WRITEV, BUF_R, DISK_VHDR + n * BSIZE), .w = {n}};
+  int err = fs_ioerror;
+  tlock_release(&core);          // only a commit writes: others may read meanwhile
   int64 e = call_restartable(EP_DISK, &m, v);
+  tlock_acquire(&core);
+  fs_ioerror = err;
   return e < 0 ? e : (short)TAG_LABEL(m.tag);
 }
 
@@ -153,16 +216,18 @@ static int64 write_file(struct req *r, struct file *f, uint64 *done) {
     uint64 n = len - *done < CHUNK ? len - *done : CHUNK;
     if (f->type == FD_INODE && n > WRITE_MAX)
       n = WRITE_MAX;                           // a transaction fits in the log
-    int64 k = from_client(r, *done, buf, n);
-    if (k < 0)
-      return *done ? (int64)(r->rw[0] = *done, 0) : k;
-    if (f->type == FD_PIPE) {
-      k = file_write(f, buf, n);               // a pipe: no disk, no transaction
+    int64 k;
+    if (f->type == FD_PIPE) {                  // a pipe: no disk, no transaction
+      if ((k = from_client(r, *done, buf, n)) >= 0)
+        k = file_write(f, buf, n);
     } else {
-      log_begin();
-      k = file_write(f, buf, n);
-      log_end();                               // committed before the reply
+      op_begin();
+      if ((k = from_client(r, *done, buf, n)) >= 0)
+        k = file_write(f, buf, n);
+      op_end();                                // committed before the reply
     }
+    if (k < 0 && k != FS_BLOCK && fs_ioerror == 0)
+      return *done ? (int64)(r->rw[0] = *done, 0) : k;   // a failed copy
     if (k == FS_BLOCK)
       return FS_BLOCK;
     if (k < 0 || fs_ioerror)
@@ -268,9 +333,9 @@ static int64 do_open(struct req *r, struct fdtab *t) {
     struct fdtab *of = fdtab_of(r->w[1], 0);   // the process server opens a program for
     cwd = of ? of->cwd : cwd;                  // exec, from that process's directory
   }
-  log_begin();
+  op_begin();
   int64 fd = fs_open(t, cwd, path, r->w[0]);
-  log_end();
+  op_end();
   r->rw[0] = fd;
   return fd < 0 ? fd : 0;
 }
@@ -280,7 +345,7 @@ static int64 do_paths(struct req *r, struct fdtab *t) {
   int n = get_path(r, 0, path), e = E_INVAL;
   if (n < 0 || (r->label == FS_LINK && get_path(r, n + 1, new) < 0))
     return E_INVAL;
-  log_begin();
+  op_begin();
   switch (r->label) {
   case FS_LINK: e = fs_link(t->cwd, path, new); break;
   case FS_UNLINK: e = fs_unlink(t->cwd, path); break;
@@ -288,7 +353,7 @@ static int64 do_paths(struct req *r, struct fdtab *t) {
   case FS_MKNOD: e = fs_make(t->cwd, path, T_DEVICE, r->w[0], r->w[1]); break;
   case FS_CHDIR: e = fs_chdir(t, path); break;
   }
-  log_end();
+  op_end();
   return e;
 }
 
@@ -313,7 +378,13 @@ static int64 new_socket(struct req *r, struct fdtab *t) {
 // From the process server: fork, exec, exit of a process (w0, w1: tasks).
 static int64 process(struct req *r) {
   int64 e = 0;
-  log_begin();
+  if (r->label == FS_EXIT)
+    while (busy(r->w[0])) {                    // its request still waiting for a commit
+      log_flush();
+      changed();
+      wait_change();
+    }
+  op_begin();
   switch (r->label) {
   case FS_FORK: e = fdtab_fork(r->w[0], r->w[1]); break;
   case FS_EXEC: e = fdtab_exec(r->w[0], r->w[1]); break;
@@ -324,7 +395,7 @@ static int64 process(struct req *r) {
     fdtab_exit(r->w[0]);                       // every fd closed: its pipes' other ends see it
     break;
   }
-  log_end();
+  op_end();
   return e;
 }
 
@@ -343,9 +414,9 @@ static int64 request(struct req *r, struct fdtab *t) {
       return r->rw[0] = done, 0;               // no room to wait: what was written
     return e;
   case FS_CLOSE:
-    log_begin();
+    op_begin();
     e = fd_close(t, r->w[0]);
-    log_end();
+    op_end();
     return e;
   case FS_DUP:
     e = fd_dup(t, r->w[0]);
@@ -379,7 +450,40 @@ static int64 request(struct req *r, struct fdtab *t) {
   return E_INVAL;
 }
 
+// Requests that may open an operation of the log: a worker about to handle one is
+// counted in log_coming, so that another's operation ending meanwhile leaves the
+// commit to it (one commit for both).
+static int may_change(uint64 label) {
+  return label == FS_OPEN || label == FS_WRITE || label == FS_CLOSE ||
+         (label >= FS_LINK && label <= FS_CHDIR) || (label >= FS_FORK && label <= FS_EXIT);
+}
+
+static void handle_locked(struct req *r);
+
 static void handle(struct req *r) {
+  int coming = may_change(r->label);
+  if (coming)
+    __atomic_add_fetch(&log_coming, 1, __ATOMIC_RELEASE);
+  tlock_acquire(&core);
+  if (coming)
+    __atomic_sub_fetch(&log_coming, 1, __ATOMIC_RELEASE);
+  while (busy(r->badge)) {                     // one request of a client at a time
+    log_flush();
+    changed();
+    wait_change();
+  }
+  int slot = 0;
+  while (serving[slot])
+    slot++;
+  serving[slot] = r->badge;
+  handle_locked(r);
+  serving[slot] = 0;
+  log_flush();                                 // (an operation that waited for ours)
+  changed();
+  tlock_release(&core);
+}
+
+static void handle_locked(struct req *r) {
   int64 e;
   fs_ioerror = 0;
   if (r->label >= FS_FORK && r->label <= FS_EXIT) {
@@ -406,18 +510,26 @@ static void listen_console(void) {
 }
 
 static void notified(uint64 bits) {
+  tlock_acquire(&core);
   if (bits & FS_RESTART_BIT)
     listen_console();                          // a new console driver: tell it again
   if (bits & (FS_CONS_BIT | FS_RESTART_BIT))
     retry(1);
+  tlock_release(&core);
 }
 
 int main(int argc, char *argv[]) {
+  if (tlock_init(&core) < 0 || (change_ep = ep_create()) < 0) {
+    printf("fs: no endpoints for the workers\n");
+    return 1;
+  }
+  tlock_acquire(&core);
   binit();
   iinit();
   log_init();                                  // recovery: a committed log is installed
   listen_console();
-  serve(EP_FS, 1, handle, notified);
+  tlock_release(&core);
+  serve(EP_FS, WORKERS, handle, notified);
   return 0;
 }
 // @lab 03 stub
