@@ -34,8 +34,7 @@ extern int fs_ioerror;       // a disk request failed during this request
 void binit(void);
 struct buf *bread(uint blockno);
 void brelse(struct buf *b);
-int bwrite_many(struct buf **bs, const uint *where, int n);   // to disk, at where[i] (not b->blockno)
-int bwrite_one(struct buf *b);
+int bwrite_many(void *const *src, const uint *where, int n);  // blocks' bytes to disk, at where[i]
 
 // log.c
 void log_init(void);

@@ -50,10 +50,9 @@ static char buf[CHUNK];        // the core lock guards it (never kept across a w
 // The core lock is held while a worker runs the core or the state above, and let go
 // only where a worker waits: for a commit (op_begin, op_end), for a client's other
 // request (one request of a client at a time, so that what a request holds -- the
-// client's fd table, its files -- stays while it waits), and while a commit's blocks
-// are on their way to the disk (fsh_disk_write; no operation is open then, and the
-// blocks are pinned). A waiting worker sleeps on change_ep until a commit or a
-// request ends.
+// client's fd table, its files -- stays while it waits), and while a commit's copy of
+// its blocks is on its way to the disk (fsh_disk_write; log.c). A waiting worker
+// sleeps on change_ep until a commit or a request ends.
 #define WORKERS 2
 static struct tlock core;
 static int64 change_ep;
@@ -100,8 +99,8 @@ static void op_end(void) {
     log_flush();                 // (the operation we waited for never came)
     changed();
   }
-  if (log_failed == t)
-    fs_ioerror = 1;
+  if (log_failed >= t)
+    fs_ioerror = 1;                            // (or a later one failed: the disk is in trouble)
 }
 
 // ---- the disk and the console, by message ----
@@ -122,7 +121,7 @@ int fsh_disk_write(const uint *where, void *const *src, int n) {
   }
   struct msg m = {.tag = TAG(DISK_WRITEV, BUF_R, DISK_VHDR + n * BSIZE), .w = {n}};
   int err = fs_ioerror;
-  tlock_release(&core);          // only a commit writes: others may read meanwhile
+  tlock_release(&core);          // only a commit writes, from its copy: others may go on
   int64 e = call_restartable(EP_DISK, &m, v);
   tlock_acquire(&core);
   fs_ioerror = err;
