@@ -252,22 +252,17 @@ static int64 write_file(struct req *r, struct file *f, uint64 *done) {
     uint64 n = len - *done < CHUNK ? len - *done : CHUNK;
     if (f->type == FD_INODE && n > WRITE_MAX)
       n = WRITE_MAX;                           // a transaction fits in the log
-    int64 k;
-    if (f->type == FD_PIPE) {                  // a pipe: no disk, no transaction
-      if ((k = from_client(r, *done, buf, n)) >= 0)
-        k = file_write(f, buf, n);
-    } else {
-      op_begin();
-      if ((k = from_client(r, *done, buf, n)) >= 0)
-        k = file_write(f, buf, n);
-      op_end(r->badge, 1);                             // committed before the reply
-    }
-    if (k < 0 && k != FS_BLOCK && fs_ioerror == 0)
-      return *done ? (int64)(r->rw[0] = *done, 0) : k;   // a failed copy
+    int64 k, op = f->type != FD_PIPE;           // a pipe: no disk, no transaction
+    if (op)
+      op_begin();                              // (before the copy: buf is ours until op_end)
+    if ((k = from_client(r, *done, buf, n)) >= 0)
+      k = file_write(f, buf, n);
+    if (op)
+      op_end(r->badge, 1);                     // committed before the reply
     if (k == FS_BLOCK)
       return FS_BLOCK;
-    if (k < 0 || fs_ioerror)
-      return *done ? (int64)(r->rw[0] = *done, 0) : E_INVAL;
+    if (k < 0 || fs_ioerror)                   // a failed copy (nothing written), or write
+      return *done ? (int64)(r->rw[0] = *done, 0) : (k < 0 ? k : E_INVAL);
     *done += k;
     if (k == 0)
       return *done ? (int64)(r->rw[0] = *done, 0) : E_NOMEM;   // file at its largest, disk full
