@@ -143,7 +143,7 @@ def scale():
                         fail = False
                         continue
                     got.setdefault((work, cpus), []).append((int(f[2]), int(f[7])))
-                    if m := re.search(r"2: (\d+) (\d+) (\d+)\)", ln):
+                    if m := re.search(r"2: (\d+) (\d+) (\d+)\) commits 1: (\d+), 2: (\d+)", ln):
                         counts.setdefault((work, cpus), []).append(tuple(map(int, m.groups())))
     for work in ("getpid", "pipe", "fswrite", "ping", "compute"):
         one, two = got.get((work, 1), []), got.get((work, 2), [])
@@ -154,10 +154,14 @@ def scale():
             print(f"bench: scale_{work} unmeasured scalebench did not finish", flush=True)
             continue
         m = {c: [statistics.median(x[k] for x in got[(work, c)]) for k in (0, 1)] for c in (1, 2)}
-        c = [statistics.median(x[k] for x in counts.get((work, 2), [(0, 0, 0)])) for k in (0, 1, 2)]
+        c = [statistics.median(x[k] for x in counts.get((work, 2), [(0,) * 5])) for k in range(5)]
+        c1 = [statistics.median(x[k] for x in counts.get((work, 1), [(0,) * 5])) for k in range(5)]
+        commits = (f"; log commits for the writes of 1 client, and of 2 on 1 and 2 harts: {c1[3]:.0f}, {c1[4]:.0f}, "
+                   f"{c[4]:.0f}" if work == "fswrite" else "")
         print(f"bench: scale_{work} {m[2][1] / m[1][1]:.2f} ratio (2 clients: {m[1][1] / 1000:.0f} ms on 1 hart, "
               f"{m[2][1] / 1000:.0f} ms on 2; 1 client: {m[1][0] / 1000:.0f} ms, {m[2][0] / 1000:.0f} ms; "
-              f"2 clients on 2 harts: {c[0]:.0f} fast and {c[1]:.0f} general-path IPC, {c[2]:.0f} IPIs)", flush=True)
+              f"2 clients on 2 harts: {c[0]:.0f} fast and {c[1]:.0f} general-path IPC, {c[2]:.0f} IPIs{commits})",
+              flush=True)
 
 
 if sys.argv[2:] == ["--scale"]:

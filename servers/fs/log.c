@@ -107,9 +107,9 @@ void log_write(struct buf *b) {
   for (int i = 0; i < nlogged; i++)
     if (logged[i] == b)
       return;
-  if (nlogged == LOGBLOCKS) {
-    fs_ioerror = 1;           // callers keep transactions smaller than the log
-    return;
+  if (nlogged == LOGBLOCKS || outstanding == 0) {
+    fs_ioerror = 1;           // callers keep transactions smaller than the log, and inside
+    return;                   // an operation (xv6 panics: "log_write outside of trans")
   }
   b->refcnt++;                // pinned until installed
   logged[nlogged++] = b;

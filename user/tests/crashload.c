@@ -2,7 +2,8 @@
 // of 1 to 8 KiB with known contents, and every 16th of 270 KiB (past the indirect
 // block, into the doubly-indirect one), each written in 1 KiB writes; older ones are
 // unlinked; argv[1] files in all (1000), or with "rs", until the rskiller task (the
-// supervisor's test) is gone and 20 more. A verdict line is printed only after the calls
+// supervisor's test) is gone and 20 more, or with "pair", 1000 written by two
+// processes at once (the even and the odd ones: their writes may share commits). A verdict line is printed only after the calls
 // it reports have returned, so every line seen is a durable fact, which code under
 // test cannot invent. After a failed file it waits 10 ms (a server may be restarting).
 #include "kernel/types.h"
@@ -31,9 +32,13 @@ static void sleep_ms(int ms) {
 
 int main(int argc, char *argv[]) {
   char n[8];
-  int rs = argc > 1 && strcmp(argv[1], "rs") == 0;
-  int files = rs ? 100000 : argc > 1 ? atoi(argv[1]) : 1000;
-  for (int k = 0; k < files && k < 100000; k++) {
+  int rs = argc > 1 && strcmp(argv[1], "rs") == 0, pair = argc > 1 && strcmp(argv[1], "pair") == 0;
+  int files = rs ? 100000 : argc > 1 && !pair ? atoi(argv[1]) : 1000, first = 0, step = 1;
+  if (pair) {
+    step = 2;
+    first = fork() == 0;          // the child writes the odd files
+  }
+  for (int k = first; k < files && k < 100000; k += step) {
     if (rs && task_find("rskiller") < 0) {
       rs = 0;
       files = k + 20;
@@ -60,6 +65,10 @@ int main(int argc, char *argv[]) {
         verdict("unlink failed %d", k - 10);
     }
   }
+  if (pair && first)
+    exit(0);
+  if (pair)
+    wait(0);
   verdict("crashload: finished");
   exit(0);
 }

@@ -8,6 +8,7 @@
 // system call at all: what this host's QEMU gives two harts at best.
 #include "user/tests/testlib.h"
 #include "kernel/fcntl.h"
+#include "servers/fs/fsproto.h"
 
 #define GETPIDS 20000
 #define TRIPS 2000
@@ -89,12 +90,20 @@ static void spin(void) {
 
 struct counts {
   int fast, slow, ipi;          // IPC fast and general paths, IPIs sent
+  int commits;                  // the file server's log commits
 };
+
+// The file server's log commits so far (FS_STAT).
+static int commits(void) {
+  struct msg m = {.tag = TAG(FS_STAT, 0, 0)};
+  return ipc_call(EP_FS, &m, 0) == 0 ? (int)m.w[0] : -1;
+}
 
 // Wall nanoseconds for k clients running work at once; what the kernel counted
 // meanwhile goes in *n.
 static uint64 run(int k, int work, struct counts *n) {
   uint64 f0 = kstat(STAT_FASTPATH), s0 = kstat(STAT_SLOWPATH), i0 = kstat(STAT_IPI);
+  int c0 = commits();
   uint64 t0 = time_ns();
   for (int i = 0; i < k; i++) {
     if (fork() == 0) {
@@ -120,6 +129,7 @@ static uint64 run(int k, int work, struct counts *n) {
   n->fast = kstat(STAT_FASTPATH) - f0;
   n->slow = kstat(STAT_SLOWPATH) - s0;
   n->ipi = kstat(STAT_IPI) - i0;
+  n->commits = commits() - c0;
   return t;
 }
 
@@ -130,9 +140,9 @@ int main(int argc, char *argv[]) {
   for (int work = 0; work < 5; work++) {
     run(1, work, &a);                      // warm: caches, the first faults
     uint64 one = run(1, work, &a), two = run(2, work, &b);
-    printf("bench: scale_%s_cpus%d %d us for 1 client, %d us for 2 (fast/slow/ipi 1: %d %d %d, 2: %d %d %d)\n",
-           names[work], ncpu, (int)(one / 1000), (int)(two / 1000), a.fast, a.slow, a.ipi, b.fast, b.slow,
-           b.ipi);
+    printf("bench: scale_%s_cpus%d %d us for 1 client, %d us for 2 (fast/slow/ipi 1: %d %d %d, 2: %d %d %d) "
+           "commits 1: %d, 2: %d\n", names[work], ncpu, (int)(one / 1000), (int)(two / 1000), a.fast, a.slow,
+           a.ipi, b.fast, b.slow, b.ipi, a.commits, b.commits);
   }
   test_done("scalebench", 0);
   exit(0);
