@@ -1,6 +1,6 @@
 // The buffer cache: recently used disk blocks in memory, read from the disk driver
-// on a miss (through the host: fsh_disk_*). Only the log writes (bwrite_many). One
-// request in the core at a time (both hosts make sure), so no locks.
+// on a miss (through the host: fsh_disk_*). One request at a time (both hosts make
+// sure), so no locks.
 #include "servers/fs/fs.h"
 #include "servers/disk/disk.h"
 
@@ -53,12 +53,17 @@ found:
 
 void brelse(struct buf *b) { b->refcnt--; }
 
-// Writes n blocks' bytes, src[i] to the block where[i], DISK_MAXV at a time, all of a
-// batch in flight at once.
-int bwrite_many(void *const *src, const uint *where, int n) {
+int bwrite_one(struct buf *b) { return bwrite_many(&b, &b->blockno, 1); }
+
+// Writes n buffers to the blocks where[], DISK_MAXV at a time, all of a batch in
+// flight at once.
+int bwrite_many(struct buf **bs, const uint *where, int n) {
   for (int i = 0; i < n; i += DISK_MAXV) {
     int k = n - i < DISK_MAXV ? n - i : DISK_MAXV;
-    if (fsh_disk_write(where + i, src + i, k) < 0) {
+    void *src[DISK_MAXV];
+    for (int j = 0; j < k; j++)
+      src[j] = bs[i + j]->data;
+    if (fsh_disk_write(where + i, src, k) < 0) {
       fs_ioerror = 1;
       return -1;
     }

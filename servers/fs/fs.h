@@ -34,16 +34,17 @@ extern int fs_ioerror;       // a disk request failed during this request
 void binit(void);
 struct buf *bread(uint blockno);
 void brelse(struct buf *b);
-int bwrite_many(void *const *src, const uint *where, int n);  // blocks' bytes to disk, at where[i]
+int bwrite_many(struct buf **bs, const uint *where, int n);   // to disk, at where[i] (not b->blockno)
+int bwrite_one(struct buf *b);
 
 // log.c
 void log_init(void);
-int log_begin(void);               // 0, or FS_BLOCK: wait for a commit, then again
+void log_begin(void);
 void log_write(struct buf *b);
-uint64 log_end(void);              // the operation's transaction: done when log_committed reaches it
-void log_flush(void);
+uint64 log_end(void);             // commits: the transaction's number
+uint64 log_end_open(void);        // leaves it open for the next operation (group commit)
+void log_commit(void);
 extern uint64 log_committed, log_failed, log_commits, log_blocks;
-extern int log_coming;             // (a host serving one request at a time never sees FS_BLOCK)
 
 // inode.c
 void iinit(void);

@@ -53,6 +53,7 @@
 
 #define FS_CONS_BIT (1UL << 0)   // notification: the console has a line
 #define FS_RESTART_BIT (1UL << 1) // notification (the supervisor): the console driver was restarted
+#define FS_HOLD_BIT (1UL << 2)   // notification (its own alarm): a held write has waited long enough
 #define MAXPATH   128
 #define NOFILE    16             // open files per process
 #define FS_INLINE 16             // bytes a read or write may carry in the message words

@@ -1,5 +1,5 @@
 // The file server: the file core (bio.c, log.c, inode.c, file.c, fsops.c) in a task
-// of its own, on EP_FS, with two workers. The server's way (kernel/kfs.c is the same
+// of its own, on EP_FS, with one worker. The server's way (kernel/kfs.c is the same
 // boundary layer in the kernel's way; the two are duplication by design):
 //   - a request is a message; the caller's badge is its identity: its fd table is
 //     the core's table of that owner, and FS_FORK/EXEC/EXIT come from the process
@@ -15,8 +15,8 @@
 //     message words instead (fsproto.h);
 //   - blocks and console lines are messages to the disk and console drivers, whose
 //     failures (E_DEAD: the driver is gone) become errors for the client, never a hang;
-//   - a request that changes the disk is an operation of the log, committed before the
-//     reply; two workers let two clients' operations share one commit (group commit);
+//   - a request that changes the disk is an operation of a transaction, committed
+//     before the reply; two clients writing in turn share commits (group commit);
 //   - a socket's fd holds the network server's socket: reads and writes go there (the
 //     client's library asks it, FS_SOCKREF), and the last close closes it.
 #include "servers/lib/server.h"
@@ -30,6 +30,7 @@
 
 #define CHUNK (WRITE_MAX > PIPESIZE ? WRITE_MAX : PIPESIZE)
 #define NPARK 64
+#define FS_HELD (-101)         // not an error: a write's reply is held (group commit)
 
 // @lab 03 solution: the file server
 // A deferred read or write, tried again when what it waits on changes: its pipe (the
@@ -44,100 +45,46 @@ struct park {
 
 static struct park parks[NPARK];
 static int nparked;            // parks in use (the first free one is taken: they gather at the start)
-static char buf[CHUNK];        // the core lock guards it (never kept across a wait)
+static char buf[CHUNK];        // one worker: one request at a time
 
-// ---- two workers over one core ----
-// The core lock is held while a worker runs the core or the state above, and let go
-// only where a worker waits: for a commit (op_begin, op_end), for a client's other
-// request (one request of a client at a time, so that what a request holds -- the
-// client's fd table, its files -- stays while it waits), and while a commit's copy of
-// its blocks is on its way to the disk (fsh_disk_write; log.c). A waiting worker
-// sleeps on change_ep until a commit or a request ends.
-#define WORKERS 2
-static struct tlock core;
-static int64 change_ep;
-static int nwaiting;
-static uint64 serving[WORKERS];  // the badges of the requests being handled (0: none)
+// ---- group commit ----
+// Two clients writing files in turn would each wait for a commit of their own (four
+// disk writes). Instead, as Linux's jbd2 does for synchronous writers: when the write
+// before this one was another client's, moments ago, that client is likely to write
+// again as soon as its reply is out. So this write's last operation leaves its
+// transaction open (log_end_open) and its reply is held, deferred, until the next
+// operation -- most likely that client's write -- ends and commits both, or about a
+// commit's time has passed (an alarm: FS_HOLD_BIT). A lone writer never waits.
+static struct req held;          // the held write (token 0: none)
+static uint64 held_t, held_until;
+static uint64 last_writer, last_write_ns;
+static uint64 commit_ns = 1000000;   // a commit's time, averaged (guest time)
 
-// Sleep until a commit or a request ends; the lock is let go meanwhile.
-static void wait_change(void) {
-  int err = fs_ioerror;          // (this request's: others reset it meanwhile)
-  struct msg m;
-  nwaiting++;
-  tlock_release(&core);
-  ipc_recv(change_ep, &m);
-  tlock_acquire(&core);
-  if (--nwaiting > 0)
-    ipc_notify(change_ep, 1);    // pass it on: each waiter looks again
-  fs_ioerror = err;
-}
-
-static void changed(void) {
-  if (nwaiting > 0)
-    ipc_notify(change_ep, 1);
-}
-
-static int busy(uint64 badge) {
-  for (int i = 0; i < WORKERS; i++)
-    if (serving[i] == badge)
-      return 1;
+// Ends the operation of r's write; last: the write's last. 1: its reply is held.
+static int end_write(struct req *r, int last) {
+  uint64 now = time_ns(), commits = log_commits;
+  int hold = last && !held.token && r->badge != last_writer && now - last_write_ns < 2 * commit_ns;
+  last_writer = r->badge;
+  last_write_ns = now;
+  if (hold) {
+    held_t = log_end_open();
+    held_until = now + commit_ns;
+    alarm_ns(EP_FS, FS_HOLD_BIT, commit_ns);
+    return 1;
+  }
+  log_end();                                   // committed before the reply (a held write's too)
+  if (log_commits != commits && time_ns() - now < 10 * commit_ns)
+    commit_ns = (7 * commit_ns + time_ns() - now) / 8;
   return 0;
 }
 
-static void op_begin(void) {
-  while (log_begin() == FS_BLOCK)
-    wait_change();
-  changed();                     // (it may have committed others' operations first)
-}
-
-// Group commit for writers that take turns (as Linux's jbd2 does for synchronous
-// writers): when the write before ours was another client's and ended moments ago,
-// that client is likely to write again as soon as its reply is out, so the worker
-// holds the transaction open (counted in log_coming) until one more operation ends or
-// about a commit's time has passed; then one commit carries both. A lone writer, and
-// any operation but a file write, never waits for another.
-static uint64 last_writer, last_write_ns;
-static int holding;            // a worker holds the transaction open
-static uint64 commit_ns = 1000000;   // a commit's time, averaged
-
-static void unhold(void) {
-  holding = 0;
-  __atomic_sub_fetch(&log_coming, 1, __ATOMIC_RELEASE);
-}
-
-// Ends an operation of client's (write: a file write). Its transaction is on the disk
-// when this returns (fs_ioerror if not).
-static void op_end(uint64 client, int write) {
-  uint64 now = time_ns(), commits = log_commits;
-  int hold = 0;
-  if (holding) {
-    unhold();                                  // ours is the operation the holder waits for
-  } else if (write && client != last_writer && now - last_write_ns < 2 * commit_ns) {
-    hold = holding = 1;
-    __atomic_add_fetch(&log_coming, 1, __ATOMIC_RELEASE);
+// Answers the held write once its transaction is done.
+static void answer_held(void) {
+  if (held.token && log_committed >= held_t) {
+    held.rlabel = log_failed >= held_t ? (uint64)E_INVAL : 0;
+    answer(&held);                             // E_NOREPLY if its caller is gone: fine
+    held.token = 0;
   }
-  uint64 t = log_end();
-  if (log_commits != commits)                  // we committed: how long it took
-    commit_ns = (7 * commit_ns + (time_ns() - now)) / 8;
-  if (write)
-    last_writer = client, last_write_ns = time_ns();
-  changed();
-  for (uint64 left; hold && holding && log_committed < t && (left = now + commit_ns - time_ns()) < commit_ns;) {
-    alarm_ns(change_ep, 1, left);              // (a stale alarm later only wakes a waiter to look again)
-    wait_change();
-  }
-  if (hold && holding) {
-    unhold();                                  // nobody came: commit alone
-    log_flush();
-    changed();
-  }
-  while (log_committed < t) {
-    wait_change();
-    log_flush();                               // (the operation we waited for never came)
-    changed();
-  }
-  if (log_failed >= t)
-    fs_ioerror = 1;                            // (or a later one failed: the disk is in trouble)
 }
 
 // ---- the disk and the console, by message ----
@@ -157,11 +104,7 @@ int fsh_disk_write(const uint *where, void *const *src, int n) {
     memmove(v + DISK_VHDR + i * BSIZE, src[i], BSIZE);
   }
   struct msg m = {.tag = TAG(DISK_WRITEV, BUF_R, DISK_VHDR + n * BSIZE), .w = {n}};
-  int err = fs_ioerror;
-  tlock_release(&core);          // only a commit writes, from its copy: others may go on
   int64 e = call_restartable(EP_DISK, &m, v);
-  tlock_acquire(&core);
-  fs_ioerror = err;
   return e < 0 ? e : (short)TAG_LABEL(m.tag);
 }
 
@@ -252,18 +195,24 @@ static int64 write_file(struct req *r, struct file *f, uint64 *done) {
     uint64 n = len - *done < CHUNK ? len - *done : CHUNK;
     if (f->type == FD_INODE && n > WRITE_MAX)
       n = WRITE_MAX;                           // a transaction fits in the log
-    int64 k, op = f->type != FD_PIPE;           // a pipe: no disk, no transaction
-    if (op)
-      op_begin();                              // (before the copy: buf is ours until op_end)
-    if ((k = from_client(r, *done, buf, n)) >= 0)
+    int64 k = from_client(r, *done, buf, n);
+    if (k < 0)
+      return *done ? (int64)(r->rw[0] = *done, 0) : k;
+    int held_reply = 0;
+    if (f->type == FD_PIPE) {
+      k = file_write(f, buf, n);               // a pipe: no disk, no transaction
+    } else {
+      log_begin();
       k = file_write(f, buf, n);
-    if (op)
-      op_end(r->badge, 1);                     // committed before the reply
+      held_reply = end_write(r, k == (int64)n && *done + n == len && !fs_ioerror);
+    }
     if (k == FS_BLOCK)
       return FS_BLOCK;
-    if (k < 0 || fs_ioerror)                   // a failed copy (nothing written), or write
-      return *done ? (int64)(r->rw[0] = *done, 0) : (k < 0 ? k : E_INVAL);
+    if (k < 0 || fs_ioerror)
+      return *done ? (int64)(r->rw[0] = *done, 0) : E_INVAL;
     *done += k;
+    if (held_reply)
+      return r->rw[0] = *done, FS_HELD;        // answered after the commit
     if (k == 0)
       return *done ? (int64)(r->rw[0] = *done, 0) : E_NOMEM;   // file at its largest, disk full
   }
@@ -327,8 +276,7 @@ static void retry(int console) {
         continue;
       fs_ioerror = 0;
       struct file *f = fd_file(fdtab_of(p->r.badge, 0), p->r.w[0]);   // (it may be closed now)
-      // (a file there now, opened by another thread of the client's: its write would
-      // wait for a commit, and this loop must not)
+      // (a file there now, opened by another thread of the client's: not what it waited on)
       int64 e = f && f->type == FD_INODE ? E_INVAL : rw(&p->r, f, &p->done);
       if (e == FS_BLOCK) {
         p->pipe = waits_on(f);                 // (its own partial write stamped it too)
@@ -366,9 +314,9 @@ static int64 do_open(struct req *r, struct fdtab *t) {
     struct fdtab *of = fdtab_of(r->w[1], 0);   // the process server opens a program for
     cwd = of ? of->cwd : cwd;                  // exec, from that process's directory
   }
-  op_begin();
+  log_begin();
   int64 fd = fs_open(t, cwd, path, r->w[0]);
-  op_end(r->badge, 0);
+  log_end();
   r->rw[0] = fd;
   return fd < 0 ? fd : 0;
 }
@@ -378,7 +326,7 @@ static int64 do_paths(struct req *r, struct fdtab *t) {
   int n = get_path(r, 0, path), e = E_INVAL;
   if (n < 0 || (r->label == FS_LINK && get_path(r, n + 1, new) < 0))
     return E_INVAL;
-  op_begin();
+  log_begin();
   switch (r->label) {
   case FS_LINK: e = fs_link(t->cwd, path, new); break;
   case FS_UNLINK: e = fs_unlink(t->cwd, path); break;
@@ -386,7 +334,7 @@ static int64 do_paths(struct req *r, struct fdtab *t) {
   case FS_MKNOD: e = fs_make(t->cwd, path, T_DEVICE, r->w[0], r->w[1]); break;
   case FS_CHDIR: e = fs_chdir(t, path); break;
   }
-  op_end(r->badge, 0);
+  log_end();
   return e;
 }
 
@@ -411,13 +359,7 @@ static int64 new_socket(struct req *r, struct fdtab *t) {
 // From the process server: fork, exec, exit of a process (w0, w1: tasks).
 static int64 process(struct req *r) {
   int64 e = 0;
-  if (r->label == FS_EXIT)
-    while (busy(r->w[0])) {                    // its request still waiting for a commit
-      log_flush();
-      changed();
-      wait_change();
-    }
-  op_begin();
+  log_begin();
   switch (r->label) {
   case FS_FORK: e = fdtab_fork(r->w[0], r->w[1]); break;
   case FS_EXEC: e = fdtab_exec(r->w[0], r->w[1]); break;
@@ -428,7 +370,7 @@ static int64 process(struct req *r) {
     fdtab_exit(r->w[0]);                       // every fd closed: its pipes' other ends see it
     break;
   }
-  op_end(r->badge, 0);
+  log_end();
   return e;
 }
 
@@ -443,13 +385,18 @@ static int64 request(struct req *r, struct fdtab *t) {
   case FS_WRITE:
     f = fd_file(t, r->w[0]);
     e = rw(r, f, &done);
+    if (e == FS_HELD) {
+      defer(r);
+      held = *r;
+      return 0;
+    }
     if (e == FS_BLOCK && (e = park(r, done, waits_on(f))) < 0 && done)
       return r->rw[0] = done, 0;               // no room to wait: what was written
     return e;
   case FS_CLOSE:
-    op_begin();
+    log_begin();
     e = fd_close(t, r->w[0]);
-    op_end(r->badge, 0);
+    log_end();
     return e;
   case FS_DUP:
     e = fd_dup(t, r->w[0]);
@@ -483,40 +430,7 @@ static int64 request(struct req *r, struct fdtab *t) {
   return E_INVAL;
 }
 
-// Requests that may open an operation of the log: a worker about to handle one is
-// counted in log_coming, so that another's operation ending meanwhile leaves the
-// commit to it (one commit for both).
-static int may_change(uint64 label) {
-  return label == FS_OPEN || label == FS_WRITE || label == FS_CLOSE ||
-         (label >= FS_LINK && label <= FS_CHDIR) || (label >= FS_FORK && label <= FS_EXIT);
-}
-
-static void handle_locked(struct req *r);
-
 static void handle(struct req *r) {
-  int coming = may_change(r->label);
-  if (coming)
-    __atomic_add_fetch(&log_coming, 1, __ATOMIC_RELEASE);
-  tlock_acquire(&core);
-  if (coming)
-    __atomic_sub_fetch(&log_coming, 1, __ATOMIC_RELEASE);
-  while (busy(r->badge)) {                     // one request of a client at a time
-    log_flush();
-    changed();
-    wait_change();
-  }
-  int slot = 0;
-  while (serving[slot])
-    slot++;
-  serving[slot] = r->badge;
-  handle_locked(r);
-  serving[slot] = 0;
-  log_flush();                                 // (an operation that waited for ours)
-  changed();
-  tlock_release(&core);
-}
-
-static void handle_locked(struct req *r) {
   int64 e;
   fs_ioerror = 0;
   if (r->label >= FS_FORK && r->label <= FS_EXIT) {
@@ -530,6 +444,7 @@ static void handle_locked(struct req *r) {
   r->rlabel = e < 0 ? (uint64)e : 0;
   if (fs_changed)
     retry(0);                                  // data for readers, room for writers, ends closed
+  answer_held();                               // (our operation committed it)
   uint64 sock, key;
   while (file_sock_closed(&sock, &key)) {      // a socket's last fd closed: close the socket
     struct msg m = {.tag = TAG(NET_CLOSE, 0, 0), .w = {sock, 0, 0, key}};
@@ -543,26 +458,26 @@ static void listen_console(void) {
 }
 
 static void notified(uint64 bits) {
-  tlock_acquire(&core);
   if (bits & FS_RESTART_BIT)
     listen_console();                          // a new console driver: tell it again
   if (bits & (FS_CONS_BIT | FS_RESTART_BIT))
     retry(1);
-  tlock_release(&core);
+  if ((bits & FS_HOLD_BIT) && held.token) {
+    uint64 now = time_ns();
+    if (now < held_until)
+      alarm_ns(EP_FS, FS_HOLD_BIT, held_until - now);   // an earlier hold's alarm
+    else
+      log_commit();                            // nobody came: commit it alone
+    answer_held();
+  }
 }
 
 int main(int argc, char *argv[]) {
-  if (tlock_init(&core) < 0 || (change_ep = ep_create()) < 0) {
-    printf("fs: no endpoints for the workers\n");
-    return 1;
-  }
-  tlock_acquire(&core);
   binit();
   iinit();
   log_init();                                  // recovery: a committed log is installed
   listen_console();
-  tlock_release(&core);
-  serve(EP_FS, WORKERS, handle, notified);
+  serve(EP_FS, 1, handle, notified);
   return 0;
 }
 // @lab 03 stub

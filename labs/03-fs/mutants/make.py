@@ -32,16 +32,14 @@ RETRY = "  if (fs_changed)\n    retry(0);                                  // da
 EXIT = ("    for (int i = 0; i < NPARK; i++)\n      if (parks[i].used && parks[i].r.badge == r->w[0])\n"
         "        parks[i].used = 0, nparked--;          // its caller is gone: no reply\n"
         "    fdtab_exit(r->w[0]);                       // every fd closed: its pipes' other ends see it\n")
-WRITE_LOG = ("    if (op)\n      op_begin();                              // (before the copy: buf is ours until op_end)\n"
-             "    if ((k = from_client(r, *done, buf, n)) >= 0)\n      k = file_write(f, buf, n);\n"
-             "    if (op)\n      op_end(r->badge, 1);                     // committed before the reply\n")
+WRITE_LOG = "      log_begin();\n      k = file_write(f, buf, n);\n      log_end();                               // committed before the reply\n"
 COPYOUT = "  int64 e = to_client(client, off, src, n);\n  return e < 0 ? e : 0;\n"
 CONSUME = "  file_consume(f, k);                          // only what the client got\n"
 
 mut("hang-never-serves", 1, "the file server spins instead of serving (a hung submission)",
-    (FS, "  serve(EP_FS, WORKERS, handle, notified);", "  for (;;)                                     // never serves\n    ;\n  serve(EP_FS, WORKERS, handle, notified);"))
+    (FS, "  serve(EP_FS, 1, handle, notified);", "  for (;;)                                     // never serves\n    ;\n  serve(EP_FS, 1, handle, notified);"))
 mut("write-no-transaction", 2, "file writes run outside a transaction (as if writei logged by itself): never committed",
-    (FS, WRITE_LOG, "    (void)op;\n    if ((k = from_client(r, *done, buf, n)) >= 0)\n      k = file_write(f, buf, n);   // writei logs its blocks\n"))
+    (FS, WRITE_LOG, "      k = file_write(f, buf, n);               // writei logs its blocks\n"))
 mut("badge-named-table", 3, "a request's w1 names whose table to use (it is the process server's, for FS_OPEN only)",
     (FS, "    f = fd_file(t, r->w[0]);\n    e = rw(r, f, &done);",
      "    f = fd_file(r->w[1] && r->buflen ? fdtab_of(r->w[1], 0) : t, r->w[0]);   // on behalf of\n    e = rw(r, f, &done);"))
@@ -65,8 +63,8 @@ mut("read-copy-ignored", 6, "a read consumes the data whether or not the client 
 mut("offset-stuck", 6, "a file read never advances the offset (only pipes are consumed)",
     (FS, CONSUME, "  if (f->type == FD_PIPE)\n    file_consume(f, k);                        // a pipe's bytes are gone once read\n"))
 mut("write-copy-ignored", 6, "a write goes ahead when the copy from the client failed",
-    (FS, "    if ((k = from_client(r, *done, buf, n)) >= 0)\n      k = file_write(f, buf, n);\n",
-     "    from_client(r, *done, buf, n);\n    k = file_write(f, buf, n);\n"))
+    (FS, "    int64 k = from_client(r, *done, buf, n);\n    if (k < 0)\n      return *done ? (int64)(r->rw[0] = *done, 0) : k;\n",
+     "    int64 k;\n    from_client(r, *done, buf, n);\n"))
 mut("disk-retry-forever", 7, "a failed disk read is tried again until it works",
     (FS, "  int64 e = call_restartable(EP_DISK, &m, dst);\n  return e < 0 ? e : (short)TAG_LABEL(m.tag);",
      "  int64 e;\n  while ((e = call_restartable(EP_DISK, &m, dst)) < 0)   // the disk is busy: again\n"
