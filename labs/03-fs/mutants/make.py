@@ -32,7 +32,8 @@ RETRY = "  if (fs_changed)\n    retry(0);                                  // da
 EXIT = ("    for (int i = 0; i < NPARK; i++)\n      if (parks[i].used && parks[i].r.badge == r->w[0])\n"
         "        parks[i].used = 0, nparked--;          // its caller is gone: no reply\n"
         "    fdtab_exit(r->w[0]);                       // every fd closed: its pipes' other ends see it\n")
-WRITE_LOG = "      log_begin();\n      k = file_write(f, buf, n);\n      log_end();                               // committed before the reply\n"
+WRITE_LOG = ("      log_begin();\n      k = file_write(f, buf, n);\n"
+             "      held_reply = end_write(r, k == (int64)n && *done + n == len && !fs_ioerror);\n")
 COPYOUT = "  int64 e = to_client(client, off, src, n);\n  return e < 0 ? e : 0;\n"
 CONSUME = "  file_consume(f, k);                          // only what the client got\n"
 
