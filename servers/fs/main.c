@@ -49,9 +49,9 @@ static char buf[CHUNK];        // one worker: one request at a time
 
 // ---- group commit ----
 // Two clients writing files in turn would each wait for a commit of their own (four
-// disk writes). Instead, as Linux's jbd2 does for synchronous writers: when another
-// client wrote since this one's last write, moments ago, it is likely to write again
-// as soon as its reply is out. So this write's last operation leaves its
+// disk writes). Instead, as Linux's jbd2 does for synchronous writers: when this
+// client and another both wrote moments ago, the other is likely to write again as
+// soon as its reply is out. So this write's last operation leaves its
 // transaction open (log_end_open) and its reply is held, deferred, until the next
 // operation -- most likely that client's write -- ends and commits both, or about a
 // commit's time has passed (an alarm: FS_HOLD_BIT). A lone writer never waits.
@@ -60,14 +60,13 @@ static uint64 held_t, held_until;
 static struct { uint64 client, ns; } writers[2];   // the last two clients that wrote, and when
 static uint64 commit_ns = 1000000;   // a commit's time, averaged (guest time)
 
-// Do this client and another take turns: did another write since this one's last
-// write, moments ago? (A process that writes once, as echo does, never waits.) Then
-// remember this write.
+// Do this client and another take turns: did both write moments ago? (A process
+// that writes once, as echo does, never waits.) Then remember this write.
 static int taking_turns(uint64 client, uint64 now) {
   int me = writers[0].client == client ? 0 : writers[1].client == client ? 1 : -1, turns = 0;
   if (me >= 0) {
     uint64 other = writers[1 - me].client, ns = writers[1 - me].ns;
-    turns = other && ns > writers[me].ns && now - ns < 2 * commit_ns;
+    turns = other && now - ns < 2 * commit_ns && now - writers[me].ns < 2 * commit_ns;
   }
   if (me != 0)
     writers[1] = writers[0];
