@@ -12,7 +12,7 @@
 
 #define GETPIDS 20000
 #define TRIPS 2000
-#define WRITES 128              // 512-byte writes: 64 KiB per writer
+#define WRITES 512              // 512-byte writes: 256 KiB per writer
 #define PINGS 20000
 #define SPINS 20000000
 
