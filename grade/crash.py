@@ -173,8 +173,8 @@ except fsimg.FsError as e:
 # The workload unlinks c(k-10) after reporting "done k": the kill may fall between
 # that unlink's return and its "gone" line, so that one file may be there or not (one
 # for each of the two writers of the plain run: the even and the odd files).
-steps = 2 if not restart and not fskill else 1
-maybe_gone = {max(k for k in done if k % steps == p) - 10 for p in range(steps) if any(k % steps == p for k in done)}
+writers = 1 if restart or fskill else 2
+maybe_gone = {max(k for k in done if k % writers == p) - 10 for p in {k % writers for k in done}}
 for k, size in done.items():
     if k in gone or k in unsure or k in maybe_gone:
         continue

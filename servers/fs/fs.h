@@ -41,8 +41,8 @@ int bwrite_one(struct buf *b);
 void log_init(void);
 void log_begin(void);
 void log_write(struct buf *b);
-uint64 log_end(void);             // commits: the transaction's number
-uint64 log_end_open(void);        // leaves it open for the next operation (group commit)
+void log_end(void);               // commits
+uint64 log_end_open(void);        // leaves it open for the next operation (group commit): its number
 void log_commit(void);
 extern uint64 log_committed, log_failed, log_commits, log_blocks;
 

@@ -77,11 +77,10 @@ uint64 log_end_open(void) {
   return building;
 }
 
-// Ends the operation and commits its transaction: its number.
-uint64 log_end(void) {
-  uint64 t = log_end_open();
+// Ends the operation and commits its transaction.
+void log_end(void) {
+  log_end_open();
   log_commit();
-  return t;
 }
 
 // Commits the open transaction, if an operation ended in it.

@@ -3,9 +3,9 @@
 // block, into the doubly-indirect one), each written in 1 KiB writes; older ones are
 // unlinked; argv[1] files in all (1000), or with "rs", until the rskiller task (the
 // supervisor's test) is gone and 20 more, or with "pair", 1000 written by two
-// processes at once (the even and the odd ones: their writes may share commits). A verdict line is printed only after the calls
-// it reports have returned, so every line seen is a durable fact, which code under
-// test cannot invent. After a failed file it waits 10 ms (a server may be restarting).
+// processes at once (the even and the odd ones: their writes may share commits). A
+// verdict line is printed only after the calls it reports have returned, so every line
+// seen is a durable fact, which code under test cannot invent. After a failed file it waits 10 ms (a server may be restarting).
 #include "kernel/types.h"
 #include "kernel/fcntl.h"
 #include "user/user.h"
